@@ -1,0 +1,1 @@
+"""The functional core: pure Python, no Django, no I/O."""

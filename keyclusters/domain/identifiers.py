@@ -1,0 +1,87 @@
+"""Polish identifiers: NIP (tax id), REGON (statistical id), KRS (court register number).
+
+All are stored normalised (digits only). Checksums are python-stdnum's.
+"""
+
+from __future__ import annotations
+
+import re
+
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
+from stdnum.pl import nip as stdnum_nip
+from stdnum.pl import regon as stdnum_regon
+
+from .i18n import N_
+
+
+class IdentifierError(ValueError):
+    """An identifier that is not valid; ``reason`` is a translatable message id."""
+
+    def __init__(self, kind: str, value: str, reason: str) -> None:
+        super().__init__(f"{value!r} is not a valid {kind} ({reason})")
+        self.kind = kind
+        self.value = value
+        self.reason = reason
+
+
+_SEPARATORS = re.compile(r"[\s\-./]")
+
+
+def _digits(value: str) -> str:
+    return _SEPARATORS.sub("", value.strip())
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, InvalidChecksum):
+        return N_("checksum")
+    if isinstance(exc, InvalidLength):
+        return N_("length")
+    if isinstance(exc, InvalidFormat | InvalidComponent):
+        return N_("format")
+    return N_("format")
+
+
+def normalise_nip(value: str) -> str:
+    """Return the 10 digits of a NIP written with dashes, spaces or a ``PL`` prefix."""
+    compact = _digits(value).upper()
+    if compact.startswith("PL"):
+        compact = compact[2:]
+    if compact and not compact.isdigit():
+        raise IdentifierError("NIP", value, N_("format"))
+    if len(compact) != 10:
+        raise IdentifierError("NIP", value, N_("length"))
+    try:
+        return str(stdnum_nip.validate(compact))
+    except Exception as exc:  # stdnum raises ValidationError subclasses
+        raise IdentifierError("NIP", value, _reason(exc)) from exc
+
+
+def normalise_regon(value: str) -> str:
+    """Return the 9 or 14 digits of a REGON."""
+    compact = _digits(value)
+    if not compact.isdigit():
+        raise IdentifierError("REGON", value, N_("format"))
+    if len(compact) not in (9, 14):
+        raise IdentifierError("REGON", value, N_("length"))
+    try:
+        return str(stdnum_regon.validate(compact))
+    except Exception as exc:
+        raise IdentifierError("REGON", value, _reason(exc)) from exc
+
+
+def normalise_krs(value: str) -> str:
+    """Return the 10 digits of a KRS number (leading zeros kept; it has no checksum)."""
+    compact = _digits(value)
+    if not compact.isdigit():
+        raise IdentifierError("KRS", value, N_("format"))
+    if len(compact) > 10:
+        raise IdentifierError("KRS", value, N_("length"))
+    return compact.zfill(10)
+
+
+def is_valid_nip(value: str) -> bool:
+    try:
+        normalise_nip(value)
+    except IdentifierError:
+        return False
+    return True

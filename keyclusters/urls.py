@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from keyclusters.api.urls import api
+
+urlpatterns = [
+    path("", include("keyclusters.web.urls")),
+    path("clusters/", include("keyclusters.registry.urls")),
+    path("accounts/", include("keyclusters.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,70 @@
+import pytest
+
+from keyclusters.domain.identifiers import (
+    IdentifierError,
+    normalise_krs,
+    normalise_nip,
+    normalise_regon,
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("5261040828", "5261040828"),
+        ("526-104-08-28", "5261040828"),
+        ("526 104 08 28", "5261040828"),
+        ("PL5261040828", "5261040828"),
+        ("pl 526-10-40-828", "5261040828"),
+        (" 526-104-08-28 ", "5261040828"),
+    ],
+)
+def test_nip_is_normalised_to_ten_digits(raw, expected):
+    assert normalise_nip(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("5261040827", "checksum"),
+        ("123-456-32-19", "checksum"),
+        ("526104082", "length"),
+        ("52610408281", "length"),
+        ("52610408A8", "format"),
+        ("", "length"),
+    ],
+)
+def test_invalid_nip_names_the_reason(raw, reason):
+    with pytest.raises(IdentifierError) as info:
+        normalise_nip(raw)
+    assert info.value.reason == reason
+    assert info.value.kind == "NIP"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("192598184", "192598184"),
+        ("19-25-98-184", "192598184"),
+        ("12345678512347", "12345678512347"),
+    ],
+)
+def test_regon_nine_or_fourteen_digits(raw, expected):
+    assert normalise_regon(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [("192598185", "checksum"), ("1925981", "length"), ("19259818X", "format")],
+)
+def test_invalid_regon(raw, reason):
+    with pytest.raises(IdentifierError) as info:
+        normalise_regon(raw)
+    assert info.value.reason == reason
+
+
+def test_krs_keeps_leading_zeros():
+    assert normalise_krs("123456") == "0000123456"
+    assert normalise_krs("0000123456") == "0000123456"
+    with pytest.raises(IdentifierError):
+        normalise_krs("12345678901")
