@@ -50,6 +50,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 class ClusterFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Cluster
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Klaster {n}")
     specialisation = "ICT"

@@ -11,4 +11,5 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from .roles import sync_role_groups
 
-        post_migrate.connect(sync_role_groups, sender=self)
+        # After every app, so that the permissions of apps migrated later exist too.
+        post_migrate.connect(sync_role_groups, dispatch_uid="keyclusters-role-groups")

@@ -1,7 +1,130 @@
-"""Public read API of the registry."""
+"""Public read API of the registry: /api/v1/clusters."""
 
-from __future__ import annotations
 
-from ninja import Router
+import datetime as dt
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from .models import Cluster, Membership, MembershipRole
 
 router = Router(tags=["clusters"])
+
+
+class OrganisationRef(Schema):
+    id: int
+    name: str
+    nip: str | None
+
+
+class ClusterOut(Schema):
+    id: int
+    name: str
+    specialisation: str
+    founded_on: dt.date
+    website: str
+    voivodeship: str = Field(description="Code of the seat voivodeship")
+    coordinator: OrganisationRef
+    member_count: int = Field(description="Members and the coordinator on the day of the request")
+
+
+class ClusterFilters(Schema):
+    q: str | None = Field(None, description="Text in the name, specialisation or coordinator")
+    voivodeship: str | None = Field(None, description="Voivodeship code, seat or area of activity")
+    specialisation: str | None = None
+
+
+class MemberCounts(Schema):
+    total: int
+    by_kind: dict[str, int]
+    by_size: dict[str, int]
+    strategic_partners: int
+    advanced_cooperation_group: int
+
+
+class SmartSpecialisationOut(Schema):
+    code: str
+    name: str
+    kind: str
+
+
+class ClusterDetailOut(ClusterOut):
+    description: str
+    voivodeships: list[str]
+    smart_specialisations: list[SmartSpecialisationOut]
+    members: MemberCounts
+
+
+def _filtered(filters: ClusterFilters):
+    qs = Cluster.objects.with_member_counts().select_related("coordinator").order_by("name", "id")
+    if filters.q:
+        qs = qs.filter(
+            Q(name__icontains=filters.q)
+            | Q(specialisation__icontains=filters.q)
+            | Q(coordinator__name__icontains=filters.q)
+        )
+    if filters.voivodeship:
+        in_area = Cluster.voivodeships.through.objects.filter(
+            cluster_id=OuterRef("pk"), voivodeship_id=filters.voivodeship
+        )
+        qs = qs.filter(Q(voivodeship=filters.voivodeship) | Exists(in_area))
+    if filters.specialisation:
+        qs = qs.filter(specialisation__iexact=filters.specialisation)
+    return qs
+
+
+@router.get("", response=list[ClusterOut], summary="List clusters")
+@paginate(LimitOffsetPagination)
+def list_clusters(request, filters: Query[ClusterFilters]):
+    return _filtered(filters)
+
+
+@router.get(
+    "/{int:cluster_id}",
+    response={200: ClusterDetailOut, 404: dict},
+    summary="One cluster with its member counts",
+)
+def get_cluster(request, cluster_id: int):
+    cluster = get_object_or_404(
+        Cluster.objects.with_member_counts()
+        .select_related("coordinator")
+        .prefetch_related("voivodeships", "smart_specialisations"),
+        pk=cluster_id,
+    )
+    today = dt.date.today()
+    active = Membership.objects.filter(cluster=cluster, joined_on__lte=today).filter(
+        Q(left_on__isnull=True) | Q(left_on__gte=today)
+    )
+    members = active.exclude(role=MembershipRole.STRATEGIC_PARTNER)
+    by_kind = dict(
+        members.values_list("organisation__kind").annotate(n=Count("id")).order_by()
+    )
+    by_size = dict(
+        members.filter(organisation__kind="enterprise")
+        .exclude(organisation__size="")
+        .values_list("organisation__size")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {
+        "id": cluster.pk,
+        "name": cluster.name,
+        "specialisation": cluster.specialisation,
+        "founded_on": cluster.founded_on,
+        "website": cluster.website,
+        "voivodeship": cluster.voivodeship,
+        "coordinator": cluster.coordinator,
+        "member_count": cluster.member_count,
+        "description": cluster.description,
+        "voivodeships": [v.code for v in cluster.voivodeships.all()],
+        "smart_specialisations": list(cluster.smart_specialisations.all()),
+        "members": {
+            "total": cluster.member_count,
+            "by_kind": by_kind,
+            "by_size": by_size,
+            "strategic_partners": active.filter(role=MembershipRole.STRATEGIC_PARTNER).count(),
+            "advanced_cooperation_group": members.filter(advanced_cooperation_group=True).count(),
+        },
+    }
