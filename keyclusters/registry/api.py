@@ -1,6 +1,5 @@
 """Public read API of the registry: /api/v1/clusters."""
 
-
 import datetime as dt
 
 from django.db.models import Count, Exists, OuterRef, Q
@@ -98,9 +97,7 @@ def get_cluster(request, cluster_id: int):
         Q(left_on__isnull=True) | Q(left_on__gte=today)
     )
     members = active.exclude(role=MembershipRole.STRATEGIC_PARTNER)
-    by_kind = dict(
-        members.values_list("organisation__kind").annotate(n=Count("id")).order_by()
-    )
+    by_kind = dict(members.values_list("organisation__kind").annotate(n=Count("id")).order_by())
     by_size = dict(
         members.filter(organisation__kind="enterprise")
         .exclude(organisation__size="")

@@ -143,19 +143,33 @@ class Organisation(models.Model):
         return self.name
 
     def clean(self) -> None:
-        if self.nip:
-            self.nip = identifiers.normalise_nip(self.nip)
-        else:
+        """Normalise the identifiers; an invalid one is a field error (never an exception)."""
+        errors: dict[str, str] = {}
+        for field, normalise in (
+            ("nip", identifiers.normalise_nip),
+            ("regon", identifiers.normalise_regon),
+            ("krs", identifiers.normalise_krs),
+        ):
+            value = getattr(self, field)
+            if not value:
+                continue
+            try:
+                setattr(self, field, normalise(value))
+            except identifiers.IdentifierError as exc:
+                errors[field] = gettext("%(value)s is not a valid %(kind)s (%(reason)s)") % {
+                    "value": value,
+                    "kind": exc.kind,
+                    "reason": gettext(exc.reason),
+                }
+        if not self.nip:
             self.nip = None
-        if self.regon:
-            self.regon = identifiers.normalise_regon(self.regon)
-        if self.krs:
-            self.krs = identifiers.normalise_krs(self.krs)
         self.country = (self.country or "PL").upper()
-        if self.country == "PL" and not self.nip:
-            raise ValidationError({"nip": gettext("A Polish organisation needs a NIP.")})
+        if self.country == "PL" and not self.nip and "nip" not in errors:
+            errors["nip"] = gettext("A Polish organisation needs a NIP.")
         if self.kind != OrganisationKind.ENTERPRISE:
             self.size = ""
+        if errors:
+            raise ValidationError(errors)
 
 
 class ClusterQuerySet(models.QuerySet["Cluster"]):

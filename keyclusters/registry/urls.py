@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -7,4 +7,17 @@ urlpatterns = [
     path("", views.cluster_list, name="cluster-list"),
     path("mine/", views.my_clusters, name="my-clusters"),
     path("<int:pk>/", views.cluster_detail, name="cluster-detail"),
+    re_path(
+        r"^(?P<pk>[0-9]+)/members\.(?P<format>csv|xlsx)$",
+        views.members_export,
+        name="members-export",
+    ),
+    path("<int:pk>/manage/", views.cluster_manage, name="cluster-manage"),
+    path("<int:pk>/manage/members/add/", views.member_add, name="member-add"),
+    path(
+        "<int:pk>/manage/memberships/<int:membership_pk>/end/",
+        views.membership_end,
+        name="membership-end",
+    ),
+    path("<int:pk>/manage/import/", views.members_import, name="members-import"),
 ]

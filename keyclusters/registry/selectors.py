@@ -1,0 +1,170 @@
+"""Reads of the registry shared by the pages (each one a constant number of queries)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from keyclusters.domain.registry import CLUSTER_SIZE_CLASSES
+
+from .models import (
+    Cluster,
+    ClusterQuerySet,
+    CooperationDeclaration,
+    EnterpriseSize,
+    Membership,
+    MembershipRole,
+    OrganisationKind,
+)
+
+CLUSTER_SORTS: dict[str, tuple[str, ...]] = {
+    "name": ("name", "pk"),
+    "-name": ("-name", "-pk"),
+    "-members": ("-member_count", "name", "pk"),
+    "members": ("member_count", "name", "pk"),
+}
+
+# Roles counted as members of a cluster (a strategic partner is not a member).
+MEMBER_ROLES = (MembershipRole.MEMBER, MembershipRole.COORDINATOR)
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def specialisations() -> list[str]:
+    """The distinct non-empty specialisations of the clusters, sorted."""
+    return list(
+        Cluster.objects.exclude(specialisation="")
+        .order_by("specialisation")
+        .values_list("specialisation", flat=True)
+        .distinct()
+    )
+
+
+def search_clusters(
+    *,
+    query: str = "",
+    voivodeship: str = "",
+    specialisation: str = "",
+    size: str = "",
+    sort: str = "name",
+    on: dt.date | None = None,
+) -> ClusterQuerySet:
+    """Clusters with ``member_count`` on ``on`` (default today), filtered and sorted.
+
+    The voivodeship matches the seat or one of the cluster's voivodeships (an ``EXISTS``
+    subquery, so a cluster never appears twice and counts stay right).
+    """
+    clusters = Cluster.objects.with_member_counts(on or today()).select_related("coordinator")
+    if query := query.strip():
+        clusters = clusters.filter(
+            Q(name__icontains=query)
+            | Q(specialisation__icontains=query)
+            | Q(coordinator__name__icontains=query)
+        )
+    if voivodeship:
+        in_region = Cluster.voivodeships.through.objects.filter(
+            cluster_id=OuterRef("pk"), voivodeship_id=voivodeship
+        )
+        clusters = clusters.filter(Q(voivodeship=voivodeship) | Exists(in_region))
+    if specialisation:
+        clusters = clusters.filter(specialisation=specialisation)
+    if size in CLUSTER_SIZE_CLASSES:
+        low, high = CLUSTER_SIZE_CLASSES[size]
+        clusters = clusters.filter(member_count__gte=low)
+        if high is not None:
+            clusters = clusters.filter(member_count__lte=high)
+    return clusters.order_by(*CLUSTER_SORTS.get(sort, CLUSTER_SORTS["name"]))
+
+
+def _active(on: dt.date) -> Q:
+    return Q(joined_on__lte=on) & (Q(left_on__isnull=True) | Q(left_on__gte=on))
+
+
+def cluster_for_page(pk: int) -> QuerySet[Cluster]:
+    return (
+        Cluster.objects.filter(pk=pk)
+        .select_related("coordinator")
+        .prefetch_related("voivodeships", "smart_specialisations")
+    )
+
+
+def current_members(cluster: Cluster, *, on: dt.date | None = None) -> QuerySet[Membership]:
+    """Memberships of members and the coordinator active on ``on``, by organisation name."""
+    return (
+        cluster.memberships.filter(_active(on or today()), role__in=MEMBER_ROLES)
+        .select_related("organisation")
+        .order_by("organisation__name", "pk")
+    )
+
+
+def former_members(cluster: Cluster, *, on: dt.date | None = None) -> QuerySet[Membership]:
+    """Memberships of members that ended before ``on``, most recently ended first."""
+    return (
+        cluster.memberships.filter(role__in=MEMBER_ROLES, left_on__lt=on or today())
+        .select_related("organisation")
+        .order_by("-left_on", "organisation__name", "pk")
+    )
+
+
+def strategic_partners(cluster: Cluster) -> QuerySet[Membership]:
+    """Every strategic-partner membership (current first, then by name)."""
+    return (
+        cluster.memberships.filter(role=MembershipRole.STRATEGIC_PARTNER)
+        .select_related("organisation")
+        .order_by("left_on", "organisation__name", "pk")
+    )
+
+
+def declarations(cluster: Cluster) -> QuerySet[CooperationDeclaration]:
+    return cluster.declarations.prefetch_related("signatories").order_by("-signed_on", "pk")
+
+
+@dataclass(frozen=True)
+class MemberSummary:
+    """Counts of a cluster's current members by organisation kind and by enterprise size."""
+
+    total: int
+    by_kind: list[tuple[str, str, int]]  # (code, label, count) for every kind
+    by_size: list[tuple[str, str, int]]  # (code, label, count) for every enterprise size
+    size_not_given: int  # enterprises whose size is not recorded
+
+
+def member_summary(cluster: Cluster, *, on: dt.date | None = None) -> MemberSummary:
+    """One grouped query; every kind and size is listed, with 0 where there is none."""
+    rows = (
+        cluster.memberships.filter(_active(on or today()), role__in=MEMBER_ROLES)
+        .order_by()
+        .values("organisation__kind", "organisation__size")
+        .annotate(n=Count("pk"))
+    )
+    kinds: dict[str, int] = {}
+    sizes: dict[str, int] = {}
+    total = 0
+    for row in rows:
+        kind, size, n = row["organisation__kind"], row["organisation__size"], row["n"]
+        total += n
+        kinds[kind] = kinds.get(kind, 0) + n
+        if kind == OrganisationKind.ENTERPRISE:
+            sizes[size] = sizes.get(size, 0) + n
+    return MemberSummary(
+        total=total,
+        by_kind=[(c.value, str(c.label), kinds.get(c.value, 0)) for c in OrganisationKind],
+        by_size=[(c.value, str(c.label), sizes.get(c.value, 0)) for c in EnterpriseSize],
+        size_not_given=sizes.get("", 0),
+    )
+
+
+def clusters_coordinated_by(organisation_id: int | None) -> ClusterQuerySet:
+    if organisation_id is None:
+        return Cluster.objects.none()
+    return (
+        Cluster.objects.with_member_counts(today())
+        .filter(coordinator_id=organisation_id)
+        .select_related("coordinator")
+        .order_by("name", "pk")
+    )
