@@ -1,0 +1,252 @@
+"""The rulebook of a status competition: the shape of the YAML file as pydantic models.
+
+The models check types and the closed vocabularies; the cross-references (a criterion's
+stage, a rule's field, bracket order…) are checked by :mod:`.validation`, which reports every
+problem with its path. Points and thresholds are ``Decimal``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, field_validator
+
+from .comparison import compare
+
+RULEBOOK_ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+ID_PATTERN = r"^[a-z][a-z0-9_-]*$"
+LANGUAGE_PATTERN = r"^[a-z]{2,3}(?:-[a-zA-Z]{2,4})?$"
+
+FIELD_TYPES = ("integer", "decimal", "percent", "money", "text", "document", "boolean", "date")
+NUMERIC_FIELD_TYPES = frozenset({"integer", "decimal", "percent", "money"})
+OPS = (">=", ">", "<=", "<", "==", "present", "in")
+NUMERIC_OPS = (">=", ">", "<=", "<", "==")
+STAGE_KINDS = ("formal", "expert", "parametric", "panel")
+SCORED_BY_EXPERTS = frozenset({"expert", "panel"})
+AGGREGATIONS = ("mean", "median", "trimmed-mean")
+RESOLUTIONS = ("third-expert", "consensus")
+
+Identifier = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+Language = Annotated[str, StringConstraints(pattern=LANGUAGE_PATTERN)]
+LocalizedText = dict[Language, str]
+Op = Literal[">=", ">", "<=", "<", "==", "present", "in"]
+NumericOp = Literal[">=", ">", "<=", "<", "=="]
+FieldType = Literal["integer", "decimal", "percent", "money", "text", "document", "boolean", "date"]
+StageKind = Literal["formal", "expert", "parametric", "panel"]
+Aggregation = Literal["mean", "median", "trimmed-mean"]
+Resolution = Literal["third-expert", "consensus"]
+
+
+def normalise_value(value: Any) -> Any:
+    """A rule's expected value: numbers become ``Decimal``; booleans, text and dates stay."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int | Decimal):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, list | tuple):
+        return [normalise_value(item) for item in value]
+    return value
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class FieldSpec(_Strict):
+    """One value an application provides (``applicant``) or the registry computes."""
+
+    id: Identifier
+    type: FieldType
+    source: Literal["registry", "applicant"] = "applicant"
+    required: bool = False
+    title: LocalizedText | None = None
+    guidance: LocalizedText | None = None
+
+
+class EligibilityRule(_Strict):
+    id: Identifier
+    field: str
+    op: Op
+    value: Any = None
+    message: LocalizedText | None = None
+
+    _normalise = field_validator("value", mode="before")(normalise_value)
+
+
+class Condition(_Strict):
+    """A comparison of a number of points: a stage gate or the pass threshold."""
+
+    op: NumericOp
+    value: Decimal
+
+    def holds(self, points: object) -> bool:
+        """Whether ``points`` satisfy the condition (``>=`` includes the value, ``>`` not)."""
+        return compare(self.op, points, self.value)
+
+
+class Divergence(_Strict):
+    max_gap: Annotated[Decimal, Field(gt=0, le=1)]
+    resolution: Resolution
+
+
+class Stage(_Strict):
+    id: Identifier
+    kind: StageKind
+    title: LocalizedText | None = None
+    completion_days: Annotated[int, Field(ge=0)] | None = None
+    experts: Annotated[int, Field(ge=1)] | None = None
+    aggregation: Aggregation | None = None
+    divergence: Divergence | None = None
+    gate: Condition | None = None
+
+
+class Bracket(_Strict):
+    min: Decimal
+    points: Annotated[Decimal, Field(ge=0)]
+
+
+class Criterion(_Strict):
+    id: Identifier
+    title: LocalizedText | None = None
+    stage: str
+    max: Annotated[Decimal, Field(gt=0)]
+    field: str | None = None
+    per: str | None = None
+    brackets: list[Bracket] | None = None
+    guidance: LocalizedText | None = None
+
+
+class Area(_Strict):
+    id: Identifier
+    title: LocalizedText | None = None
+    guidance: LocalizedText | None = None
+    criteria: Annotated[list[Criterion], Field(min_length=1)]
+
+    @property
+    def maximum(self) -> Decimal:
+        return sum((criterion.max for criterion in self.criteria), Decimal(0))
+
+
+class Decision(_Strict):
+    pass_: Condition = Field(alias="pass")
+    min_per_area: dict[str, Annotated[Decimal, Field(ge=0)]] = Field(default_factory=dict)
+    ranking: list[str] = Field(default_factory=lambda: ["total"])
+    quota: Annotated[int, Field(ge=1)] | None = None
+
+
+class Validity(_Strict):
+    years: Annotated[int, Field(ge=1)] | None = None
+    from_: Literal["decision"] | None = Field(default=None, alias="from")
+    until: date | None = None
+
+
+class StatusRules(_Strict):
+    validity: Validity
+    renewal: bool = True
+
+
+class Rulebook(_Strict):
+    """A status competition's rulebook (``kind: status-competition``)."""
+
+    id: Annotated[str, StringConstraints(pattern=RULEBOOK_ID_PATTERN)] = Field(alias="rulebook")
+    version: Annotated[int, Field(ge=1)]
+    kind: Literal["status-competition"]
+    title: LocalizedText | None = None
+    guidance: LocalizedText | None = None
+    illustrative_points: bool = False
+    precision: Annotated[int, Field(ge=0, le=6)] = 2
+    fields: list[FieldSpec] = Field(default_factory=list)
+    eligibility: list[EligibilityRule] = Field(default_factory=list)
+    stages: Annotated[list[Stage], Field(min_length=1)]
+    areas: Annotated[list[Area], Field(min_length=1)]
+    decision: Decision
+    status: StatusRules
+
+    _source: str = PrivateAttr(default="")
+    _sha256: str = PrivateAttr(default="")
+
+    # -- provenance -------------------------------------------------------------------------
+
+    @property
+    def source(self) -> str:
+        """The canonical source text the rulebook was loaded from."""
+        return self._source
+
+    @property
+    def sha256(self) -> str:
+        """SHA-256 (hex) of the canonical source bytes (see :func:`.validation.canonical_bytes`)."""
+        return self._sha256
+
+    def _set_source(self, source: str, sha256: str) -> None:
+        self._source = source
+        self._sha256 = sha256
+
+    # -- look-ups ---------------------------------------------------------------------------
+
+    def field_spec(self, field_id: str) -> FieldSpec:
+        for spec in self.fields:
+            if spec.id == field_id:
+                return spec
+        raise KeyError(field_id)
+
+    def stage(self, stage_id: str) -> Stage:
+        for stage in self.stages:
+            if stage.id == stage_id:
+                return stage
+        raise KeyError(stage_id)
+
+    def area(self, area_id: str) -> Area:
+        for area in self.areas:
+            if area.id == area_id:
+                return area
+        raise KeyError(area_id)
+
+    def criteria(self, *, stage: str | None = None) -> list[tuple[Area, Criterion]]:
+        """Every (area, criterion) pair in file order, optionally only those of one stage."""
+        return [
+            (area, criterion)
+            for area in self.areas
+            for criterion in area.criteria
+            if stage is None or criterion.stage == stage
+        ]
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        for _area, criterion in self.criteria():
+            if criterion.id == criterion_id:
+                return criterion
+        raise KeyError(criterion_id)
+
+    def stages_of_kind(self, kind: str) -> list[Stage]:
+        return [stage for stage in self.stages if stage.kind == kind]
+
+    # -- maxima -----------------------------------------------------------------------------
+
+    def stage_maximum(self, stage_id: str) -> Decimal:
+        """The sum of the maxima of the stage's criteria (0 for a formal stage)."""
+        self.stage(stage_id)
+        return sum((c.max for _a, c in self.criteria(stage=stage_id)), Decimal(0))
+
+    def area_maximum(self, area_id: str) -> Decimal:
+        return self.area(area_id).maximum
+
+    @property
+    def maximum(self) -> Decimal:
+        """The rulebook's maximum: the sum of every criterion's maximum."""
+        return sum((area.maximum for area in self.areas), Decimal(0))
+
+    def text(self, mapping: LocalizedText | None, language: str = "en") -> str:
+        """The text of ``mapping`` in ``language``, else English, else any, else ''."""
+        return localized(mapping, language)
+
+
+def localized(mapping: dict[str, str] | None, language: str = "en") -> str:
+    if not mapping:
+        return ""
+    for key in (language, language.split("-")[0], "en"):
+        if key in mapping:
+            return mapping[key]
+    return next(iter(mapping.values()))
