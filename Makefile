@@ -31,6 +31,7 @@ run: install
 	KEYCLUSTERS_DEV=1 $(BIN)/keyclusters serve --dev --host $(HOST) --port $(PORT)
 
 test: install-dev
+	bash tests/browser/install-browser.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	@echo "== pytest on SQLite =="
@@ -53,8 +54,8 @@ format: install-dev
 	$(BIN)/ruff format .
 
 messages: install-dev
-	cd keyclusters && ../$(BIN)/keyclusters makemessages -l pl -l en --no-obsolete --ignore "*/static/vendor/*"
-	cd keyclusters && ../$(BIN)/keyclusters compilemessages
+	cd keyclusters && ../$(BIN)/keyclusters makemessages -l pl -l en --no-obsolete
+	$(BIN)/python -m keyclusters.devtools.messages
 
 bench: install-dev
 	$(BIN)/python bench/import_members.py

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "axes",
     "keyclusters.accounts",
     "keyclusters.registry",
+    "keyclusters.competitions",
     "keyclusters.web",
 ]
 

@@ -8,6 +8,7 @@ from keyclusters.api.urls import api
 urlpatterns = [
     path("", include("keyclusters.web.urls")),
     path("clusters/", include("keyclusters.registry.urls")),
+    path("competitions/", include("keyclusters.competitions.urls")),
     path("accounts/", include("keyclusters.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -3,6 +3,7 @@ from django.core.management import call_command
 
 from keyclusters.accounts.models import User
 from keyclusters.accounts.roles import Role
+from keyclusters.competitions.models import Application
 from keyclusters.domain.identifiers import normalise_nip, normalise_regon
 from keyclusters.registry.models import Cluster, Membership, Organisation
 
@@ -23,10 +24,23 @@ def test_demo_loads_the_registry_and_prints_one_login_per_role(capsys):
         assert Membership.objects.filter(cluster=cluster, role="coordinator").count() == 1
     assert Organisation.history.count() == 3012
     for role in Role:
-        user = User.objects.get(groups__name=role.value)
+        user = User.objects.get(groups__name=role.value, is_active=True)
         assert f"  {user.username} " in out
     coordinator = User.objects.get(username="coordinator")
     assert Cluster.objects.filter(coordinator=coordinator.organisation).exists()
+
+    # an open call with applications in several states
+    states = sorted(Application.objects.values_list("state", flat=True))
+    assert states == [
+        "completion-requested",
+        "draft",
+        "in-evaluation",
+        "in-evaluation",
+        "rejected",
+        "submitted",
+        "submitted",
+        "submitted",
+    ]
 
     # Running it again keeps the data and still prints the logins.
     call_command("demo")

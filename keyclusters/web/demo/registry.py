@@ -24,7 +24,10 @@ from keyclusters.registry.models import (
 SMART_SPECIALISATIONS = [
     ("KIS 1", "Zdrowe społeczeństwo"),
     ("KIS 2", "Innowacyjne technologie i procesy agrotechniczne"),
-    ("KIS 3", "Biotechnologiczne i chemiczne procesy, bioprodukty i produkty chemii specjalistycznej"),
+    (
+        "KIS 3",
+        "Biotechnologiczne i chemiczne procesy, bioprodukty i produkty chemii specjalistycznej",
+    ),
     ("KIS 4", "Zrównoważona energetyka"),
     ("KIS 5", "Gospodarka o obiegu zamkniętym"),
     ("KIS 6", "Rozwiązania transportowe przyjazne środowisku"),
@@ -77,7 +80,9 @@ class RegistryDemo:
     organisations: list[Organisation]
 
 
-def build_registry(*, seed: int = 2015, clusters: int = 42, organisations: int = 3000) -> RegistryDemo:
+def build_registry(
+    *, seed: int = 2015, clusters: int = 42, organisations: int = 3000
+) -> RegistryDemo:
     rng = random.Random(seed)
     fake = Faker("pl_PL")
     fake.seed_instance(seed)

@@ -20,6 +20,8 @@ class Command(BaseCommand):
         parser.add_argument("--organisations", type=int, default=3000)
 
     def handle(self, *args, reset: bool, clusters: int, organisations: int, **options):
+        from keyclusters.accounts.models import User
+        from keyclusters.web.demo.competitions import build_competitions
         from keyclusters.web.demo.registry import build_registry
         from keyclusters.web.demo.users import DEMO_PASSWORD, create_users
 
@@ -35,11 +37,13 @@ class Command(BaseCommand):
             with transaction.atomic():
                 demo = build_registry(clusters=clusters, organisations=organisations)
                 logins = create_users(coordinator_organisation=demo.clusters[0].coordinator)
+                operator = User.objects.get(username="operator")
+                build_competitions(clusters=demo.clusters, operator=operator)
             self.stderr.write(
                 f"Loaded {len(demo.clusters)} clusters and {len(demo.organisations)} organisations."
             )
         self.stdout.write("")
-        self.stdout.write("Demo logins (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         for login in logins:
             self.stdout.write(f"  {login.username:<12} {login.description}")
         self.stdout.write("")

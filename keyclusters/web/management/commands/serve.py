@@ -29,7 +29,9 @@ class Command(BaseCommand):
             call_command("runserver", f"{host}:{port}", use_reloader=True)
             return
         call_command("collectstatic", interactive=False, verbosity=0)
-        gunicorn = shutil.which("gunicorn") or os.path.join(os.path.dirname(sys.executable), "gunicorn")
+        gunicorn = shutil.which("gunicorn") or os.path.join(
+            os.path.dirname(sys.executable), "gunicorn"
+        )
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "keyclusters.settings")
         os.execv(
             gunicorn,

@@ -1,0 +1,114 @@
+"""``keyclusters rulebook validate FILE | show ID [--json] | load FILE_OR_ID``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from keyclusters.domain.rulebook import (
+    RulebookInvalid,
+    load_rulebook,
+    shipped_rulebook_ids,
+    shipped_rulebook_path,
+)
+
+
+class Command(BaseCommand):
+    help = "Validate, show and store rulebooks."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        validate = sub.add_parser("validate", help="Validate a rulebook file; exit 2 on errors.")
+        validate.add_argument("file")
+        show = sub.add_parser("show", help="A stored (or shipped) rulebook with its hash.")
+        show.add_argument("rulebook_id")
+        show.add_argument("--version", type=int, default=None)
+        show.add_argument("--json", action="store_true")
+        load = sub.add_parser("load", help="Store a rulebook file or shipped id in the database.")
+        load.add_argument("source", nargs="+")
+
+    def handle(self, *args, action: str, **options):
+        return getattr(self, f"_{action}")(**options)
+
+    def _fail(self, lines: list[str]) -> None:
+        for line in lines:
+            self.stderr.write(line)
+        sys.exit(2)
+
+    def _read(self, file: str):
+        path = Path(file)
+        if not path.exists() and file in shipped_rulebook_ids():
+            path = shipped_rulebook_path(file)
+        if not path.exists():
+            self._fail([_("%(file)s: no such file") % {"file": file}])
+        try:
+            return load_rulebook(path)
+        except RulebookInvalid as exc:
+            self._fail([f"{file}: {error_text(error)}" for error in exc.errors])
+
+    def _validate(self, *, file: str, **options) -> None:
+        rulebook = self._read(file)
+        maximum = getattr(rulebook, "maximum", None)
+        self.stdout.write(
+            _("%(file)s: valid (%(id)s version %(version)s, sha256 %(sha)s)")
+            % {"file": file, "id": rulebook.id, "version": rulebook.version, "sha": rulebook.sha256}
+            + (f", max {maximum}" if maximum is not None else "")
+        )
+
+    def _load(self, *, source: list[str], **options) -> None:
+        from keyclusters.competitions.services import CompetitionError, store_rulebook
+
+        for item in source:
+            rulebook = self._read(item)
+            try:
+                stored = store_rulebook(source=rulebook.source)
+            except CompetitionError as exc:
+                self._fail([f"{item}: {message}" for message in exc.messages])
+            self.stdout.write(f"{stored.rulebook_id} v{stored.version} {stored.sha256}")
+
+    def _show(self, *, rulebook_id: str, version: int | None, json: bool, **options) -> None:
+        from keyclusters.competitions.models import StoredRulebook
+
+        stored = StoredRulebook.objects.filter(rulebook_id=rulebook_id)
+        if version is not None:
+            stored = stored.filter(version=version)
+        found = stored.order_by("-version").first()
+        if found is not None:
+            text, sha, where, frozen = found.source, found.sha256, "database", found.frozen_at
+            rulebook = load_rulebook(text)
+        elif rulebook_id in shipped_rulebook_ids() and version is None:
+            rulebook = self._read(rulebook_id)
+            text, sha, where, frozen = rulebook.source, rulebook.sha256, "shipped", None
+        else:
+            raise CommandError(_("No rulebook %(id)s is stored.") % {"id": rulebook_id})
+        if json:
+            document = {
+                "id": rulebook.id,
+                "version": rulebook.version,
+                "kind": rulebook.kind,
+                "sha256": sha,
+                "stored": where,
+                "frozen_at": frozen.isoformat() if frozen else None,
+                "maximum": str(rulebook.maximum) if hasattr(rulebook, "maximum") else None,
+                "rulebook": rulebook.model_dump(mode="json", by_alias=True),
+            }
+            self.stdout.write(_json_dumps(document))
+            return
+        self.stdout.write(f"# {rulebook.id} v{rulebook.version} sha256={sha} ({where})")
+        self.stdout.write(text.rstrip("\n"))
+
+
+def error_text(error) -> str:
+    """An error of a rulebook as ``path: message``, the message translated."""
+    message = _(error.message_id)
+    if error.params:
+        message = message % dict(error.params)
+    return f"{error.path}: {message}"
+
+
+def _json_dumps(document) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2)

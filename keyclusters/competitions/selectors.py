@@ -1,0 +1,50 @@
+"""Reads of the competitions app, scoped to what the user may see."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.db.models import QuerySet
+
+from keyclusters.accounts.models import User
+from keyclusters.accounts.roles import Role
+from keyclusters.domain.workflow import ApplicationState
+
+from .models import Application, Call, StageResult
+
+
+def visible_applications(user: User) -> QuerySet[Application]:
+    """Operators see every application; a coordinator only their clusters'; others none."""
+    base = Application.objects.select_related("call", "cluster", "cluster__coordinator")
+    if not user.is_authenticated:
+        return base.none()
+    if user.has_role(Role.OPERATOR):
+        return base
+    if user.has_role(Role.COORDINATOR) and user.organisation_id:
+        return base.filter(cluster__coordinator_id=user.organisation_id)
+    return base.none()
+
+
+def call_funnel(call: Call) -> list[dict[str, object]]:
+    """Per stage: how many applications entered it and how many went on from it."""
+    rulebook = call.rulebook.parsed()
+    submitted = call.applications.exclude(state=ApplicationState.DRAFT)
+    results = Counter(
+        (stage, result)
+        for stage, result in StageResult.objects.filter(application__call=call).values_list(
+            "stage", "result"
+        )
+    )
+    rows: list[dict[str, object]] = [
+        {"stage": "submitted", "entered": submitted.count(), "passed": None}
+    ]
+    entered = rows[0]["entered"]
+    for stage in rulebook.stages:
+        passed = results[(stage.id, StageResult.Result.PASSED)]
+        rows.append({"stage": stage.id, "kind": stage.kind, "entered": entered, "passed": passed})
+        entered = passed
+    return rows
+
+
+def state_counts(call: Call) -> dict[str, int]:
+    return dict(Counter(call.applications.values_list("state", flat=True)))

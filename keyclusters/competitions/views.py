@@ -1,0 +1,365 @@
+"""Pages of the competitions app: calls, the coordinator's application, formal evaluation."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from keyclusters.accounts.roles import Role
+from keyclusters.domain.rulebook.model import localized
+from keyclusters.domain.workflow import ApplicationState, CallState
+from keyclusters.registry.models import Cluster
+
+from . import exports, selectors, services
+from .forms import (
+    FORMAL_CHECKLIST,
+    ChecklistForm,
+    CompletionRequestForm,
+    FailForm,
+    application_form_class,
+)
+from .models import Application, Call, StageResult
+
+
+def _language() -> str:
+    return (get_language() or "pl")[:2]
+
+
+def _error_messages(request: HttpRequest, exc: services.CompetitionError, form=None) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            if form is not None and field in form.fields:
+                for error in errors:
+                    form.add_error(field, error)
+            else:
+                for error in errors:
+                    messages.error(request, f"{field}: {error}")
+    else:
+        for error in exc.messages:
+            messages.error(request, error)
+
+
+def call_list(request: HttpRequest) -> HttpResponse:
+    calls = Call.objects.exclude(state=CallState.DRAFT).select_related("rulebook")
+    my_clusters = []
+    if request.user.is_authenticated and request.user.has_role(Role.COORDINATOR):
+        my_clusters = list(Cluster.objects.filter(coordinator_id=request.user.organisation_id))
+    return render(
+        request,
+        "competitions/call_list.html",
+        {"calls": calls, "my_clusters": my_clusters, "now": timezone.now()},
+    )
+
+
+def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    call = get_object_or_404(Call.objects.select_related("rulebook"), pk=pk)
+    if call.state == CallState.DRAFT and not request.user.has_perm("competitions.manage_calls"):
+        raise Http404
+    rulebook = call.rulebook.parsed()
+    my_clusters = []
+    if request.user.is_authenticated and request.user.has_role(Role.COORDINATOR):
+        applied = dict(Application.objects.filter(call=call).values_list("cluster_id", "pk"))
+        my_clusters = [
+            (cluster, applied.get(cluster.pk))
+            for cluster in Cluster.objects.filter(coordinator_id=request.user.organisation_id)
+        ]
+    return render(
+        request,
+        "competitions/call_detail.html",
+        {
+            "call": call,
+            "rulebook": rulebook,
+            "title": localized(rulebook.title, _language()),
+            "my_clusters": my_clusters,
+            "accepts": call.accepts_submissions(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def start_application(request: HttpRequest, pk: int, cluster_pk: int) -> HttpResponse:
+    call = get_object_or_404(Call, pk=pk)
+    cluster = get_object_or_404(Cluster, pk=cluster_pk)
+    try:
+        application = services.start_application(
+            call=call, cluster=cluster, by=request.user, kind=request.POST.get("kind", "new")
+        )
+    except services.CompetitionError as exc:
+        _error_messages(request, exc)
+        return redirect("competitions:call-detail", pk=call.pk)
+    return redirect("competitions:application-detail", pk=application.pk)
+
+
+@login_required
+def application_list(request: HttpRequest) -> HttpResponse:
+    applications = selectors.visible_applications(request.user).order_by(
+        "-call__opens_at", "cluster__name"
+    )
+    return render(request, "competitions/application_list.html", {"applications": applications})
+
+
+def _visible_application(request: HttpRequest, pk: int) -> Application:
+    application = get_object_or_404(selectors.visible_applications(request.user), pk=pk)
+    return application
+
+
+def _registry_preview(application: Application) -> list[dict[str, object]]:
+    from .registry_values import member_list, registry_values
+
+    rulebook = application.call.rulebook.parsed()
+    revision = services.latest_revision(application)
+    ids = [spec.id for spec in rulebook.fields if spec.source == "registry"]
+    if revision is not None:
+        values, frozen = revision.data, True
+    else:
+        today = timezone.localdate()
+        values = registry_values(
+            application.cluster, today, ids, member_list(application.cluster, today)
+        )
+        frozen = False
+    return [
+        {
+            "id": spec.id,
+            "label": localized(spec.title, _language()) or spec.id,
+            "value": values.get(spec.id),
+            "frozen": frozen,
+        }
+        for spec in rulebook.fields
+        if spec.source == "registry"
+    ]
+
+
+@login_required
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _visible_application(request, pk)
+    editable = (
+        services.editable_fields(application)
+        if request.user.has_perm("competitions.edit_application", application)
+        else []
+    )
+    form_class = application_form_class(application, editable)
+    initial = {k: v for k, v in application.data.items() if not isinstance(v, dict)}
+    form = form_class(initial=initial)
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        form = form_class(request.POST, request.FILES, initial=initial)
+        if form.is_valid():
+            documents = {
+                spec.id
+                for spec in application.call.rulebook.parsed().fields
+                if spec.type == "document"
+            }
+            values = {
+                key: value
+                for key, value in form.cleaned_data.items()
+                if key in editable and key not in documents
+            }
+            files = {
+                key: (upload.name, upload.read())
+                for key, upload in request.FILES.items()
+                if key in editable
+            }
+            try:
+                services.save_application_data(
+                    application=application, values=values, files=files, by=request.user
+                )
+            except services.CompetitionError as exc:
+                _error_messages(request, exc, form)
+            else:
+                if "submit" in request.POST:
+                    try:
+                        services.submit_application(application=application, by=request.user)
+                    except services.CompetitionError as exc:
+                        _error_messages(request, exc, form)
+                    else:
+                        messages.success(request, _("The application has been submitted."))
+                        return redirect("competitions:application-detail", pk=application.pk)
+                else:
+                    messages.success(request, _("The draft has been saved."))
+                    return redirect("competitions:application-detail", pk=application.pk)
+    return render(
+        request,
+        "competitions/application_detail.html",
+        _detail_context(request, application, form=form, editable=editable),
+    )
+
+
+def _detail_context(request, application: Application, **extra) -> dict[str, object]:
+    results = {r.stage: r for r in application.stage_results.all()}
+    rulebook = application.call.rulebook.parsed()
+    stage_rows = [
+        {
+            "id": stage.id,
+            "kind": stage.kind,
+            "title": localized(stage.title, _language()) or stage.id,
+            "result": results.get(stage.id),
+        }
+        for stage in rulebook.stages
+    ]
+    return {
+        "application": application,
+        "rulebook": rulebook,
+        "stage_rows": stage_rows,
+        "documents": {d.field_id: d for d in application.documents.all()},
+        "registry_values": _registry_preview(application),
+        "events": application.events.select_related("actor"),
+        "is_operator": request.user.has_role(Role.OPERATOR),
+        **extra,
+    }
+
+
+@login_required
+def formal_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.has_perm("competitions.evaluate_formally"):
+        raise PermissionDenied
+    application = get_object_or_404(
+        Application.objects.select_related("call__rulebook", "cluster"), pk=pk
+    )
+    rulebook = application.call.rulebook.parsed()
+    item_choices = [
+        (spec.id, localized(spec.title, _language()) or spec.id)
+        for spec in rulebook.fields
+        if spec.source != "registry"
+    ]
+    checklist = ChecklistForm(prefix="check")
+    completion = CompletionRequestForm(prefix="complete", item_choices=item_choices)
+    fail = FailForm(prefix="fail")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "pass":
+                checklist = ChecklistForm(request.POST, prefix="check")
+                if checklist.is_valid():
+                    services.pass_formal(
+                        application=application, checklist=checklist.cleaned_data, by=request.user
+                    )
+                    messages.success(request, _("The application passed the formal evaluation."))
+                    return redirect("competitions:application-detail", pk=application.pk)
+            elif action == "complete":
+                completion = CompletionRequestForm(
+                    request.POST, prefix="complete", item_choices=item_choices
+                )
+                if completion.is_valid():
+                    services.request_completion(
+                        application=application,
+                        items=completion.cleaned_data["items"],
+                        note=completion.cleaned_data["note"],
+                        by=request.user,
+                    )
+                    messages.success(request, _("The coordinator was asked to complete the items."))
+                    return redirect("competitions:application-detail", pk=application.pk)
+            elif action == "fail":
+                fail = FailForm(request.POST, prefix="fail")
+                if fail.is_valid():
+                    services.fail_formal(
+                        application=application, reasons=fail.reason_list(), by=request.user
+                    )
+                    messages.success(request, _("The application failed the formal evaluation."))
+                    return redirect("competitions:application-detail", pk=application.pk)
+        except services.CompetitionError as exc:
+            _error_messages(request, exc)
+    assessment = services.formal_assessment(application)
+    return render(
+        request,
+        "competitions/formal_evaluation.html",
+        {
+            "application": application,
+            "assessment": assessment,
+            "outcomes": [
+                {"outcome": o, "message": o.message(_language())} for o in assessment.outcomes
+            ],
+            "missing": [m.field for m in assessment.missing],
+            "checklist": checklist,
+            "checklist_items": FORMAL_CHECKLIST,
+            "completion": completion,
+            "fail": fail,
+            "can_decide": application.state == ApplicationState.SUBMITTED
+            and application.stage == rulebook.stages[0].id,
+            "revision": services.latest_revision(application),
+        },
+    )
+
+
+@login_required
+def call_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.has_perm("competitions.manage_calls"):
+        raise PermissionDenied
+    call = get_object_or_404(Call.objects.select_related("rulebook"), pk=pk)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "expire":
+                count = services.expire_completions(by=request.user)
+                messages.info(
+                    request, _("%(count)s overdue applications failed.") % {"count": count}
+                )
+            else:
+                services.change_call_state(
+                    call=call, action=request.POST["action"], by=request.user
+                )
+        except (services.CompetitionError, KeyError) as exc:
+            messages.error(request, str(exc))
+        return redirect("competitions:call-dashboard", pk=call.pk)
+    applications = (
+        call.applications.select_related("cluster", "cluster__coordinator")
+        .prefetch_related("stage_results")
+        .order_by("cluster__name")
+    )
+    rows = []
+    stage_ids = [s.id for s in call.rulebook.parsed().stages]
+    for application in applications:
+        results = {r.stage: r for r in application.stage_results.all()}
+        rows.append({"application": application, "results": [results.get(s) for s in stage_ids]})
+    return render(
+        request,
+        "competitions/call_dashboard.html",
+        {
+            "call": call,
+            "funnel": selectors.call_funnel(call),
+            "rows": rows,
+            "stage_ids": stage_ids,
+            "now": timezone.now(),
+            "actions": [
+                a for a in ("open", "close", "start-evaluation") if _allowed_call_action(call, a)
+            ],
+            "result_passed": StageResult.Result.PASSED,
+        },
+    )
+
+
+def _allowed_call_action(call: Call, action: str) -> bool:
+    from keyclusters.domain.workflow import TransitionRefused, next_call_state
+
+    try:
+        next_call_state(call.state, action)
+    except TransitionRefused:
+        return False
+    return True
+
+
+@login_required
+def call_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    if not request.user.has_perm("competitions.manage_calls"):
+        raise PermissionDenied
+    call = get_object_or_404(Call.objects.select_related("rulebook"), pk=pk)
+    if fmt == "csv":
+        response = HttpResponse(
+            exports.applications_csv(call), content_type="text/csv; charset=utf-8"
+        )
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            exports.applications_xlsx(call),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="call-{call.pk}-applications.{fmt}"'
+    return response
