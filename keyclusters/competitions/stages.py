@@ -35,7 +35,7 @@ def _stage_revision(application: Application, stage_id: str) -> ApplicationRevis
 
 @transaction.atomic
 def enter_stage(application: Application, stage_id: str, *, by: User | None) -> None:
-    from .services import _record_stage, _transition
+    from .services.base import _record_stage, _transition
 
     rulebook = application.call.rulebook.parsed()
     stage = rulebook.stage(stage_id)

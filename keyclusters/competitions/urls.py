@@ -1,11 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import rulebook_views, views
 
 app_name = "competitions"
 urlpatterns = [
     path("", views.call_list, name="call-list"),
+    path("calls/new/", rulebook_views.call_create, name="call-create"),
     path("calls/<int:pk>/", views.call_detail, name="call-detail"),
+    path("rulebooks/", rulebook_views.rulebook_list, name="rulebook-list"),
+    path("rulebooks/<int:pk>/", rulebook_views.rulebook_detail, name="rulebook-detail"),
     path("calls/<int:pk>/dashboard/", views.call_dashboard, name="call-dashboard"),
     path("calls/<int:pk>/applications.<str:fmt>", views.call_export, name="call-export"),
     path(

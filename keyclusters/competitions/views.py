@@ -47,14 +47,22 @@ def _error_messages(request: HttpRequest, exc: services.CompetitionError, form=N
 
 
 def call_list(request: HttpRequest) -> HttpResponse:
-    calls = Call.objects.exclude(state=CallState.DRAFT).select_related("rulebook")
+    is_operator = request.user.has_perm("competitions.manage_calls")
+    calls = Call.objects.select_related("rulebook")
+    if not is_operator:
+        calls = calls.exclude(state=CallState.DRAFT)
     my_clusters = []
     if request.user.is_authenticated and request.user.has_role(Role.COORDINATOR):
         my_clusters = list(Cluster.objects.filter(coordinator_id=request.user.organisation_id))
     return render(
         request,
         "competitions/call_list.html",
-        {"calls": calls, "my_clusters": my_clusters, "now": timezone.now()},
+        {
+            "calls": calls,
+            "my_clusters": my_clusters,
+            "now": timezone.now(),
+            "is_operator": is_operator,
+        },
     )
 
 

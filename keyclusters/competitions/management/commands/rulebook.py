@@ -9,6 +9,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from keyclusters.competitions.texts import rulebook_error_text
 from keyclusters.domain.rulebook import (
     RulebookInvalid,
     load_rulebook,
@@ -48,7 +49,7 @@ class Command(BaseCommand):
         try:
             return load_rulebook(path)
         except RulebookInvalid as exc:
-            self._fail([f"{file}: {error_text(error)}" for error in exc.errors])
+            self._fail([f"{file}: {rulebook_error_text(error)}" for error in exc.errors])
 
     def _validate(self, *, file: str, **options) -> None:
         rulebook = self._read(file)
@@ -100,14 +101,6 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"# {rulebook.id} v{rulebook.version} sha256={sha} ({where})")
         self.stdout.write(text.rstrip("\n"))
-
-
-def error_text(error) -> str:
-    """An error of a rulebook as ``path: message``, the message translated."""
-    message = _(error.message_id)
-    if error.params:
-        message = message % dict(error.params)
-    return f"{error.path}: {message}"
 
 
 def _json_dumps(document) -> str:

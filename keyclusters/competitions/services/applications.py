@@ -1,0 +1,209 @@
+"""The coordinator's side: starting, editing and submitting an application."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from keyclusters.accounts.models import User
+from keyclusters.domain import documents as document_rules
+from keyclusters.domain.rulebook.values import ValueInvalid, coerce_value
+from keyclusters.domain.workflow import (
+    ApplicationAction,
+    ApplicationState,
+)
+from keyclusters.registry.models import Cluster
+
+from ..models import (
+    Application,
+    ApplicationDocument,
+    ApplicationEvent,
+    ApplicationRevision,
+    Call,
+)
+from ..registry_values import member_list, registry_values
+from .base import (
+    WARSAW,
+    CompetitionError,
+    _jsonable,
+    _locked,
+    _require_coordinator,
+    _transition,
+)
+
+# -- the coordinator's side -------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_application(
+    *, call: Call, cluster: Cluster, by: User, kind: str = Application.Kind.NEW, now=None
+) -> Application:
+    now = now or timezone.now()
+    probe = Application(call=call, cluster=cluster)
+    _require_coordinator(probe, by)
+    if not call.accepts_submissions(now):
+        raise CompetitionError(_("The call is not open for applications."))
+    if Application.objects.filter(call=call, cluster=cluster).exists():
+        raise CompetitionError(_("This cluster already has an application in this call."))
+    application = Application(call=call, cluster=cluster, kind=kind, created_by=by)
+    application._history_user = by
+    application.save()
+    ApplicationEvent.objects.create(
+        application=application, action="create", from_state="", to_state="draft", actor=by
+    )
+    return application
+
+
+def editable_fields(application: Application) -> list[str]:
+    """The applicant fields the coordinator may change now."""
+    rulebook = application.call.rulebook.parsed()
+    applicant = [spec.id for spec in rulebook.fields if spec.source != "registry"]
+    if application.state == ApplicationState.DRAFT:
+        return applicant
+    if application.state == ApplicationState.COMPLETION_REQUESTED:
+        return [f for f in applicant if f in application.completion_items]
+    return []
+
+
+@transaction.atomic
+def save_application_data(
+    *,
+    application: Application,
+    values: Mapping[str, object],
+    files: Mapping[str, tuple[str, bytes]] | None = None,
+    by: User,
+    now=None,
+) -> Application:
+    """Save a draft (or the items named in a request to complete); documents are checked."""
+    _require_coordinator(application, by)
+    now = now or timezone.now()
+    application = _locked(application)
+    allowed = set(editable_fields(application))
+    if not allowed:
+        raise CompetitionError(_("The application cannot be changed in its present state."))
+    if application.state == ApplicationState.COMPLETION_REQUESTED and (
+        application.completion_deadline and now > application.completion_deadline
+    ):
+        raise CompetitionError(_("The deadline to complete the application has passed."))
+    rulebook = application.call.rulebook.parsed()
+    errors: dict[str, list[str]] = {}
+    data = dict(application.data)
+    for field_id, raw in values.items():
+        if field_id not in allowed:
+            errors.setdefault(field_id, []).append(_("This item cannot be changed now."))
+            continue
+        spec = rulebook.field_spec(field_id)
+        if spec.type == "document":
+            continue
+        try:
+            value = coerce_value(spec, raw if raw != "" else None)
+        except ValueInvalid as exc:
+            errors.setdefault(field_id, []).append(_(exc.reason))
+            continue
+        data[field_id] = _jsonable(value)
+    uploads = []
+    for field_id, (name, content) in (files or {}).items():
+        if field_id not in allowed:
+            errors.setdefault(field_id, []).append(_("This item cannot be changed now."))
+            continue
+        try:
+            kind = document_rules.check_document(content)
+        except document_rules.DocumentRefused as exc:
+            errors.setdefault(field_id, []).append(_(exc.message_id) % exc.params)
+            continue
+        uploads.append((field_id, name, content, kind))
+    if errors:
+        raise CompetitionError(errors)
+    for field_id, name, content, kind in uploads:
+        ApplicationDocument.objects.filter(application=application, field_id=field_id).delete()
+        document = ApplicationDocument(
+            application=application,
+            field_id=field_id,
+            original_name=name[:255],
+            content_kind=kind,
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+        )
+        document.file.save(name, ContentFile(content), save=False)
+        document.save()
+        data[field_id] = {"document": name, "sha256": document.sha256, "kind": kind}
+    application.data = data
+    application._history_user = by
+    application.save(update_fields=["data"])
+    return application
+
+
+def _freeze(application: Application, *, stage: str, on: dt.date) -> ApplicationRevision:
+    """Compute the registry values and freeze the application with its member list."""
+    rulebook = application.call.rulebook.parsed()
+    members = member_list(application.cluster, on)
+    registry_ids = [spec.id for spec in rulebook.fields if spec.source == "registry"]
+    data = {**application.data, **registry_values(application.cluster, on, registry_ids, members)}
+    number = application.revisions.count() + 1
+    return ApplicationRevision.objects.create(
+        application=application,
+        stage=stage,
+        number=number,
+        data={key: _jsonable(value) for key, value in data.items()},
+        members=members,
+        documents=[
+            {"field": d.field_id, "name": d.original_name, "sha256": d.sha256, "size": d.size}
+            for d in application.documents.order_by("field_id")
+        ],
+        as_of=on,
+    )
+
+
+def _missing_required(application: Application) -> dict[str, list[str]]:
+    rulebook = application.call.rulebook.parsed()
+    return {
+        spec.id: [_("This item is required.")]
+        for spec in rulebook.fields
+        if spec.required
+        and spec.source != "registry"
+        and application.data.get(spec.id) in (None, "")
+    }
+
+
+@transaction.atomic
+def submit_application(*, application: Application, by: User, now=None) -> Application:
+    _require_coordinator(application, by)
+    now = now or timezone.now()
+    application = _locked(application)
+    if application.state == ApplicationState.COMPLETION_REQUESTED:
+        return _resubmit(application, by=by, now=now)
+    if not application.call.accepts_submissions(now):
+        raise CompetitionError(
+            _("The call closed on %(closes)s; the application can no longer be submitted.")
+            % {
+                "closes": timezone.localtime(application.call.closes_at, WARSAW).strftime(
+                    "%Y-%m-%d %H:%M"
+                )
+            }
+        )
+    missing = _missing_required(application)
+    if missing:
+        raise CompetitionError(missing)
+    application.submitted_at = now
+    first_stage = application.call.rulebook.parsed().stages[0].id
+    _freeze(application, stage=first_stage, on=timezone.localtime(now, WARSAW).date())
+    _transition(application, ApplicationAction.SUBMIT, by=by, notify="submitted", stage=first_stage)
+    return application
+
+
+def _resubmit(application: Application, *, by: User, now: dt.datetime) -> Application:
+    if application.completion_deadline and now > application.completion_deadline:
+        raise CompetitionError(_("The deadline to complete the application has passed."))
+    missing = _missing_required(application)
+    if missing:
+        raise CompetitionError(missing)
+    _freeze(application, stage=application.stage, on=timezone.localtime(now, WARSAW).date())
+    application.completion_items = []
+    _transition(application, ApplicationAction.RESUBMIT, by=by, notify="resubmitted")
+    return application
