@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_import import ImportAdminMixin
 from .models import (
     Cluster,
     CooperationDeclaration,
@@ -11,7 +12,8 @@ from .models import (
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(ImportAdminMixin, SimpleHistoryAdmin):
+    import_kind = "organisations"
     list_display = ("name", "nip", "regon", "kind", "size", "voivodeship", "city", "country")
     list_filter = ("kind", "size", "voivodeship", "country")
     search_fields = ("name", "nip", "regon", "krs")
@@ -25,7 +27,8 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Cluster)
-class ClusterAdmin(SimpleHistoryAdmin):
+class ClusterAdmin(ImportAdminMixin, SimpleHistoryAdmin):
+    import_kind = "clusters"
     list_display = ("name", "coordinator", "specialisation", "voivodeship", "founded_on")
     list_filter = ("voivodeship",)
     list_select_related = ("coordinator",)

@@ -1,0 +1,74 @@
+"""Exports of a cluster's members, in the columns of the member import (they re-import as is).
+
+CSV is UTF-8 with a byte-order mark (so that spreadsheets detect the encoding), separated by
+commas, dates ``YYYY-MM-DD``. XLSX has real date cells and identifiers as text.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+from django.db.models import Q, QuerySet
+
+from keyclusters.domain.tabular import MEMBER_COLUMNS
+
+from .models import Cluster, Membership
+
+
+def member_memberships(cluster: Cluster, on: dt.date | None = None) -> QuerySet[Membership]:
+    """Every membership of the cluster (every role), or those active on ``on``."""
+    memberships = Membership.objects.filter(cluster=cluster).select_related("organisation")
+    if on is not None:
+        memberships = memberships.filter(
+            Q(joined_on__lte=on) & (Q(left_on__isnull=True) | Q(left_on__gte=on))
+        )
+    return memberships.order_by("organisation__name", "organisation__nip", "role", "joined_on")
+
+
+def _values(membership: Membership) -> list[object]:
+    o = membership.organisation
+    return [
+        o.name, o.nip or "", o.regon, o.krs, o.kind, o.size, o.voivodeship, o.city, o.country,
+        membership.joined_on, membership.left_on, membership.role,
+    ]  # fmt: skip
+
+
+def member_rows(cluster: Cluster, on: dt.date | None = None) -> list[list[object]]:
+    return [_values(m) for m in member_memberships(cluster, on).iterator(chunk_size=2000)]
+
+
+def members_csv(cluster: Cluster, on: dt.date | None = None) -> bytes:
+    """The members as CSV (UTF-8 with BOM, comma-separated, ISO dates)."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, delimiter=",", lineterminator="\r\n")
+    writer.writerow(MEMBER_COLUMNS)
+    for values in member_rows(cluster, on):
+        writer.writerow(
+            [v.isoformat() if isinstance(v, dt.date) else ("" if v is None else v) for v in values]
+        )
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def members_xlsx(cluster: Cluster, on: dt.date | None = None) -> bytes:
+    """The members as an XLSX workbook with one sheet."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(
+        title=cluster.name[:31].translate(str.maketrans("[]:*?/\\", "_______"))
+    )
+    sheet.append(list(MEMBER_COLUMNS))
+    date_columns = {MEMBER_COLUMNS.index("joined_on"), MEMBER_COLUMNS.index("left_on")}
+    for values in member_rows(cluster, on):
+        row = []
+        for index, value in enumerate(values):
+            if index in date_columns and value is not None:
+                row.append(value)
+            else:
+                row.append("" if value is None else str(value))
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

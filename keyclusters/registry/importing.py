@@ -1,0 +1,455 @@
+"""Imports of organisations, clusters and a cluster's members from CSV or XLSX.
+
+All-or-nothing: the whole file is validated first; any error raises :class:`ImportRejected`
+with every error and nothing is written. The writes then happen in one transaction, in bulk
+(batches of rows), each with its history records (``simple_history``) made by ``by``.
+
+A row's outcome is ``created``, ``updated`` or ``unchanged``: for organisations and clusters
+that of the upserted object; for members that of the membership, counted as ``updated`` also
+when only the member organisation's data changed. A row repeating an earlier row is unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as N_
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from keyclusters.domain import tabular
+from keyclusters.domain.tabular import (
+    ClusterRecord,
+    MemberRecord,
+    OrganisationRecord,
+    Parsed,
+    RowError,
+)
+
+from .bulk import (
+    BATCH_SIZE,
+    LOOKUP_CHUNK,
+    _chunks,
+    _new,
+    _organisations_by_nip,
+    insert_with_history,
+)
+from .models import Cluster, Membership, MembershipRole, Organisation
+
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+CHUNK_ROWS = 5000  # rows planned and written together (one progress step)
+ORGANISATION_FIELDS = tabular.ORGANISATION_COLUMNS
+PREVIEW_ROWS = 20
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+
+
+class ImportRejected(Exception):
+    """The file has errors; nothing was written. ``errors`` holds every one of them."""
+
+    def __init__(self, errors: Sequence[RowError]) -> None:
+        self.errors = list(errors)
+        super().__init__(self.errors)
+
+    def messages(self) -> list[str]:
+        return [format_error(e) for e in self.errors]
+
+    def __str__(self) -> str:
+        return "\n".join(self.messages())
+
+
+def format_error(error: RowError) -> str:
+    """The error in the active language."""
+    return error.format(gettext)
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    row: int
+    outcome: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """What an import would do, computed without writing anything."""
+
+    columns: tuple[str, ...]
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    sample: list[PreviewRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def error_messages(self) -> list[str]:
+        return [format_error(e) for e in self.errors]
+
+
+# --- organisations ---------------------------------------------------------------------------
+
+
+class _Organisations:
+    """Upserts organisations by NIP (foreign ones without a NIP by name and country)."""
+
+    def __init__(self, columns: Sequence[str], *, by, when: dt.datetime) -> None:
+        self.fields = [f for f in ORGANISATION_FIELDS if f in columns]
+        self.update_fields = [*self.fields, *(["size"] if "kind" in self.fields else [])]
+        self.update_fields = list(dict.fromkeys(self.update_fields))
+        self.known: dict[tuple, Organisation] = {}
+        self.seen: set[tuple] = set()
+        self.by, self.when = by, when
+        self.new: list[Organisation] = []
+        self.changed: list[Organisation] = []
+
+    def _fetch(self, records: Sequence[OrganisationRecord]) -> None:
+        nips = list({r.nip for r in records if r.nip and (r.nip,) not in self.known})
+        for organisation in _organisations_by_nip(nips):
+            self.known[(organisation.nip,)] = organisation
+        names = list({r.name for r in records if not r.nip and r.key not in self.known})
+        for part in _chunks(names, LOOKUP_CHUNK):
+            found = Organisation.objects.filter(nip__isnull=True, name__in=part).order_by("pk")
+            for organisation in found:
+                self.known.setdefault((organisation.name, organisation.country), organisation)
+
+    def plan(self, records: Sequence[OrganisationRecord]) -> list[tuple[Organisation, str]]:
+        """The organisation of each record and what happens to it; remembers the writes."""
+        self._fetch(records)
+        planned = []
+        for record in records:
+            key = record.key
+            organisation = self.known.get(key)
+            if key in self.seen:
+                planned.append((organisation, UNCHANGED))
+                continue
+            self.seen.add(key)
+            if organisation is None:
+                organisation = _new(
+                    Organisation,
+                    name=record.name, nip=record.nip, regon=record.regon, krs=record.krs,
+                    kind=record.kind, voivodeship=record.voivodeship, city=record.city,
+                    country=record.country,
+                    size=record.size if record.kind == "enterprise" else "",
+                )  # fmt: skip
+                self.known[key] = organisation
+                self.new.append(organisation)
+                planned.append((organisation, CREATED))
+            elif self._update(organisation, record):
+                self.changed.append(organisation)
+                planned.append((organisation, UPDATED))
+            else:
+                planned.append((organisation, UNCHANGED))
+        return planned
+
+    def _update(self, organisation: Organisation, record: OrganisationRecord) -> bool:
+        changed = False
+        for name in self.fields:
+            value = getattr(record, name)
+            if getattr(organisation, name) != value:
+                setattr(organisation, name, value)
+                changed = True
+        if organisation.kind != "enterprise" and organisation.size:
+            organisation.size = ""
+            changed = True
+        return changed
+
+    def flush(self) -> None:
+        if self.new:
+            insert_with_history(self.new, Organisation, by=self.by, when=self.when)
+        if self.changed:
+            bulk_update_with_history(
+                self.changed, Organisation, self.update_fields, batch_size=BATCH_SIZE,
+                default_user=self.by, default_date=self.when,
+            )  # fmt: skip
+        self.new, self.changed = [], []
+
+
+# --- members ---------------------------------------------------------------------------------
+
+
+class _Members:
+    """Upserts the memberships of one cluster keyed by (organisation, role, joined_on)."""
+
+    def __init__(self, cluster: Cluster, columns: Sequence[str], *, by, when) -> None:
+        self.cluster = cluster
+        self.organisations = _Organisations(columns, by=by, when=when)
+        self.by, self.when = by, when
+        self.existing: dict[tuple, Membership] | None = None
+        self.planned: set[tuple] = set()
+        self.new: list[Membership] = []
+        self.changed: list[Membership] = []
+
+    def plan(self, records: Sequence[MemberRecord], write: bool) -> list[str]:
+        if self.existing is None:
+            memberships = Membership.objects.filter(cluster=self.cluster).order_by()
+            self.existing = {(m.organisation_id, m.role, m.joined_on): m for m in memberships}
+        organisations = self.organisations.plan([r.organisation for r in records])
+        if write:
+            self.organisations.flush()
+        outcomes = []
+        for record, (organisation, organisation_outcome) in zip(
+            records, organisations, strict=True
+        ):
+            start = (record.organisation.key, record.role, record.joined_on)
+            membership = None
+            if organisation.pk is not None:
+                membership = self.existing.get((organisation.pk, record.role, record.joined_on))
+            if start in self.planned:
+                outcomes.append(UNCHANGED)
+            elif membership is None:
+                membership = _new(
+                    Membership, cluster_id=self.cluster.pk, organisation_id=organisation.pk,
+                    role=record.role, joined_on=record.joined_on, left_on=record.left_on,
+                )  # fmt: skip
+                self.new.append(membership)
+                outcomes.append(CREATED)
+            elif membership.left_on != record.left_on:
+                membership.left_on = record.left_on
+                self.changed.append(membership)
+                outcomes.append(UPDATED)
+            else:
+                outcomes.append(UPDATED if organisation_outcome == UPDATED else UNCHANGED)
+            self.planned.add(start)
+        if write:
+            self.flush()
+        return outcomes
+
+    def flush(self) -> None:
+        if self.new:
+            insert_with_history(self.new, Membership, by=self.by, when=self.when)
+        if self.changed:
+            bulk_update_with_history(
+                self.changed, Membership, ["left_on"], batch_size=BATCH_SIZE,
+                default_user=self.by, default_date=self.when,
+            )  # fmt: skip
+        self.new, self.changed = [], []
+
+
+# --- clusters --------------------------------------------------------------------------------
+
+_CLUSTER_FIELDS = {
+    "coordinator_nip": "coordinator_id",
+    "founded_on": "founded_on",
+    "specialisation": "specialisation",
+    "voivodeship": "voivodeship",
+    "website": "website",
+}
+
+
+class _Clusters:
+    """Upserts clusters by name; a new cluster's coordinator becomes its first member."""
+
+    def __init__(self, columns: Sequence[str], *, by, when) -> None:
+        self.fields = [_CLUSTER_FIELDS[c] for c in columns if c in _CLUSTER_FIELDS]
+        self.by, self.when = by, when
+        self.coordinators: dict[str, int] = {}
+        self.known: dict[str, Cluster] = {}
+        self.seen: set[str] = set()
+
+    def check(self, records: Sequence[ClusterRecord]) -> list[RowError]:
+        nips = list({r.coordinator_nip for r in records})
+        for part in _chunks(nips, LOOKUP_CHUNK):
+            self.coordinators.update(
+                Organisation.objects.filter(nip__in=part).values_list("nip", "pk")
+            )
+        message = N_("is not the NIP of an organisation in the registry")
+        return [
+            RowError(r.row, "coordinator_nip", r.coordinator_nip, message)
+            for r in records
+            if r.coordinator_nip not in self.coordinators
+        ]
+
+    def plan(self, records: Sequence[ClusterRecord], write: bool) -> list[str]:
+        names = list({r.name for r in records} - set(self.known))
+        for part in _chunks(names, LOOKUP_CHUNK):
+            self.known.update((c.name, c) for c in Cluster.objects.filter(name__in=part))
+        new, changed, outcomes = [], [], []
+        for record in records:
+            values = {
+                "coordinator_id": self.coordinators[record.coordinator_nip],
+                "founded_on": record.founded_on,
+                "specialisation": record.specialisation,
+                "voivodeship": record.voivodeship,
+                "website": record.website,
+            }
+            cluster = self.known.get(record.name)
+            if record.name in self.seen:
+                outcomes.append(UNCHANGED)
+            elif cluster is None:
+                self.known[record.name] = cluster = Cluster(name=record.name, **values)
+                new.append(cluster)
+                outcomes.append(CREATED)
+            elif any(getattr(cluster, f) != values[f] for f in self.fields):
+                for name in self.fields:
+                    setattr(cluster, name, values[name])
+                changed.append(cluster)
+                outcomes.append(UPDATED)
+            else:
+                outcomes.append(UNCHANGED)
+            self.seen.add(record.name)
+        if write:
+            self._write(new, changed)
+        return outcomes
+
+    def _write(self, new: list[Cluster], changed: list[Cluster]) -> None:
+        options = {"batch_size": BATCH_SIZE, "default_user": self.by, "default_date": self.when}
+        if new:
+            bulk_create_with_history(new, Cluster, **options)
+            coordinators = [
+                Membership(
+                    cluster=c,
+                    organisation_id=c.coordinator_id,
+                    role=MembershipRole.COORDINATOR,
+                    joined_on=c.founded_on,
+                )  # fmt: skip
+                for c in new
+            ]
+            bulk_create_with_history(coordinators, Membership, **options)
+        if changed:
+            bulk_update_with_history(changed, Cluster, self.fields, **options)
+
+
+# --- the services ----------------------------------------------------------------------------
+
+
+def _run(
+    parsed: Parsed, plan: Callable[[Sequence, bool], list[str]], *, write: bool,
+    progress: Progress | None = None,
+) -> list[str]:  # fmt: skip
+    outcomes: list[str] = []
+    for part in _chunks(parsed.records, CHUNK_ROWS):
+        outcomes.extend(plan(part, write))
+        if progress is not None:
+            progress(len(outcomes))
+    return outcomes
+
+
+def _report(outcomes: list[str]) -> ImportReport:
+    return ImportReport(
+        rows=len(outcomes), created=outcomes.count(CREATED), updated=outcomes.count(UPDATED),
+        unchanged=outcomes.count(UNCHANGED),
+    )  # fmt: skip
+
+
+def _organisations_step(organisations: _Organisations) -> Callable[[Sequence, bool], list[str]]:
+    def step(records: Sequence[OrganisationRecord], write: bool) -> list[str]:
+        planned = organisations.plan(records)
+        if write:
+            organisations.flush()
+        return [outcome for _, outcome in planned]
+
+    return step
+
+
+def import_organisations(
+    *, source: bytes, filename: str, by=None, progress: Progress | None = None
+) -> ImportReport:
+    """Upsert the organisations of a CSV/XLSX file by NIP."""
+    parsed = tabular.parse_organisations(source, filename)
+    if parsed.errors:
+        raise ImportRejected(parsed.errors)
+    organisations = _Organisations(parsed.columns, by=by, when=timezone.now())
+    with transaction.atomic():
+        outcomes = _run(parsed, _organisations_step(organisations), write=True, progress=progress)
+    return _report(outcomes)
+
+
+def import_clusters(
+    *, source: bytes, filename: str, by=None, progress: Progress | None = None
+) -> ImportReport:
+    """Upsert the clusters of a file by name; their coordinators must already be imported."""
+    parsed = tabular.parse_clusters(source, filename)
+    clusters = _Clusters(parsed.columns, by=by, when=timezone.now())
+    errors = parsed.errors or clusters.check(parsed.records)
+    if errors:
+        raise ImportRejected(errors)
+    with transaction.atomic():
+        outcomes = _run(parsed, clusters.plan, write=True, progress=progress)
+    return _report(outcomes)
+
+
+def import_members(
+    *, cluster: Cluster, source: bytes, filename: str, by=None, progress: Progress | None = None
+) -> ImportReport:
+    """Upsert a cluster's members: their organisations by NIP, then their memberships."""
+    parsed = tabular.parse_members(source, filename)
+    if parsed.errors:
+        raise ImportRejected(parsed.errors)
+    members = _Members(cluster, parsed.columns, by=by, when=timezone.now())
+    with transaction.atomic():
+        outcomes = _run(parsed, members.plan, write=True, progress=progress)
+    return _report(outcomes)
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def _preview(parsed: Parsed, plan, values: Callable[[object], dict], limit: int) -> ImportPreview:
+    if parsed.errors:
+        return ImportPreview(parsed.columns, parsed.rows, 0, 0, 0, errors=parsed.errors)
+    with transaction.atomic():  # a consistent snapshot; nothing is written
+        outcomes = _run(parsed, plan, write=False)
+    report = _report(outcomes)
+    sample = [
+        PreviewRow(r.row, outcome, tuple(_cell(values(r).get(c)) for c in parsed.columns))
+        for r, outcome in zip(parsed.records[:limit], outcomes, strict=False)
+    ]
+    return ImportPreview(
+        parsed.columns, report.rows, report.created, report.updated, report.unchanged, sample
+    )
+
+
+def _organisation_values(record: OrganisationRecord) -> dict:
+    return {name: getattr(record, name) for name in ORGANISATION_FIELDS}
+
+
+def preview_organisations(
+    *, source: bytes, filename: str, limit: int = PREVIEW_ROWS
+) -> ImportPreview:
+    parsed = tabular.parse_organisations(source, filename)
+    step = _organisations_step(_Organisations(parsed.columns, by=None, when=timezone.now()))
+    return _preview(parsed, step, _organisation_values, limit)
+
+
+def preview_clusters(*, source: bytes, filename: str, limit: int = PREVIEW_ROWS) -> ImportPreview:
+    parsed = tabular.parse_clusters(source, filename)
+    clusters = _Clusters(parsed.columns, by=None, when=timezone.now())
+    errors = parsed.errors or clusters.check(parsed.records)
+    if errors:
+        return ImportPreview(parsed.columns, parsed.rows, 0, 0, 0, errors=errors)
+    return _preview(parsed, clusters.plan, _fields, limit)
+
+
+def _fields(record: object) -> dict:
+    return {name: getattr(record, name) for name in record.__slots__}  # type: ignore[attr-defined]
+
+
+def _member_values(record: MemberRecord) -> dict:
+    return {**_organisation_values(record.organisation), **_fields(record)}
+
+
+def preview_members(
+    *, cluster: Cluster, source: bytes, filename: str, limit: int = PREVIEW_ROWS
+) -> ImportPreview:
+    parsed = tabular.parse_members(source, filename)
+    members = _Members(cluster, parsed.columns, by=None, when=timezone.now())
+    return _preview(parsed, members.plan, _member_values, limit)
