@@ -25,6 +25,7 @@ from .forms import (
     FailForm,
     application_form_class,
 )
+from .labels import STAGE_KINDS
 from .models import Application, Call, StageResult
 
 
@@ -208,11 +209,21 @@ def _detail_context(request, application: Application, **extra) -> dict[str, obj
         {
             "id": stage.id,
             "kind": stage.kind,
-            "title": localized(stage.title, _language()) or stage.id,
+            "title": localized(stage.title, _language()) or str(STAGE_KINDS[stage.kind]),
             "result": results.get(stage.id),
         }
         for stage in rulebook.stages
     ]
+    for row in stage_rows:
+        result = row["result"]
+        row["criteria"] = [
+            {
+                **criterion,
+                "title": localized(rulebook.criterion(criterion["criterion"]).title, _language())
+                or criterion["criterion"],
+            }
+            for criterion in (result.details.get("criteria", []) if result else [])
+        ]
     return {
         "application": application,
         "rulebook": rulebook,

@@ -56,4 +56,5 @@ def test_coordinator_submits_and_operator_passes_formally(page, live_server, tmp
     page.wait_for_selector(".alert-success")
     application.refresh_from_db()
     assert (application.state, application.stage) == ("in-evaluation", "merit")
-    assert "10,00 / 13" in page.content()
+    screenshot(page, "operator-application-after-formal")
+    assert "6,00 / 13" in page.content()  # 7 members: 4 points; 3 / 7 projects: 2 points

@@ -6,6 +6,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from keyclusters.competitions import services
 from tests.factories import ClusterFactory, MembershipFactory, OrganisationFactory, UserFactory
@@ -50,6 +51,14 @@ status:
 """
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """These tests read the English messages; Polish is checked where a test says so."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -154,6 +154,8 @@ def test_the_formal_pass_computes_the_parametric_stage(call, cluster, coordinato
 def test_state_changes_notify_the_coordinators(
     call, cluster, coordinator, operator, django_capture_on_commit_callbacks
 ):
+    coordinator.preferred_language = "pl"
+    coordinator.save()
     application = _draft(call, cluster, coordinator)
     with django_capture_on_commit_callbacks(execute=True):
         services.submit_application(application=application, by=coordinator, now=in_call())

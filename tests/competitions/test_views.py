@@ -120,7 +120,13 @@ def test_operator_passes_formally_and_sees_the_parametric_breakdown(client, subm
     assert (submitted.state, submitted.stage) == ("in-evaluation", "merit")
     detail = client.get(reverse("competitions:application-detail", args=[submitted.pk]))
     body = detail.content.decode()
-    assert "10,00 / 13" in body  # Polish number format
+    assert "10.00 / 13" in body
+    polish = client.get(
+        reverse("competitions:application-detail", args=[submitted.pk]),
+        headers={"accept-language": "pl"},
+    ).content.decode()
+    assert "10,00 / 13" in polish  # the Polish number format
+    assert "Wynik oceny parametrycznej" in polish
 
 
 def test_operator_requests_completion_through_the_page(client, submitted, operator):

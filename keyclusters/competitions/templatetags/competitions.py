@@ -1,0 +1,62 @@
+"""Template filters that put the workflow's codes and the explanations into words."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils import formats
+from django.utils.translation import gettext
+
+from keyclusters.domain.rulebook.parametric import PLAIN, RATIO, SENTENCES, UPPER
+
+from ..labels import ACTIONS, APPLICATION_STATES
+
+register = template.Library()
+
+
+@register.filter
+def state_label(code: str) -> str:
+    return str(APPLICATION_STATES.get(code, code))
+
+
+@register.filter
+def action_label(code: str) -> str:
+    return str(ACTIONS.get(code, code))
+
+
+def _number(text: object, places: int | None = None) -> str:
+    if text is None:
+        return "—"
+    try:
+        number = Decimal(str(text))
+    except InvalidOperation:
+        return str(text)
+    if places is not None and number.as_tuple().exponent < -places:  # type: ignore[operator]
+        number = number.quantize(Decimal(1).scaleb(-places)).normalize()
+    return formats.number_format(number, use_l10n=True)
+
+
+@register.filter
+def explain(row: dict) -> str:
+    """The sentence of a parametric criterion's stored result, in the active language."""
+    explanation = row.get("explanation") or {}
+    bracket = explanation.get("bracket") or {}
+    params = {
+        "criterion": explanation.get("criterion", ""),
+        "field": explanation.get("field", ""),
+        "per": explanation.get("per") or "",
+        "numerator": _number(explanation.get("numerator")),
+        "denominator": _number(explanation.get("denominator")),
+        "value": _number(explanation.get("value"), places=4),
+        "min": _number(bracket.get("min")),
+        "next": _number(bracket.get("next_min")),
+        "points": _number(explanation.get("points")),
+        "max": _number(explanation.get("max")),
+    }
+    if explanation.get("outcome") == "below-first-bracket":
+        params["min"] = _number((row.get("params") or {}).get("min"))
+    params["value_text"] = gettext(RATIO if params["per"] else PLAIN) % params
+    params["upper"] = gettext(UPPER) % params if bracket.get("next_min") is not None else ""
+    sentence = SENTENCES.get(explanation.get("outcome", ""), "")
+    return gettext(sentence) % params if sentence else ""
