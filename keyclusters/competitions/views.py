@@ -86,6 +86,10 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "call": call,
             "rulebook": rulebook,
             "title": localized(rulebook.title, _language()),
+            "stage_titles": [
+                localized(stage.title, _language()) or str(STAGE_KINDS[stage.kind])
+                for stage in rulebook.stages
+            ],
             "my_clusters": my_clusters,
             "accepts": call.accepts_submissions(),
         },

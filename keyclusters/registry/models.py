@@ -104,7 +104,8 @@ class SmartSpecialisation(models.Model):
         ordering = ["kind", "code"]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.code}: {self.name}"
+        code = self.code if self.code.startswith(self.kind) else f"{self.kind} {self.code}"
+        return f"{code}: {self.name}"
 
 
 class Organisation(models.Model):

@@ -149,7 +149,12 @@ def build_registry(
         cluster = Cluster.objects.create(
             name=name,
             specialisation=specialisation,
-            description=fake.paragraph(nb_sentences=4),
+            description=(
+                f"{stem} zrzesza przedsiębiorstwa, uczelnie i instytucje otoczenia biznesu "
+                f"z branży: {specialisation.lower()}. Członkowie wspólnie realizują projekty "
+                "badawczo-rozwojowe, szkolenia i działania eksportowe; koordynator prowadzi "
+                "wspólne usługi i reprezentuje klaster wobec administracji."
+            ),
             founded_on=founded,
             coordinator=coordinator,
             website=f"https://klaster-{index + 1}.example.pl",

@@ -23,8 +23,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, host: str, port: int, dev: bool, workers: int, **options):
-        self.stdout.write(f"Serving keyclusters at http://{host}:{port}/ (Ctrl+C stops it)")
-        self.stdout.flush()
+        if os.environ.get("RUN_MAIN") != "true":  # not again in the auto-reloader's child
+            self.stdout.write(f"Serving keyclusters at http://{host}:{port}/ (Ctrl+C stops it)")
+            self.stdout.flush()
         if dev:
             call_command("runserver", f"{host}:{port}", use_reloader=True)
             return
