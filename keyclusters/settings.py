@@ -59,9 +59,14 @@ INSTALLED_APPS = [
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "keyclusters.accounts",
     "keyclusters.registry",
     "keyclusters.competitions",
+    "keyclusters.evaluation",
+    "keyclusters.statuses",
+    "keyclusters.benchmarking",
     "keyclusters.web",
 ]
 
@@ -173,6 +178,10 @@ EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="keyclusters@localhost")
 
+
+# Background work (report batches, long imports) through the database: no broker needed.
+# Run a worker with `keyclusters db_worker`; tests run tasks at once (ImmediateBackend).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEV)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -16,5 +16,6 @@ def _plain_static_storage(settings):
 
 @pytest.fixture(autouse=True)
 def _defaults(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.LANGUAGE_CODE = "pl"
     settings.AXES_ENABLED = True
