@@ -1,0 +1,30 @@
+"""Expert scores to decisions: aggregation, divergence, thresholds, ranking and validity.
+
+Pure Python; every function takes the rulebook and plain values and returns plain results that
+say how they came about.
+"""
+
+from .aggregation import (
+    ExpertSheet,
+    StageAggregate,
+    aggregate,
+    aggregate_stage,
+    find_divergence,
+    round_points,
+)
+from .decision import Candidate, Outcome, decide
+from .validity import anniversary, status_validity
+
+__all__ = [
+    "Candidate",
+    "ExpertSheet",
+    "Outcome",
+    "StageAggregate",
+    "aggregate",
+    "aggregate_stage",
+    "anniversary",
+    "decide",
+    "find_divergence",
+    "round_points",
+    "status_validity",
+]
