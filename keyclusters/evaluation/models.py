@@ -1,1 +1,182 @@
-from django.db import models  # noqa: F401
+"""Experts, conflicts of interest, assignments, score sheets, consensus scores and decisions."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Expert(models.Model):
+    """A person in the pool of independent experts (and panel members)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="expert_profile"
+    )
+    organisation = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="experts",
+        help_text=_("Where the expert works: used to detect conflicts of interest."),
+    )
+    specialisations = models.JSONField(_("specialisations"), default=list, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("expert")
+        verbose_name_plural = _("experts")
+        ordering = ["user__last_name", "user__username"]
+
+    def __str__(self) -> str:
+        return self.user.get_full_name() or self.user.username
+
+
+class Assignment(models.Model):
+    """An expert's task: one stage of one application."""
+
+    class State(models.TextChoices):
+        ACTIVE = "active", _("active")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="assignments")
+    application = models.ForeignKey(
+        "competitions.Application", on_delete=models.CASCADE, related_name="assignments"
+    )
+    stage = models.CharField(_("stage"), max_length=64)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.ACTIVE)
+    no_conflict_declared_at = models.DateTimeField(
+        _("no conflict declared at"), null=True, blank=True
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_at = models.DateTimeField(default=timezone.now)
+    withdrawn_reason = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["application", "stage", "assigned_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["expert", "application", "stage"],
+                condition=models.Q(state="active"),
+                name="assignment_one_active",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.expert} – {self.application} ({self.stage})"
+
+
+class ConflictRecord(models.Model):
+    """A conflict of interest, detected from the registry or declared by the expert."""
+
+    class Source(models.TextChoices):
+        DETECTED = "detected", _("detected from the registry")
+        DECLARED = "declared", _("declared by the expert")
+
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="conflicts")
+    application = models.ForeignKey(
+        "competitions.Application", on_delete=models.CASCADE, related_name="conflicts"
+    )
+    source = models.CharField(max_length=16, choices=Source.choices)
+    detail = models.CharField(max_length=500)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.expert} × {self.application}: {self.detail}"
+
+
+class ScoreSheet(models.Model):
+    """One expert's points and justifications for one stage of one application."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+
+    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="sheet")
+    points = models.JSONField(_("points"), default=dict)
+    justifications = models.JSONField(_("justifications"), default=dict)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("score sheet")
+        verbose_name_plural = _("score sheets")
+
+    def __str__(self) -> str:
+        return f"{self.assignment} [{self.state}]"
+
+
+class ConsensusScore(models.Model):
+    """Points agreed by the experts of a diverging stage, replacing the aggregation."""
+
+    application = models.ForeignKey(
+        "competitions.Application", on_delete=models.CASCADE, related_name="consensus_scores"
+    )
+    stage = models.CharField(max_length=64)
+    points = models.JSONField(_("points"))
+    note = models.TextField(_("note"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["application", "stage"], name="consensus_per_stage")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} – {self.stage} (consensus)"
+
+
+class PanelSession(models.Model):
+    """A sitting of the Expert Panel for a call."""
+
+    call = models.ForeignKey(
+        "competitions.Call", on_delete=models.CASCADE, related_name="panel_sessions"
+    )
+    held_on = models.DateField(_("held on"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    members = models.ManyToManyField(Expert, verbose_name=_("members"), related_name="panels")
+
+    class Meta:
+        ordering = ["held_on"]
+
+    def __str__(self) -> str:
+        return f"{self.call} – {self.held_on:%Y-%m-%d}"
+
+
+class Recommendation(models.Model):
+    """The commission's recommendation list of a call, and the decision maker's approval."""
+
+    call = models.OneToOneField(
+        "competitions.Call", on_delete=models.CASCADE, related_name="recommendation"
+    )
+    outcomes = models.JSONField(_("outcomes"))
+    rulebook_sha256 = models.CharField(max_length=64)
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    prepared_at = models.DateTimeField(default=timezone.now)
+    approved_on = models.DateField(_("approved on"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"{self.call} – recommendation"
