@@ -58,6 +58,9 @@ class Call(models.Model):
     """A competition round: its rulebook, dates and state."""
 
     name = models.CharField(_("name"), max_length=200)
+    round_label = models.CharField(
+        _("round"), max_length=16, blank=True, help_text=_("Short label of the round, e.g. VII.")
+    )
     rulebook = models.ForeignKey(
         StoredRulebook, verbose_name=_("rulebook"), on_delete=models.PROTECT, related_name="calls"
     )

@@ -35,6 +35,7 @@ class RulebookUploadForm(forms.Form):
 
 class CallForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    round_label = forms.CharField(label=gettext_lazy("Round"), max_length=16, required=False)
     rulebook = forms.ModelChoiceField(
         label=gettext_lazy("Rulebook"),
         queryset=StoredRulebook.objects.filter(kind="status-competition"),

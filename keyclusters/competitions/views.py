@@ -49,7 +49,7 @@ def _error_messages(request: HttpRequest, exc: services.CompetitionError, form=N
 
 def call_list(request: HttpRequest) -> HttpResponse:
     is_operator = request.user.has_perm("competitions.manage_calls")
-    calls = Call.objects.select_related("rulebook")
+    calls = Call.objects.select_related("rulebook", "recommendation")
     if not is_operator:
         calls = calls.exclude(state=CallState.DRAFT)
     my_clusters = []
@@ -63,6 +63,8 @@ def call_list(request: HttpRequest) -> HttpResponse:
             "my_clusters": my_clusters,
             "now": timezone.now(),
             "is_operator": is_operator,
+            "can_see_recommendations": is_operator
+            or request.user.has_perm("evaluation.decide"),
         },
     )
 

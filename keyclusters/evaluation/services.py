@@ -484,7 +484,7 @@ def approve_recommendation(*, call: Call, approved_on: dt.date, by: User) -> Rec
                 cluster=application.cluster,
                 call=call,
                 application=application,
-                round_label=call.name,
+                round_label=call.round_label or call.name[:16],
                 decision_on=approved_on,
                 valid_from=valid_from,
                 valid_to=valid_to,

@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "evaluation"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.my_assignments, name="my-assignments"),
+    path("assignments/<int:pk>/", views.sheet, name="sheet"),
+    path("calls/<int:pk>/", views.call_overview, name="call"),
+    path("calls/<int:pk>/recommendation/", views.recommendation, name="recommendation"),
+    path("applications/<int:pk>/why/", views.why, name="why"),
+]

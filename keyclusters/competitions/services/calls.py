@@ -86,6 +86,7 @@ def create_call(
     opens_at: dt.datetime,
     closes_at: dt.datetime,
     decision_on: dt.date | None = None,
+    round_label: str = "",
     by: User | None = None,
 ) -> Call:
     if rulebook.kind != "status-competition":
@@ -94,6 +95,7 @@ def create_call(
         raise CompetitionError({"closes_at": [_("A call must close after it opens.")]})
     call = Call(
         name=name,
+        round_label=round_label,
         rulebook=rulebook,
         opens_at=opens_at,
         closes_at=closes_at,

@@ -1,0 +1,110 @@
+"""Reads of the evaluation, scoped: an expert sees only their own assignments and sheets."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+
+from keyclusters.competitions.models import Application, Call, StageResult
+
+from .models import Assignment, ScoreSheet
+
+
+def my_assignments(user) -> QuerySet[Assignment]:
+    return (
+        Assignment.objects.filter(expert__user=user, state=Assignment.State.ACTIVE)
+        .select_related("application__call", "application__cluster", "sheet")
+        .order_by("application__call__name", "application__cluster__name", "stage")
+    )
+
+
+def call_evaluation(call: Call) -> list[dict]:
+    """Every application of the call at an expert or panel stage, with its assignments."""
+    rulebook = call.rulebook.parsed()
+    scored = {s.id for s in rulebook.stages if s.kind in ("expert", "panel")}
+    applications = (
+        call.applications.filter(state="in-evaluation", stage__in=scored)
+        .select_related("cluster")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.select_related("expert__user", "sheet").order_by(
+                    "assigned_at", "pk"
+                ),
+            )
+        )
+        .order_by("cluster__name")
+    )
+    rows = []
+    for application in applications:
+        current = [a for a in application.assignments.all() if a.stage == application.stage]
+        rows.append(
+            {
+                "application": application,
+                "stage": rulebook.stage(application.stage),
+                "assignments": current,
+                "needed": rulebook.stage(application.stage).experts or 1,
+                "active": sum(1 for a in current if a.state == Assignment.State.ACTIVE),
+            }
+        )
+    return rows
+
+
+def score_breakdown(application: Application, *, name_experts: bool) -> list[dict]:
+    """Per stage and criterion: each expert's points, the aggregate, and the explanation.
+
+    With ``name_experts`` false the experts are "Expert 1, 2…" in the order they were assigned.
+    """
+    rulebook = application.call.rulebook.parsed()
+    results = {r.stage: r for r in StageResult.objects.filter(application=application)}
+    sheets = (
+        ScoreSheet.objects.filter(
+            assignment__application=application,
+            assignment__state=Assignment.State.ACTIVE,
+            state=ScoreSheet.State.SUBMITTED,
+        )
+        .select_related("assignment__expert__user")
+        .order_by("assignment__assigned_at", "assignment__pk")
+    )
+    by_stage: dict[str, list[ScoreSheet]] = {}
+    for sheet in sheets:
+        by_stage.setdefault(sheet.assignment.stage, []).append(sheet)
+    stages = []
+    for stage in rulebook.stages:
+        result = results.get(stage.id)
+        stage_sheets = by_stage.get(stage.id, [])
+        experts = [
+            str(sheet.assignment.expert) if name_experts else f"#{number}"
+            for number, sheet in enumerate(stage_sheets, start=1)
+        ]
+        criteria = []
+        for area, criterion in rulebook.criteria(stage=stage.id):
+            aggregate = None
+            explanation = None
+            if result is not None and isinstance(result.details.get("criteria"), dict):
+                aggregate = result.details["criteria"].get(criterion.id)
+            elif result is not None and isinstance(result.details.get("criteria"), list):
+                row = next(
+                    (r for r in result.details["criteria"] if r["criterion"] == criterion.id),
+                    None,
+                )
+                if row is not None:
+                    aggregate, explanation = row["points"], row
+            criteria.append(
+                {
+                    "area": area,
+                    "criterion": criterion,
+                    "points": [
+                        {
+                            "value": sheet.points.get(criterion.id),
+                            "justification": sheet.justifications.get(criterion.id, ""),
+                        }
+                        for sheet in stage_sheets
+                    ],
+                    "aggregate": Decimal(aggregate) if aggregate is not None else None,
+                    "explanation": explanation,
+                }
+            )
+        stages.append({"stage": stage, "result": result, "experts": experts, "criteria": criteria})
+    return stages

@@ -1,0 +1,234 @@
+"""Pages of the evaluation: the expert's sheets, the operator's overview, the recommendation,
+the decision, and "why this score"."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from keyclusters.competitions.models import Application, Call
+from keyclusters.competitions.texts import translated
+from keyclusters.domain.rulebook import localized
+
+from . import selectors, services
+from .models import Assignment, Recommendation, ScoreSheet
+
+
+def _language() -> str:
+    return (get_language() or "pl")[:2]
+
+
+def _errors(request, exc: services.EvaluationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            for error in errors:
+                messages.error(request, f"{field}: {error}")
+    else:
+        for error in exc.messages:
+            messages.error(request, error)
+
+
+@login_required
+def my_assignments(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "evaluation/my_assignments.html",
+        {"assignments": selectors.my_assignments(request.user)},
+    )
+
+
+@login_required
+def sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    """The expert's own score sheet; any other assignment is a 404."""
+    assignment = get_object_or_404(selectors.my_assignments(request.user), pk=pk)
+    application = assignment.application
+    rulebook = application.call.rulebook.parsed()
+    existing = getattr(assignment, "sheet", None)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action in ("no-conflict", "conflict"):
+                services.declare(
+                    assignment=assignment,
+                    conflict=action == "conflict",
+                    note=request.POST.get("note", ""),
+                    by=request.user,
+                )
+                if action == "conflict":
+                    messages.info(request, _("The conflict of interest has been recorded."))
+                    return redirect("evaluation:my-assignments")
+            else:
+                points = {
+                    c.id: request.POST.get(f"points-{c.id}", "")
+                    for _a, c in rulebook.criteria(stage=assignment.stage)
+                }
+                notes = {
+                    c.id: request.POST.get(f"why-{c.id}", "")
+                    for _a, c in rulebook.criteria(stage=assignment.stage)
+                }
+                services.save_sheet(
+                    assignment=assignment, points=points, justifications=notes, by=request.user
+                )
+                if action == "submit":
+                    services.submit_sheet(assignment=assignment, by=request.user)
+                    messages.success(request, _("The score sheet has been submitted."))
+                else:
+                    messages.success(request, _("The score sheet has been saved."))
+        except services.EvaluationError as exc:
+            _errors(request, exc)
+        return redirect("evaluation:sheet", pk=assignment.pk)
+    revision = application.revisions.order_by("-number").first()
+    criteria = [
+        {
+            "area": localized(area.title, _language()) or area.id,
+            "criterion": criterion,
+            "title": localized(criterion.title, _language()) or criterion.id,
+            "guidance": localized(criterion.guidance, _language()),
+            "points": (existing.points.get(criterion.id, "") if existing else ""),
+            "why": (existing.justifications.get(criterion.id, "") if existing else ""),
+        }
+        for area, criterion in rulebook.criteria(stage=assignment.stage)
+    ]
+    return render(
+        request,
+        "evaluation/sheet.html",
+        {
+            "assignment": assignment,
+            "application": application,
+            "revision": revision,
+            "criteria": criteria,
+            "submitted": existing is not None and existing.state == ScoreSheet.State.SUBMITTED,
+            "stage_title": localized(rulebook.stage(assignment.stage).title, _language())
+            or assignment.stage,
+            "stage_maximum": rulebook.stage_maximum(assignment.stage),
+        },
+    )
+
+
+@login_required
+def call_overview(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.has_perm("evaluation.manage"):
+        raise PermissionDenied
+    call = get_object_or_404(Call.objects.select_related("rulebook"), pk=pk)
+    if request.method == "POST":
+        try:
+            action = request.POST.get("action")
+            if action == "auto-assign":
+                application = get_object_or_404(call.applications, pk=request.POST["application"])
+                made = services.auto_assign(
+                    application=application, stage=application.stage, by=request.user
+                )
+                messages.success(request, _("Experts assigned: %(count)s.") % {"count": len(made)})
+            elif action == "replace":
+                assignment = get_object_or_404(
+                    Assignment, pk=request.POST["assignment"], application__call=call
+                )
+                services.replace_expert(
+                    assignment=assignment,
+                    reason=request.POST.get("reason") or _("withdrawn"),
+                    by=request.user,
+                )
+            elif action == "recommend":
+                services.prepare_recommendation(call=call, by=request.user)
+                return redirect("evaluation:recommendation", pk=call.pk)
+        except services.EvaluationError as exc:
+            _errors(request, exc)
+        return redirect("evaluation:call", pk=call.pk)
+    return render(
+        request,
+        "evaluation/call_overview.html",
+        {"call": call, "rows": selectors.call_evaluation(call)},
+    )
+
+
+class ApprovalForm(forms.Form):
+    approved_on = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
+    )
+
+
+@login_required
+def recommendation(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    if not (user.has_perm("evaluation.manage") or user.has_perm("evaluation.decide")):
+        raise PermissionDenied
+    call = get_object_or_404(Call.objects.select_related("rulebook"), pk=pk)
+    recommendation = Recommendation.objects.filter(call=call).first()
+    if recommendation is None:
+        raise Http404
+    form = ApprovalForm(request.POST or None, initial={"approved_on": timezone.localdate()})
+    if request.method == "POST":
+        if not user.has_perm("evaluation.decide"):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.approve_recommendation(
+                    call=call, approved_on=form.cleaned_data["approved_on"], by=user
+                )
+            except services.EvaluationError as exc:
+                _errors(request, exc)
+            else:
+                messages.success(request, _("The recommendation list has been approved."))
+                return redirect("evaluation:recommendation", pk=call.pk)
+    applications = {
+        a.pk: a for a in call.applications.select_related("cluster", "cluster__coordinator")
+    }
+    rows = [
+        {
+            **row,
+            "application": applications[row["application"]],
+            "reason_texts": [translated(r["message_id"], r["params"]) for r in row["reasons"]],
+        }
+        for row in recommendation.outcomes
+    ]
+    rulebook = call.rulebook.parsed()
+    return render(
+        request,
+        "evaluation/recommendation.html",
+        {
+            "call": call,
+            "recommendation": recommendation,
+            "rows": rows,
+            "rulebook": rulebook,
+            "form": form,
+            "can_decide": user.has_perm("evaluation.decide") and not recommendation.approved_on,
+        },
+    )
+
+
+@login_required
+def why(request: HttpRequest, pk: int) -> HttpResponse:
+    """Each criterion with each expert's points, the aggregate, the parametric explanation, the
+    thresholds applied, the rulebook version and hash."""
+    application = get_object_or_404(
+        Application.objects.select_related("call__rulebook", "cluster"), pk=pk
+    )
+    if not request.user.has_perm("evaluation.see_scores", application):
+        raise Http404
+    rulebook = application.call.rulebook.parsed()
+    name_experts = request.user.has_perm("evaluation.manage") or request.user.has_perm(
+        "evaluation.decide"
+    )
+    return render(
+        request,
+        "evaluation/why.html",
+        {
+            "application": application,
+            "rulebook": rulebook,
+            "stored": application.call.rulebook,
+            "stages": selectors.score_breakdown(application, name_experts=name_experts),
+            "titles": {
+                c.id: localized(c.title, _language()) or c.id for _a, c in rulebook.criteria()
+            },
+            "today": dt.date.today(),
+        },
+    )

@@ -1,0 +1,136 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from keyclusters.competitions import services as competition_services
+from keyclusters.competitions.models import Application
+from keyclusters.evaluation import services
+from keyclusters.evaluation.models import Assignment, Recommendation
+from keyclusters.statuses.models import StatusGrant
+from tests.evaluation.conftest import make_expert, submitted_application
+from tests.evaluation.test_services import score
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scored(call, operator):
+    """One application through merit (two experts), parametric and the panel."""
+    application = submitted_application(call)
+    competition_services.pass_formal(application=application, by=operator)
+    make_expert("anna"), make_expert("bartek")
+    first, second = services.auto_assign(application=application, stage="merit", by=operator)
+    score(first, first.expert.user, {"team": "8"}, note="Doświadczony zespół")
+    score(second, second.expert.user, {"team": "7"}, note="Stabilny zespół")
+    for name in ("p1", "p2", "p3"):
+        make_expert(name, role="panel-member")
+    for assignment, points in zip(
+        services.auto_assign(application=application, stage="panel", by=operator),
+        ["6", "7", "9"],
+        strict=True,
+    ):
+        score(assignment, assignment.expert.user, {"presentation": points})
+    return Application.objects.get(pk=application.pk)
+
+
+def test_an_expert_opens_only_their_own_sheets(client, call, operator):
+    application = submitted_application(call)
+    competition_services.pass_formal(application=application, by=operator)
+    anna = make_expert("anna")
+    make_expert("bartek")
+    first, second = services.auto_assign(application=application, stage="merit", by=operator)
+    mine = first if first.expert == anna else second
+    theirs = second if mine is first else first
+    client.force_login(anna.user)
+    assert client.get(reverse("evaluation:sheet", args=[mine.pk])).status_code == 200
+    assert client.get(reverse("evaluation:sheet", args=[theirs.pk])).status_code == 404
+    assert (
+        client.post(
+            reverse("evaluation:sheet", args=[theirs.pk]), {"action": "no-conflict"}
+        ).status_code
+        == 404
+    )
+    page = client.get(reverse("evaluation:my-assignments"))
+    assert list(page.context["assignments"]) == [mine]
+    # the scores pages are not for experts
+    assert client.get(reverse("evaluation:why", args=[application.pk])).status_code == 404
+    assert client.get(reverse("evaluation:call", args=[call.pk])).status_code == 403
+
+
+def test_the_sheet_page_declares_scores_and_submits(client, call, operator):
+    application = submitted_application(call)
+    competition_services.pass_formal(application=application, by=operator)
+    anna = make_expert("anna")
+    assignment = services.assign_expert(
+        application=application, stage="merit", expert=anna, by=operator
+    )
+    client.force_login(anna.user)
+    url = reverse("evaluation:sheet", args=[assignment.pk])
+    assert "I have no conflict of interest" in client.get(url).content.decode()
+    client.post(url, {"action": "no-conflict"})
+    client.post(url, {"action": "save", "points-team": "7,5", "why-team": ""})
+    assignment.refresh_from_db()
+    assert assignment.sheet.points == {"team": "7.5"}
+    response = client.post(
+        url, {"action": "submit", "points-team": "7.5", "why-team": ""}, follow=True
+    )
+    assert "team: Justify the points." in [str(m) for m in response.context["messages"]]
+    client.post(url, {"action": "submit", "points-team": "7.5", "why-team": "Silny zespół"})
+    assignment.sheet.refresh_from_db()
+    assert assignment.sheet.state == "submitted"
+
+
+def test_why_this_score_names_experts_for_the_operator_only(client, scored, operator):
+    client.force_login(operator)
+    body = client.get(reverse("evaluation:why", args=[scored.pk])).content.decode()
+    assert "Expert Anna" in body and "Expert Bartek" in body
+    assert scored.call.rulebook.sha256 in body
+    coordinator = UserFactory(roles=["coordinator"], organisation=scored.cluster.coordinator)
+    client.force_login(coordinator)
+    page = client.get(reverse("evaluation:why", args=[scored.pk]))
+    body = page.content.decode()
+    assert "Expert #1" in body and "Expert #2" in body
+    assert "Anna" not in body and "Bartek" not in body
+    merit = next(s for s in page.context["stages"] if s["stage"].id == "merit")
+    assert [p["value"] for p in merit["criteria"][0]["points"]] == ["8", "7"]
+    other = UserFactory(roles=["coordinator"])
+    client.force_login(other)
+    assert client.get(reverse("evaluation:why", args=[scored.pk])).status_code == 404
+
+
+def test_recommendation_then_the_decision_grants_the_status(client, scored, operator):
+    # merit 7.5 + parametric 4 + panel 7 = 18.5 >= 15
+    client.force_login(operator)
+    response = client.post(
+        reverse("evaluation:call", args=[scored.call.pk]), {"action": "recommend"}
+    )
+    assert response["Location"] == reverse("evaluation:recommendation", args=[scored.call.pk])
+    recommendation = Recommendation.objects.get()
+    assert recommendation.outcomes == [
+        {"application": scored.pk, "total": "18.50", "rank": 1, "recommended": True, "reasons": []}
+    ]
+    # the operator cannot approve
+    assert (
+        client.post(
+            reverse("evaluation:recommendation", args=[scored.call.pk]),
+            {"approved_on": "2026-09-30"},
+        ).status_code
+        == 403
+    )
+    minister = UserFactory(username="minister", roles=["decision-maker"])
+    client.force_login(minister)
+    response = client.post(
+        reverse("evaluation:recommendation", args=[scored.call.pk]), {"approved_on": "2026-09-30"}
+    )
+    assert response.status_code == 302
+    grant = StatusGrant.objects.get()
+    assert (grant.cluster, grant.valid_from, grant.valid_to) == (
+        scored.cluster,
+        dt.date(2026, 9, 30),
+        dt.date(2029, 9, 29),
+    )
+    scored.refresh_from_db()
+    assert scored.state == "granted"
+    assert Assignment.objects.filter(application=scored).count() == 5
