@@ -108,3 +108,78 @@ def score_breakdown(application: Application, *, name_experts: bool) -> list[dic
             )
         stages.append({"stage": stage, "result": result, "experts": experts, "criteria": criteria})
     return stages
+
+
+def ranking_as_of(call: Call, when) -> list[dict]:
+    """The call's ranking recomputed from the score sheets, consensus scores and stage results
+    as they were stored at ``when`` (django-simple-history), in the shape of the stored list."""
+    from keyclusters.domain.evaluation import Candidate, ExpertSheet, aggregate_stage, decide
+
+    from .models import ConsensusScore
+
+    rulebook = call.rulebook.parsed()
+    application_ids = list(call.applications.values_list("pk", flat=True))
+    states = {h.id: h.state for h in Application.history.as_of(when).filter(id__in=application_ids)}
+    evaluated = [
+        pk for pk, state in states.items() if state in ("evaluated", "granted", "not-granted")
+    ]
+    assignments = {
+        h.id: h
+        for h in Assignment.history.as_of(when).filter(
+            application_id__in=evaluated, state=Assignment.State.ACTIVE
+        )
+    }
+    sheets: dict[tuple[int, str], list[ExpertSheet]] = {}
+    for sheet in ScoreSheet.history.as_of(when).filter(
+        assignment_id__in=list(assignments), state=ScoreSheet.State.SUBMITTED
+    ):
+        assignment = assignments[sheet.assignment_id]
+        sheets.setdefault((assignment.application_id, assignment.stage), []).append(
+            ExpertSheet(str(assignment.expert_id), {k: Decimal(v) for k, v in sheet.points.items()})
+        )
+    consensus = {
+        (c.application_id, c.stage): {k: Decimal(v) for k, v in c.points.items()}
+        for c in ConsensusScore.history.as_of(when).filter(application_id__in=evaluated)
+    }
+    parametric = {
+        (r.application_id, r.stage): r
+        for r in StageResult.history.as_of(when).filter(application_id__in=evaluated)
+    }
+    candidates = []
+    for pk in evaluated:
+        stage_totals: dict[str, Decimal] = {}
+        area_totals: dict[str, Decimal] = {}
+        for stage in rulebook.stages:
+            if stage.kind in ("expert", "panel"):
+                key = (pk, stage.id)
+                if key not in sheets and key not in consensus:
+                    continue
+                aggregate = aggregate_stage(
+                    rulebook, stage.id, sheets.get(key, []), consensus=consensus.get(key)
+                )
+                points = dict(aggregate.criteria)
+            elif stage.kind == "parametric" and (pk, stage.id) in parametric:
+                points = {
+                    row["criterion"]: Decimal(row["points"])
+                    for row in parametric[(pk, stage.id)].details.get("criteria", [])
+                }
+            else:
+                continue
+            stage_totals[stage.id] = sum(points.values(), Decimal(0))
+            for area, criterion in rulebook.criteria(stage=stage.id):
+                area_totals[area.id] = area_totals.get(area.id, Decimal(0)) + points.get(
+                    criterion.id, Decimal(0)
+                )
+        candidates.append(Candidate(str(pk), stage_totals, area_totals))
+    return [
+        {
+            "application": int(o.key),
+            "total": str(o.total),
+            "rank": o.rank,
+            "recommended": o.recommended,
+            "reasons": [
+                {"message_id": m, "params": {k: str(v) for k, v in p.items()}} for m, p in o.reasons
+            ],
+        }
+        for o in decide(rulebook, candidates)
+    ]

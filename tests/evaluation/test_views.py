@@ -134,3 +134,57 @@ def test_recommendation_then_the_decision_grants_the_status(client, scored, oper
     scored.refresh_from_db()
     assert scored.state == "granted"
     assert Assignment.objects.filter(application=scored).count() == 5
+
+
+def test_the_ranking_recomputed_as_of_an_earlier_time_equals_what_was_shown(scored, operator):
+    import time_machine
+    from django.utils import timezone
+
+    from keyclusters.evaluation.models import ScoreSheet
+    from keyclusters.evaluation.selectors import ranking_as_of
+
+    shown_at = timezone.now()
+    recommendation = services.prepare_recommendation(call=scored.call, by=operator)
+    shown = recommendation.outcomes
+    assert ranking_as_of(scored.call, timezone.now()) == shown
+    # later an operator corrects a panel sheet (reopen, rescore); the list is prepared again
+    with time_machine.travel(shown_at + dt.timedelta(hours=1), tick=False):
+        sheet = ScoreSheet.objects.filter(assignment__stage="panel").order_by("pk").first()
+        ScoreSheet.objects.filter(pk=sheet.pk).update(points={"presentation": "10"})
+        sheet.refresh_from_db()
+        sheet.save()  # a history row with the new points
+    changed = ranking_as_of(scored.call, shown_at + dt.timedelta(hours=2))
+    assert changed[0]["total"] == "20.50"  # the panel's median went from 7 to 9
+    assert ranking_as_of(scored.call, shown_at + dt.timedelta(seconds=1)) == shown
+
+
+def test_the_recommendation_page_makes_the_same_number_of_queries(client, call, operator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import ClusterFactory
+
+    recommendation = Recommendation.objects.create(call=call, outcomes=[], rulebook_sha256="x")
+    client.force_login(operator)
+
+    def count(n: int) -> int:
+        rows = []
+        for _ in range(n):
+            application = Application.objects.create(call=call, cluster=ClusterFactory())
+            rows.append(
+                {
+                    "application": application.pk,
+                    "total": "1.00",
+                    "rank": 1,
+                    "recommended": False,
+                    "reasons": [{"message_id": "x", "params": {}}],
+                }
+            )
+        recommendation.outcomes = rows
+        recommendation.save()
+        with CaptureQueriesContext(connection) as queries:
+            url = reverse("evaluation:recommendation", args=[call.pk])
+            assert client.get(url).status_code == 200
+        return len(queries.captured_queries)
+
+    assert count(5) == count(20)
