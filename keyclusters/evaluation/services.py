@@ -96,8 +96,10 @@ def _candidates(application: Application, stage: str, today: dt.date) -> list[Ex
             application=application, source=ConflictRecord.Source.DECLARED
         ).values_list("expert_id", flat=True)
     )
+    kind = application.call.rulebook.parsed().stage(stage).kind
+    role = Role.PANEL_MEMBER if kind == "panel" else Role.EXPERT
     pool = (
-        Expert.objects.filter(active=True)
+        Expert.objects.filter(active=True, user__groups__name=role.value, user__is_active=True)
         .exclude(pk__in=taken | declared)
         .annotate(load=Count("assignments", filter=Q(assignments__state="active")))
         .select_related("user")

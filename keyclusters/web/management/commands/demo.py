@@ -21,6 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, reset: bool, clusters: int, organisations: int, **options):
         from keyclusters.accounts.models import User
+        from keyclusters.web.demo.benchmarking import build_benchmarking
         from keyclusters.web.demo.competitions import build_competitions
         from keyclusters.web.demo.registry import build_registry
         from keyclusters.web.demo.users import DEMO_PASSWORD, create_users
@@ -39,6 +40,9 @@ class Command(BaseCommand):
                 logins = create_users(coordinator_organisation=demo.clusters[0].coordinator)
                 operator = User.objects.get(username="operator")
                 build_competitions(clusters=demo.clusters, operator=operator)
+                build_benchmarking(
+                    clusters=demo.clusters, analyst=User.objects.get(username="analyst")
+                )
             self.stderr.write(
                 f"Loaded {len(demo.clusters)} clusters and {len(demo.organisations)} organisations."
             )

@@ -1,0 +1,87 @@
+"""Demo statuses: historical rounds, renewals (with and without a gap), a withdrawal, a current
+round, an API key of the demo funding agency and a status certificate."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from keyclusters.accounts.models import User
+from keyclusters.registry.models import Cluster
+from keyclusters.statuses import services
+from keyclusters.statuses.models import Certificate, StatusGrant
+
+# (round, decision = valid from, valid to) of the programme's published rounds
+ROUNDS = [
+    ("I", dt.date(2015, 9, 23), dt.date(2018, 9, 22)),
+    ("II", dt.date(2016, 10, 31), dt.date(2019, 10, 31)),
+    ("IV", dt.date(2019, 12, 20), dt.date(2022, 12, 19)),
+    ("V", dt.date(2021, 12, 20), dt.date(2024, 12, 31)),
+    ("VI", dt.date(2022, 12, 17), dt.date(2025, 12, 17)),
+]
+
+
+@dataclass(frozen=True)
+class StatusesDemo:
+    grants: list[StatusGrant]
+    api_key: str  # "<prefix>.<secret>" of the demo agency (shown once, like on the keys page)
+    certificate: Certificate
+
+
+def _years_later(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def build_statuses(*, clusters: list[Cluster], operator: User) -> StatusesDemo:
+    """Grant statuses to about half of ``clusters`` (at least 8 are needed).
+
+    ``clusters[0]`` (the demo coordinator's) holds a status today, renewed without a gap, so
+    its coordinator can download a certificate; one cluster's status is withdrawn.
+    """
+    if len(clusters) < 8:
+        raise ValueError("the statuses demo needs at least 8 clusters")
+    today = timezone.localdate()
+    current_start = today - dt.timedelta(days=200)
+    current = ("VII", current_start, _years_later(current_start, 3) - dt.timedelta(days=1))
+    grants: list[StatusGrant] = []
+
+    def grant(cluster, spec, renewal_of=None):
+        label, start, end = spec
+        made = services.grant_status(
+            cluster=cluster, round_label=label, decision_on=start, valid_from=start,
+            valid_to=end, renewal_of=renewal_of, by=operator,
+        )  # fmt: skip
+        grants.append(made)
+        return made
+
+    # the demo coordinator's cluster: V, then renewed without a gap until after today
+    first = grant(clusters[0], ROUNDS[3])
+    renewal_start = first.valid_to + dt.timedelta(days=1)
+    renewal_end = max(_years_later(renewal_start, 3) - dt.timedelta(days=1), current[2])
+    grant(clusters[0], ("VII", renewal_start, renewal_end), renewal_of=first)
+    # history: one cluster per published round, some renewed after a gap
+    for index, spec in enumerate(ROUNDS):
+        cluster = clusters[1 + index]
+        previous = grant(cluster, spec)
+        if index % 2 == 0:
+            grant(cluster, current, renewal_of=previous)
+    # current holders, one of them withdrawn
+    for cluster in clusters[6 : max(8, len(clusters) // 2)]:
+        grant(cluster, current)
+    services.withdraw_status(
+        grant=grants[-1],
+        withdrawn_on=today - dt.timedelta(days=30),
+        reason="Koordynator nie spełnia już warunków statusu (utrata potencjału).",
+        by=operator,
+    )
+    issued = services.issue_api_key(
+        name="Demo – nabór 2.1", organisation="Polska Agencja Rozwoju Przedsiębiorczości",
+        by=operator,
+    )  # fmt: skip
+    certificate = services.status_certificate(grant=grants[1], by=operator)
+    return StatusesDemo(grants=grants, api_key=issued.key, certificate=certificate)
