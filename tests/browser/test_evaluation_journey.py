@@ -1,0 +1,121 @@
+"""Two experts score, a divergence brings in a third, the panel scores, the decision maker
+approves, and the status shows on the cluster's page."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from keyclusters.competitions import services
+from keyclusters.competitions.models import Application
+from keyclusters.domain.evaluation import anniversary
+from keyclusters.statuses.models import StatusGrant
+from tests.browser.conftest import log_in, log_out, screenshot
+from tests.evaluation.conftest import RULEBOOK, make_expert
+from tests.factories import ClusterFactory, MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def score_in_browser(page, base, username, criterion, points, why):
+    log_in(page, base, username)
+    page.goto(f"{base}/evaluation/")
+    page.click("table a")
+    page.click("button[value=no-conflict]")
+    page.fill(f"#points-{criterion}", points)
+    page.fill(f"#why-{criterion}", why)
+    page.click("button[value=submit]")
+    page.wait_for_selector(".alert-success")
+    log_out(page)
+
+
+def test_experts_panel_and_decision_maker(page, live_server):
+    cluster = ClusterFactory(
+        name="Klaster Ocenianych", founded_on=dt.date(2015, 1, 1), specialisation="ICT"
+    )
+    for _ in range(6):
+        MembershipFactory(cluster=cluster, joined_on=dt.date(2019, 1, 1))
+    operator = UserFactory(username="operatorka", roles=["operator"])
+    UserFactory(username="minister", roles=["decision-maker"])
+    for name in ("anna", "bartek", "celina"):
+        make_expert(name)
+    for name in ("pawel", "piotr", "patrycja"):
+        make_expert(name, role="panel-member")
+    rulebook = services.store_rulebook(source=RULEBOOK)
+    now = timezone.now()
+    call = services.create_call(
+        name="Runda ekspercka",
+        rulebook=rulebook,
+        opens_at=now - dt.timedelta(days=1),
+        closes_at=now + dt.timedelta(days=10),
+    )
+    services.change_call_state(call=call, action="open")
+    coordinator = UserFactory(roles=["coordinator"], organisation=cluster.coordinator)
+    application = services.start_application(call=call, cluster=cluster, by=coordinator)
+    services.save_application_data(
+        application=application,
+        values={},
+        files={"strategy": ("s.pdf", b"%PDF-1.4\n%%EOF\n")},
+        by=coordinator,
+    )
+    services.submit_application(application=application, by=coordinator)
+    services.pass_formal(application=application, by=operator)
+    base = live_server.url
+
+    log_in(page, base, "operatorka")
+    page.goto(f"{base}/evaluation/calls/{call.pk}/")
+    page.click("button[value=auto-assign]")
+    screenshot(page, "operator-assigns-experts")
+    log_out(page)
+    assigned = list(application.assignments.values_list("expert__user__username", flat=True))
+    assert sorted(assigned) == ["anna", "bartek"]
+
+    score_in_browser(page, base, "anna", "team", "9", "Zespół z dużym doświadczeniem.")
+    score_in_browser(page, base, "bartek", "team", "5", "Zespół dopiero się buduje.")
+    # 9 and 5 differ by more than 30 % of 10 points: a third expert is assigned
+    third = application.assignments.exclude(expert__user__username__in=["anna", "bartek"]).get()
+    assert third.expert.user.username == "celina"
+    log_in(page, base, "celina")
+    page.goto(f"{base}/evaluation/")
+    screenshot(page, "expert-assignments")
+    log_out(page)
+    score_in_browser(page, base, "celina", "team", "7", "Zespół stabilny.")
+    application.refresh_from_db()
+    assert application.stage == "panel"
+
+    log_in(page, base, "operatorka")
+    page.goto(f"{base}/evaluation/calls/{call.pk}/")
+    page.click("button[value=auto-assign]")
+    log_out(page)
+    for name, points in (("pawel", "6"), ("piotr", "8"), ("patrycja", "7")):
+        score_in_browser(page, base, name, "presentation", points, "Dobra prezentacja.")
+    application.refresh_from_db()
+    assert application.state == "evaluated"
+
+    log_in(page, base, "operatorka")
+    page.goto(f"{base}/evaluation/calls/{call.pk}/")
+    page.click("button[value=recommend]")
+    page.wait_for_load_state()
+    log_out(page)
+
+    log_in(page, base, "minister")
+    page.goto(f"{base}/evaluation/calls/{call.pk}/recommendation/")
+    decided = timezone.localdate() - dt.timedelta(days=1)
+    page.fill("input[name=approved_on]", decided.isoformat())
+    screenshot(page, "decision-maker-approves")
+    page.click("form button[type=submit].btn-success")
+    page.wait_for_selector(".alert-success")
+    log_out(page)
+    grant = StatusGrant.objects.get()
+    assert (grant.valid_from, grant.valid_to) == (
+        decided,
+        anniversary(decided, 3) - dt.timedelta(days=1),
+    )
+    assert Application.objects.get(pk=application.pk).state == "granted"
+
+    page.goto(f"{base}/clusters/{cluster.pk}/")
+    badge = page.locator("[data-key-status]")
+    assert badge.count() == 1
+    screenshot(page, "cluster-with-key-status")
+    page.goto(f"{base}/evaluation/applications/{application.pk}/why/")
+    assert "/accounts/login/" in page.url  # the scores are not public
