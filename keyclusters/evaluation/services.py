@@ -517,3 +517,46 @@ def approve_recommendation(*, call: Call, approved_on: dt.date, by: User) -> Rec
     if call.state == "evaluating":
         change_call_state(call=call, action=CallAction.DECIDE, by=by)
     return recommendation
+
+
+# -- the Expert Panel ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def schedule_panel(*, call: Call, held_on: dt.date, place: str, members: list[Expert], by: User):
+    """A panel sitting: every member is assigned to every application now at a panel stage
+    (a member with a conflict of interest is left out for that application, and it is
+    recorded). Returns the session and the refused pairs with their reasons."""
+    from .models import PanelSession
+
+    if not _is_operator(by):
+        raise PermissionDenied
+    if not members:
+        raise EvaluationError({"members": [_("Choose the members of the panel.")]})
+    session = PanelSession.objects.create(call=call, held_on=held_on, place=place)
+    session.members.set(members)
+    rulebook = call.rulebook.parsed()
+    panel_stages = [s.id for s in rulebook.stages if s.kind == "panel"]
+    refused: list[tuple[Application, Expert, str]] = []
+    for application in call.applications.filter(
+        state=ApplicationState.IN_EVALUATION, stage__in=panel_stages
+    ).select_related("cluster"):
+        for member in members:
+            if Assignment.objects.filter(
+                application=application,
+                stage=application.stage,
+                expert=member,
+                state=Assignment.State.ACTIVE,
+            ).exists():
+                continue
+            try:
+                assign_expert(
+                    application=application,
+                    stage=application.stage,
+                    expert=member,
+                    by=by,
+                    today=held_on,
+                )
+            except EvaluationError as exc:
+                refused.append((application, member, "; ".join(exc.messages)))
+    return session, refused

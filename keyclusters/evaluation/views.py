@@ -20,7 +20,7 @@ from keyclusters.competitions.texts import translated
 from keyclusters.domain.rulebook import localized
 
 from . import selectors, services
-from .models import Assignment, Recommendation, ScoreSheet
+from .models import Assignment, Expert, Recommendation, ScoreSheet
 
 
 def _language() -> str:
@@ -137,6 +137,19 @@ def call_overview(request: HttpRequest, pk: int) -> HttpResponse:
                     reason=request.POST.get("reason") or _("withdrawn"),
                     by=request.user,
                 )
+            elif action == "panel":
+                form = PanelForm(request.POST)
+                if form.is_valid():
+                    _session, refused = services.schedule_panel(
+                        call=call, by=request.user, **form.cleaned_data
+                    )
+                    messages.success(request, _("The panel session has been scheduled."))
+                    for application, member, reason in refused:
+                        messages.warning(request, f"{member} – {application.cluster}: {reason}")
+                else:
+                    for field, errors in form.errors.items():
+                        for error in errors:
+                            messages.error(request, f"{field}: {error}")
             elif action == "recommend":
                 services.prepare_recommendation(call=call, by=request.user)
                 return redirect("evaluation:recommendation", pk=call.pk)
@@ -146,7 +159,27 @@ def call_overview(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "evaluation/call_overview.html",
-        {"call": call, "rows": selectors.call_evaluation(call)},
+        {
+            "call": call,
+            "rows": selectors.call_evaluation(call),
+            "panel_form": PanelForm(),
+            "sessions": call.panel_sessions.prefetch_related("members__user"),
+        },
+    )
+
+
+class PanelForm(forms.Form):
+    held_on = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
+    )
+    place = forms.CharField(
+        max_length=200, required=False, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+    members = forms.ModelMultipleChoiceField(
+        queryset=Expert.objects.filter(
+            active=True, user__groups__name="panel-member"
+        ).select_related("user"),
+        widget=forms.CheckboxSelectMultiple,
     )
 
 

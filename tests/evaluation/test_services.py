@@ -193,3 +193,32 @@ def test_a_consensus_resolves_the_stage(call, operator):
     result = StageResult.objects.get(application=application, stage="merit")
     assert (result.points, result.details["method"]) == (Decimal("6"), "consensus")
     assert application.stage == "panel"
+
+
+def test_a_panel_session_assigns_its_members_except_conflicted_ones(call, operator):
+    application = submitted_application(call)
+    competition_services.pass_formal(application=application, by=operator)
+    for name in ("a", "b"):
+        make_expert(name)
+    first, second = services.auto_assign(application=application, stage="merit", by=operator)
+    score(first, first.expert.user, {"team": "7"})
+    score(second, second.expert.user, {"team": "7"})
+    members = [make_expert(f"p{i}", role="panel-member") for i in range(3)]
+    MembershipFactory(
+        cluster=application.cluster,
+        organisation=members[2].organisation,
+        role="strategic-partner",
+        joined_on=dt.date(2020, 1, 1),
+    )
+    session, refused = services.schedule_panel(
+        call=call, held_on=dt.date(2026, 9, 10), place="Warszawa", members=members, by=operator
+    )
+    assert list(session.members.all()) == members
+    assert [(r[1], r[0]) for r in refused] == [(members[2], application)]
+    assigned = set(
+        Assignment.objects.filter(application=application, stage="panel").values_list(
+            "expert", flat=True
+        )
+    )
+    assert assigned == {members[0].pk, members[1].pk}
+    assert ConflictRecord.objects.filter(expert=members[2]).count() == 1
