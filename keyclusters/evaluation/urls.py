@@ -9,4 +9,5 @@ urlpatterns = [
     path("calls/<int:pk>/", views.call_overview, name="call"),
     path("calls/<int:pk>/recommendation/", views.recommendation, name="recommendation"),
     path("applications/<int:pk>/why/", views.why, name="why"),
+    path("applications/<int:pk>/consensus/", views.consensus, name="consensus"),
 ]

@@ -183,6 +183,54 @@ class PanelForm(forms.Form):
     )
 
 
+@login_required
+def consensus(request: HttpRequest, pk: int) -> HttpResponse:
+    """The operator records the points the diverging experts agreed on."""
+    if not request.user.has_perm("evaluation.manage"):
+        raise PermissionDenied
+    application = get_object_or_404(
+        Application.objects.select_related("call__rulebook", "cluster"), pk=pk
+    )
+    rulebook = application.call.rulebook.parsed()
+    stage = application.stage
+    if request.method == "POST":
+        points = {
+            c.id: request.POST.get(f"points-{c.id}", "0")
+            for _a, c in rulebook.criteria(stage=stage)
+        }
+        try:
+            services.record_consensus(
+                application=application,
+                stage=stage,
+                points=points,
+                note=request.POST.get("note", ""),
+                by=request.user,
+            )
+        except services.EvaluationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("The consensus score has been recorded."))
+            return redirect("evaluation:call", pk=application.call_id)
+    aggregate = services.stage_aggregate(application, stage)
+    return render(
+        request,
+        "evaluation/consensus.html",
+        {
+            "application": application,
+            "stage": stage,
+            "aggregate": aggregate,
+            "criteria": [
+                {
+                    "criterion": c,
+                    "title": localized(c.title, _language()) or c.id,
+                    "mean": aggregate.criteria.get(c.id) if aggregate else None,
+                }
+                for _a, c in rulebook.criteria(stage=stage)
+            ],
+        },
+    )
+
+
 class ApprovalForm(forms.Form):
     approved_on = forms.DateField(
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})

@@ -188,3 +188,33 @@ def test_the_recommendation_page_makes_the_same_number_of_queries(client, call, 
         return len(queries.captured_queries)
 
     assert count(5) == count(20)
+
+
+def test_the_operator_records_a_consensus_through_the_page(client, call, operator):
+    from keyclusters.competitions.models import StageResult
+
+    source = call.rulebook.source.replace("resolution: third-expert", "resolution: consensus")
+    rulebook = competition_services.store_rulebook(
+        source=source.replace("version: 1", "version: 2")
+    )
+    other = competition_services.create_call(
+        name="Konsensus", rulebook=rulebook, opens_at=call.opens_at, closes_at=call.closes_at
+    )
+    competition_services.change_call_state(call=other, action="open")
+    application = submitted_application(other, name="Klaster Gamma")
+    competition_services.pass_formal(application=application, by=operator)
+    make_expert("a"), make_expert("b")
+    first, second = services.auto_assign(application=application, stage="merit", by=operator)
+    score(first, first.expert.user, {"team": "10"})
+    score(second, second.expert.user, {"team": "2"})
+    client.force_login(operator)
+    url = reverse("evaluation:consensus", args=[application.pk])
+    page = client.get(url)
+    assert page.context["aggregate"].divergence.gap == 8
+    response = client.post(url, {"points-team": "6.5", "note": "Uzgodniono"})
+    assert response.status_code == 302
+    result = StageResult.objects.get(application=application, stage="merit")
+    assert (str(result.points), result.details["method"]) == ("6.5000", "consensus")
+    expert = UserFactory(roles=["expert"])
+    client.force_login(expert)
+    assert client.get(url).status_code == 403
