@@ -23,6 +23,7 @@ class Command(BaseCommand):
         from keyclusters.accounts.models import User
         from keyclusters.web.demo.benchmarking import build_benchmarking
         from keyclusters.web.demo.competitions import build_competitions
+        from keyclusters.web.demo.evaluation import build_evaluation
         from keyclusters.web.demo.registry import build_registry
         from keyclusters.web.demo.users import DEMO_PASSWORD, create_users
 
@@ -39,7 +40,8 @@ class Command(BaseCommand):
                 demo = build_registry(clusters=clusters, organisations=organisations)
                 logins = create_users(coordinator_organisation=demo.clusters[0].coordinator)
                 operator = User.objects.get(username="operator")
-                build_competitions(clusters=demo.clusters, operator=operator)
+                call = build_competitions(clusters=demo.clusters, operator=operator)
+                build_evaluation(call=call, operator=operator)
                 build_benchmarking(
                     clusters=demo.clusters, analyst=User.objects.get(username="analyst")
                 )
