@@ -23,9 +23,21 @@ def test_demo_loads_the_registry_and_prints_one_login_per_role(capsys):
     for cluster in Cluster.objects.all():
         assert Membership.objects.filter(cluster=cluster, role="coordinator").count() == 1
     assert Organisation.history.count() == 3012
-    for role in Role:
-        user = User.objects.get(groups__name=role.value, is_active=True)
-        assert f"  {user.username} " in out
+    logins = {
+        "operator": "operator",
+        "expert": "expert",
+        "panel-member": "panel",
+        "decision-maker": "minister",
+        "coordinator": "coordinator",
+        "funding-agency": "agency",
+        "analyst": "analyst",
+    }
+    assert set(logins) == {role.value for role in Role}
+    for role, username in logins.items():
+        user = User.objects.get(username=username)
+        assert user.has_role(role)
+        assert user.check_password("demo-keyclusters")
+        assert f"  {username} " in out
     coordinator = User.objects.get(username="coordinator")
     assert Cluster.objects.filter(coordinator=coordinator.organisation).exists()
 
