@@ -36,3 +36,33 @@ def test_compiled_catalogue_matches_the_source(language):
         elif compiled.gettext(entry.msgid) != entry.msgstr:
             stale.append(entry.msgid)
     assert stale == [], "run `make messages`"
+
+
+def test_every_message_of_the_code_is_in_the_catalogues(tmp_path):
+    """Extract the messages again from a copy of the package: none may be missing or new."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    if shutil.which("xgettext") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("xgettext (GNU gettext) is needed to extract the messages")
+        pytest.skip("xgettext (GNU gettext) is not installed")
+    package = LOCALE.parent
+    copy = tmp_path / "keyclusters"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+    env = {**os.environ, "PYTHONPATH": str(tmp_path), "KEYCLUSTERS_VAR_DIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-m", "keyclusters.cli", "makemessages", "-l", "pl", "--no-obsolete"],
+        cwd=copy,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    extracted = polib.pofile(str(copy / "locale" / "pl" / "LC_MESSAGES" / "django.po"))
+    assert [e.msgid for e in extracted.untranslated_entries()] == []
+    assert [e.msgid for e in extracted.fuzzy_entries()] == []
