@@ -179,6 +179,14 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="keyclusters@localhost")
 
 
+# The cache holds the API throttling counters: with several server processes, point CACHE_URL
+# at a shared cache (e.g. redis://127.0.0.1:6379/1 or dbcache://keyclusters_cache).
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# Requests per API key to the verification endpoints, and the public address of the site
+# (written into the QR codes of certificates made outside a request).
+VERIFICATION_API_RATE = env.str("VERIFICATION_API_RATE", default="600/m")
+KEYCLUSTERS_PUBLIC_URL = env.str("KEYCLUSTERS_PUBLIC_URL", default="http://localhost:8000")
+
 # Background work (report batches, long imports) through the database: no broker needed.
 # Run a worker with `keyclusters db_worker`; tests run tasks at once (ImmediateBackend).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

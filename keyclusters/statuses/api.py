@@ -1,3 +1,215 @@
-from ninja import Router
+"""The verification API (funding agencies, API key in ``X-API-Key``) and certificate checks.
 
-router = Router(tags=["statuses"])
+``GET /verification`` and ``POST /verification/bulk`` answer whether companies (by NIP) are
+key-cluster members on a date; ``GET /certificates/{code}`` checks a certificate (public);
+``GET /health`` is a trivial liveness answer (public).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Query, Router, Schema
+from ninja.security import APIKeyHeader
+from ninja.throttling import AuthRateThrottle
+
+from . import selectors, services
+from .models import Certificate
+
+router = Router(tags=["verification"])
+
+DEFAULT_RATE = "600/m"  # settings.VERIFICATION_API_RATE overrides it
+BULK_LIMIT = 100_000
+
+
+class ApiKeyAuth(APIKeyHeader):
+    """A funding agency's key (``<prefix>.<secret>``), checked against the stored hash."""
+
+    param_name = "X-API-Key"
+
+    def authenticate(self, request: HttpRequest, key: str | None):
+        return services.authenticate_api_key(key)
+
+
+class ApiKeyRateThrottle(AuthRateThrottle):
+    """At most ``VERIFICATION_API_RATE`` requests per API key (e.g. ``"600/m"``), counted in
+    fixed windows in Django's cache (use a shared cache when several processes serve the API)."""
+
+    scope = "verification"
+    _parsed: dict[str, tuple[int | None, int | None]] = {}
+
+    def __init__(self) -> None:
+        super().__init__(rate=DEFAULT_RATE)
+
+    def _limits(self) -> tuple[int | None, int | None]:
+        rate = getattr(settings, "VERIFICATION_API_RATE", DEFAULT_RATE)
+        if rate not in self._parsed:
+            self._parsed[rate] = self.parse_rate(rate)
+        return self._parsed[rate]
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        self.num_requests, self.duration = self._limits()
+        if self.num_requests is None or not self.duration:
+            return True
+        now = time.time()
+        window = int(now // self.duration)
+        self.remaining = self.duration - (now - window * self.duration)
+        ident = getattr(request.auth, "prefix", None) or self.get_ident(request)  # type: ignore[attr-defined]
+        key = self.cache_format % {"scope": self.scope, "ident": f"{ident}:{window}"}
+        cache.add(key, 0, self.duration + 1)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, self.duration + 1)
+            count = 1
+        return count <= self.num_requests
+
+    def wait(self) -> float | None:
+        return getattr(self, "remaining", None)
+
+
+_throttle = ApiKeyRateThrottle()
+_auth = ApiKeyAuth()
+
+
+class ClusterRef(Schema):
+    id: int
+    name: str
+
+
+class StatusOut(Schema):
+    round: str
+    valid_from: dt.date
+    valid_to: dt.date
+
+
+class MembershipOut(Schema):
+    cluster: ClusterRef
+    role: str = Field(description="member or coordinator")
+    member_since: dt.date
+    member_until: dt.date | None
+    status: StatusOut
+
+
+class VerificationOut(Schema):
+    nip: str = Field(description="The NIP as 10 digits")
+    on: dt.date
+    key_cluster_member: bool
+    key_cluster_coordinator: bool
+    memberships: list[MembershipOut] = Field(description="Only the memberships that count")
+
+
+class BulkIn(Schema):
+    on: dt.date | None = Field(None, description="The date (default today)")
+    min_months: int | None = Field(None, ge=0, le=1200)
+    nips: list[str] = Field(..., max_length=BULK_LIMIT)
+
+
+class BulkOut(Schema):
+    results: list[VerificationOut]
+
+
+class ErrorItem(Schema):
+    type: str
+    loc: list[str | int]
+    msg: str
+
+
+class ValidationErrorOut(Schema):
+    detail: list[ErrorItem]
+
+
+class MessageOut(Schema):
+    detail: str
+
+
+class VerificationQuery(Schema):
+    nip: str = Field(..., description="NIP, with or without dashes, spaces or a PL prefix")
+    on: dt.date | None = Field(None, description="The date (default today)")
+    min_months: int | None = Field(
+        None, ge=0, le=1200, description="Membership began at least N calendar months before"
+    )
+
+
+def _json(data: object, status: int = 200) -> HttpResponse:
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return HttpResponse(body, status=status, content_type="application/json")
+
+
+def _invalid(errors: list[selectors.InvalidNip], loc: list[str]) -> HttpResponse:
+    detail = [
+        {"type": "invalid_nip", "loc": [*loc, *([e.index] if e.index is not None else [])],
+         "msg": e.message}
+        for e in errors
+    ]  # fmt: skip
+    return _json({"detail": detail}, status=422)
+
+
+ERRORS = {400: MessageOut, 401: MessageOut, 422: ValidationErrorOut, 429: MessageOut}
+
+
+@router.get(
+    "/verification",
+    response={200: VerificationOut, **ERRORS},
+    auth=_auth,
+    throttle=_throttle,
+    summary="Is this company a key-cluster member on a date?",
+)
+def verification(request: HttpRequest, query: Query[VerificationQuery]):
+    try:
+        nip = selectors.normalise_nip(query.nip)
+    except selectors.InvalidNip as exc:
+        return _invalid([exc], ["query", "nip"])
+    on = query.on or selectors.today()
+    return _json(selectors.verify_nip(nip, on=on, min_months=query.min_months))
+
+
+@router.post(
+    "/verification/bulk",
+    response={200: BulkOut, **ERRORS},
+    auth=_auth,
+    throttle=_throttle,
+    summary="The same for up to 100,000 NIPs (results in the order of the NIPs)",
+)
+def verification_bulk(request: HttpRequest, payload: BulkIn):
+    nips, errors = selectors.normalise_nips(payload.nips)
+    if errors:
+        return _invalid(errors, ["body", "nips"])
+    on = payload.on or selectors.today()
+    return _json({"results": selectors.verify_nips(nips, on=on, min_months=payload.min_months)})
+
+
+class CertificateCheckOut(Schema):
+    genuine: bool
+    code: str | None = None
+    kind: str | None = Field(None, description="status or membership")
+    subject: str | None = None
+    issued_on: dt.date | None = None
+    certifies: dict | None = Field(None, description="What the certificate certifies")
+    status_valid_today: bool | None = Field(None, description="Status certificates only")
+    status_state_today: str | None = None
+    withdrawn_on: dt.date | None = None
+
+
+@router.get(
+    "/certificates/{code}",
+    response=CertificateCheckOut,
+    summary="Is a certificate code genuine, and what does it certify?",
+)
+def certificate(request: HttpRequest, code: str):
+    found = Certificate.objects.select_related("status_grant").filter(code=code).first()
+    return services.certificate_check(found, today=selectors.today())
+
+
+class HealthOut(Schema):
+    status: str
+
+
+@router.get("/health", response=HealthOut, summary="Liveness check")
+def health(request: HttpRequest):
+    return _json({"status": "ok"})

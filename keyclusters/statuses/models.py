@@ -1,1 +1,144 @@
-from django.db import models  # noqa: F401
+"""Key cluster status grants and the certificates issued for them.
+
+A grant is valid from ``valid_from`` to ``valid_to`` (both inclusive) unless it was withdrawn:
+from ``withdrawn_on`` on it is no longer valid. Expiry is derived from the dates, never stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from . import validity
+
+
+class StatusGrantQuerySet(models.QuerySet["StatusGrant"]):
+    def valid_on(self, on: dt.date) -> StatusGrantQuerySet:
+        """Grants valid on ``on``: within the dates and not withdrawn on or before it."""
+        return self.filter(validity_q(on))
+
+
+def validity_q(on: dt.date, prefix: str = "") -> Q:
+    return (
+        Q(**{f"{prefix}valid_from__lte": on, f"{prefix}valid_to__gte": on})
+        & (Q(**{f"{prefix}withdrawn_on__isnull": True}) | Q(**{f"{prefix}withdrawn_on__gt": on}))
+    )  # fmt: skip
+
+
+class StatusGrant(models.Model):
+    """The key cluster status granted to a cluster in a round."""
+
+    cluster = models.ForeignKey(
+        "registry.Cluster",
+        verbose_name=_("cluster"),
+        on_delete=models.PROTECT,
+        related_name="status_grants",
+    )
+    round_label = models.CharField(_("round"), max_length=16)
+    call = models.ForeignKey(
+        "competitions.Call",
+        verbose_name=_("call"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="status_grants",
+    )
+    application = models.ForeignKey(
+        "competitions.Application",
+        verbose_name=_("application"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="status_grants",
+    )
+    decision_on = models.DateField(_("decision date"))
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to (inclusive)"))
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    renewal_of = models.ForeignKey(
+        "self",
+        verbose_name=_("renewal of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="renewals",
+    )
+    history = HistoricalRecords()
+
+    objects = StatusGrantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("status grant")
+        verbose_name_plural = _("status grants")
+        ordering = ["cluster", "valid_from", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__gte=models.F("valid_from")),
+                name="status_grant_valid_to_after_from",
+            ),
+        ]
+        indexes = [models.Index(fields=["valid_from", "valid_to"])]
+
+    def __str__(self) -> str:
+        return f"{self.cluster} – {self.round_label} ({self.valid_from}–{self.valid_to})"
+
+    def is_valid_on(self, on: dt.date) -> bool:
+        return validity.is_valid_on(
+            valid_from=self.valid_from,
+            valid_to=self.valid_to,
+            withdrawn_on=self.withdrawn_on,
+            on=on,
+        )
+
+    def state_on(self, on: dt.date) -> str:
+        return validity.state_on(
+            valid_from=self.valid_from,
+            valid_to=self.valid_to,
+            withdrawn_on=self.withdrawn_on,
+            on=on,
+        )
+
+
+class Certificate(models.Model):
+    """A certificate with a public, unguessable code; ``payload`` is what it certifies."""
+
+    class Kind(models.TextChoices):
+        STATUS = "status", _("Key cluster status certificate")
+        MEMBERSHIP = "membership", _("Membership certificate")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    subject = models.CharField(_("subject"), max_length=400)
+    issued_on = models.DateField(_("issued on"))
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    payload = models.JSONField(_("what it certifies"))
+    status_grant = models.ForeignKey(
+        StatusGrant,
+        verbose_name=_("status grant"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["-issued_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.subject} ({self.code})"

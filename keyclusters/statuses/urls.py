@@ -1,4 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path, re_path
+
+from . import views
 
 app_name = "statuses"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.registry, name="registry"),
+    re_path(r"^registry\.(?P<format>csv|json)$", views.registry_export, name="registry-export"),
+    path("clusters/<int:pk>/", views.cluster_history, name="cluster-history"),
+    path("grants/<int:grant_pk>/certificate/", views.status_certificate, name="status-certificate"),
+    path("grants/<int:grant_pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("verify/", views.verify, name="verify"),
+    path("membership-certificate/", views.membership_certificate, name="membership-certificate"),
+    path("api-keys/", views.api_keys, name="api-keys"),
+    path("api-keys/<int:pk>/revoke/", views.api_key_revoke, name="api-key-revoke"),
+    path("certificates/<str:code>/", views.certificate, name="certificate"),
+    path("certificates/<str:code>/pdf/", views.certificate_pdf, name="certificate-pdf"),
+]

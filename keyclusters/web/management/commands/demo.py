@@ -9,6 +9,13 @@ from django.db import transaction
 from keyclusters.registry.models import Cluster
 
 
+def _demo_key_file():
+    from django.conf import settings
+
+    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    return settings.VAR_DIR / "demo-api-key.txt"
+
+
 class Command(BaseCommand):
     help = "Migrate, load the demo data set (unless already loaded) and print the demo logins."
 
@@ -25,6 +32,7 @@ class Command(BaseCommand):
         from keyclusters.web.demo.competitions import build_competitions
         from keyclusters.web.demo.evaluation import build_evaluation
         from keyclusters.web.demo.registry import build_registry
+        from keyclusters.web.demo.statuses import build_statuses
         from keyclusters.web.demo.users import DEMO_PASSWORD, create_users
 
         call_command("migrate", interactive=False, verbosity=0)
@@ -40,6 +48,8 @@ class Command(BaseCommand):
                 demo = build_registry(clusters=clusters, organisations=organisations)
                 logins = create_users(coordinator_organisation=demo.clusters[0].coordinator)
                 operator = User.objects.get(username="operator")
+                statuses = build_statuses(clusters=demo.clusters, operator=operator)
+                _demo_key_file().write_text(statuses.api_key + "\n")
                 call = build_competitions(clusters=demo.clusters, operator=operator)
                 build_evaluation(call=call, operator=operator)
                 build_benchmarking(
@@ -52,4 +62,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         for login in logins:
             self.stdout.write(f"  {login.username:<12} {login.description}")
+        key_file = _demo_key_file()
+        if key_file.exists():
+            self.stdout.write("")
+            self.stdout.write(
+                f"Demo funding-agency API key (X-API-Key): {key_file.read_text().strip()}"
+            )
         self.stdout.write("")

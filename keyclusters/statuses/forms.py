@@ -1,0 +1,94 @@
+"""Forms of the statuses pages."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from keyclusters.registry.forms import BootstrapMixin
+from keyclusters.registry.models import VOIVODESHIP_CHOICES
+
+from . import selectors
+
+UPLOAD_EXTENSIONS = (".csv", ".txt", ".xlsx")
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class RegistryFilterForm(BootstrapMixin, forms.Form):
+    on = forms.DateField(label=_("On"), required=False, widget=DateInput())
+    voivodeship = forms.ChoiceField(label=_("Voivodeship"), required=False)
+    specialisation = forms.ChoiceField(label=_("Specialisation"), required=False)
+
+    def __init__(self, *args, specialisations: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["voivodeship"].choices = [("", _("All")), *VOIVODESHIP_CHOICES]
+        self.fields["specialisation"].choices = [("", _("All"))] + [(s, s) for s in specialisations]
+
+    def values(self) -> dict:
+        """The date (today when not given or invalid) and the filters."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return {
+            "on": data.get("on") or selectors.today(),
+            "voivodeship": data.get("voivodeship") or "",
+            "specialisation": data.get("specialisation") or "",
+        }
+
+
+class VerifyOneForm(BootstrapMixin, forms.Form):
+    nip = forms.CharField(label=_("NIP"), max_length=20)
+    on = forms.DateField(label=_("On"), required=False, widget=DateInput())
+    min_months = forms.IntegerField(
+        label=_("Minimum months of membership"), required=False, min_value=0, max_value=1200
+    )
+
+    def clean_nip(self) -> str:
+        try:
+            return selectors.normalise_nip(self.cleaned_data["nip"].strip())
+        except selectors.InvalidNip as exc:
+            raise forms.ValidationError(exc.message) from exc
+
+
+class VerifyFileForm(BootstrapMixin, forms.Form):
+    FORMATS = [("csv", "CSV"), ("xlsx", "XLSX")]
+
+    file = forms.FileField(
+        label=_("File with NIPs"), help_text=_("CSV, TXT or XLSX with one column nip.")
+    )
+    on = forms.DateField(label=_("On"), required=False, widget=DateInput())
+    min_months = forms.IntegerField(
+        label=_("Minimum months of membership"), required=False, min_value=0, max_value=1200
+    )
+    format = forms.ChoiceField(label=_("Result format"), choices=FORMATS, initial="csv")
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        if PurePath(uploaded.name).suffix.lower() not in UPLOAD_EXTENSIONS:
+            raise forms.ValidationError(gettext("Upload a CSV, TXT or XLSX file."))
+        if uploaded.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(gettext("The file is larger than 20 MB."))
+        return uploaded
+
+
+class ApiKeyForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label=_("Name of the key"), max_length=200)
+    organisation = forms.CharField(label=_("Funding agency"), max_length=300)
+
+
+class WithdrawForm(BootstrapMixin, forms.Form):
+    withdrawn_on = forms.DateField(label=_("Withdrawn on"), widget=DateInput())
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MembershipCertificateForm(BootstrapMixin, forms.Form):
+    nip = forms.CharField(label=_("NIP"), max_length=20)
+    on = forms.DateField(label=_("On"), required=False, widget=DateInput())

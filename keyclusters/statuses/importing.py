@@ -1,0 +1,170 @@
+"""``keyclusters import statuses FILE``: historical status grants from CSV or XLSX.
+
+Columns ``cluster, coordinator, coordinator_nip, round, valid_from, valid_to``; ``coordinator``
+and ``coordinator_nip`` are optional. The cluster is matched by its exact name; a given NIP must
+be its coordinator's. A grant is keyed by (cluster, round): a new one is created, one with other
+dates is updated. The decision date of a historical grant is its ``valid_from``; a grant is
+recorded as the renewal of the cluster's previous grant. All-or-nothing, like the other imports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from django.db import transaction
+from django.utils.translation import gettext_noop as N_
+
+from keyclusters.domain import identifiers, tabular
+from keyclusters.domain.tabular import CellError, RowError, Text
+from keyclusters.registry.importing import ImportRejected, ImportReport
+from keyclusters.registry.models import Cluster
+
+from .models import StatusGrant
+
+COLUMNS = ("cluster", "coordinator", "coordinator_nip", "round", "valid_from", "valid_to")
+REQUIRED = ("cluster", "round", "valid_from", "valid_to")
+
+
+def _header_errors(header: tuple[str, ...]) -> list[RowError]:
+    errors, seen = [], set()
+    for name in header:
+        if name in seen:
+            errors.append(RowError(1, name, "", N_("the column appears twice")))
+        elif name and name not in COLUMNS:
+            message = N_("is not a known column (the columns are: %(columns)s)")
+            errors.append(RowError(1, name, "", message, {"columns": ", ".join(COLUMNS)}))
+        seen.add(name)
+    if "" in header:
+        errors.append(RowError(1, None, "", N_("a column has no name")))
+    errors += [
+        RowError(1, name, "", N_("the required column is missing"))
+        for name in REQUIRED
+        if name not in seen
+    ]
+    return errors
+
+
+def _nip(value: str) -> str:
+    try:
+        return identifiers.normalise_nip(value)
+    except identifiers.IdentifierError as exc:
+        raise CellError(
+            N_("is not a valid %(kind)s (%(reason)s)"), kind=exc.kind, reason=Text(exc.reason)
+        ) from exc
+
+
+def _text(value: object) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def _parse(source: bytes, filename: str) -> tuple[list[dict], list[RowError]]:
+    try:
+        table = tabular.read_table(source, filename)
+    except tabular.TableError as exc:
+        return [], exc.errors
+    errors = _header_errors(table.header)
+    if errors:
+        return [], errors
+    position = {name: i for i, name in enumerate(table.header)}
+    parsers: dict[str, Callable] = {
+        "cluster": str, "coordinator": str, "coordinator_nip": _nip, "round": str,
+        "valid_from": tabular.parse_date, "valid_to": tabular.parse_date,
+    }  # fmt: skip
+    records = []
+    for row, cells in table.rows:
+        values: dict[str, object] = {"row": row}
+        ok = True
+        for column, parse in parsers.items():
+            index = position.get(column)
+            raw = cells[index] if index is not None and index < len(cells) else ""
+            if raw == "":
+                if column in REQUIRED:
+                    errors.append(RowError(row, column, "", N_("a value is required")))
+                    ok = False
+                values[column] = None
+                continue
+            try:
+                values[column] = parse(raw if isinstance(raw, dt.date) else _text(raw))
+            except CellError as exc:
+                errors.append(RowError(row, column, _text(raw), exc.message, exc.params))
+                ok = False
+        if ok and len(str(values["round"])) > 16:
+            message = N_("is longer than %(limit)s characters")
+            errors.append(RowError(row, "round", str(values["round"]), message, {"limit": 16}))
+            ok = False
+        if ok and values["valid_to"] < values["valid_from"]:  # type: ignore[operator]
+            message = N_("is before valid_from (%(valid_from)s)")
+            params = {"valid_from": _text(values["valid_from"])}
+            errors.append(RowError(row, "valid_to", _text(values["valid_to"]), message, params))
+            ok = False
+        if ok:
+            records.append(values)
+    return records, errors
+
+
+def import_statuses(
+    *, source: bytes, filename: str, by=None, progress: Callable[[int], None] | None = None
+) -> ImportReport:
+    records, errors = _parse(source, filename)
+    names = {r["cluster"] for r in records}
+    clusters = {
+        c.name: c for c in Cluster.objects.filter(name__in=names).select_related("coordinator")
+    }
+    seen: dict[tuple, int] = {}
+    for record in records:
+        row, cluster = record["row"], clusters.get(record["cluster"])
+        if cluster is None:
+            message = N_("is not the exact name of a cluster in the registry")
+            errors.append(RowError(row, "cluster", record["cluster"], message))
+            continue
+        nip = record["coordinator_nip"]
+        if nip and cluster.coordinator.nip != nip:
+            message = N_("is not the NIP of the cluster's coordinator (%(nip)s)")
+            params = {"nip": cluster.coordinator.nip or "-"}
+            errors.append(RowError(row, "coordinator_nip", nip, message, params))
+        key = (record["cluster"], record["round"])
+        if key in seen:
+            message = N_("appears also in row %(other)s")
+            errors.append(RowError(row, "round", record["round"], message, {"other": seen[key]}))
+        seen.setdefault(key, row)
+    if errors:
+        raise ImportRejected(sorted(errors, key=lambda e: e.row or 0))
+    return _write(records, clusters, by=by, progress=progress)
+
+
+def _write(records: list[dict], clusters: dict[str, Cluster], *, by, progress) -> ImportReport:
+    created = updated = unchanged = 0
+    with transaction.atomic():
+        existing = {
+            (g.cluster_id, g.round_label): g
+            for g in StatusGrant.objects.filter(cluster__in=list(clusters.values()))
+        }
+        for number, record in enumerate(
+            sorted(records, key=lambda r: (r["cluster"], r["valid_from"])), start=1
+        ):
+            cluster = clusters[record["cluster"]]
+            grant = existing.get((cluster.pk, record["round"]))
+            dates = (record["valid_from"], record["valid_to"])
+            if grant is None:
+                grant = StatusGrant(cluster=cluster, round_label=record["round"])
+                created += 1
+            elif (grant.valid_from, grant.valid_to) != dates:
+                updated += 1
+            else:
+                unchanged += 1
+                continue
+            grant.valid_from, grant.valid_to = dates
+            grant.decision_on = record["valid_from"]
+            previous = [
+                g
+                for g in existing.values()
+                if g.cluster_id == cluster.pk and g.pk != grant.pk and g.valid_from < dates[0]
+            ]
+            grant.renewal_of = max(previous, key=lambda g: g.valid_from, default=None)
+            grant._history_user = by
+            grant.save()
+            existing[(cluster.pk, grant.round_label)] = grant
+            if progress is not None:
+                progress(number)
+    return ImportReport(rows=len(records), created=created, updated=updated, unchanged=unchanged)

@@ -1,0 +1,135 @@
+"""``keyclusters verify NIP`` / ``keyclusters verify --file FILE``: key-cluster membership.
+
+Exit 0: a member (with ``--file``: every NIP is a member); 1: not a member (with ``--file``:
+at least one is not); 2: bad input (an invalid NIP, an unreadable file, a bad date), with a
+message on stderr naming the NIP, or the file and row. ``--json`` prints one JSON document: the
+answer object of the API, or ``{"results": [...]}`` for a file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from keyclusters.domain import tabular
+from keyclusters.statuses import selectors
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return tabular.parse_date(value)
+    except tabular.CellError as exc:
+        raise ValueError(value) from exc
+
+
+class Command(BaseCommand):
+    help = _("Is a company (by NIP) a member of a key cluster on a date?")
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("nip", nargs="?", metavar="NIP")
+        parser.add_argument("--file", metavar="FILE", help=_("CSV or TXT with one column nip"))
+        parser.add_argument("--on", metavar="DATE", help=_("the date (default today)"))
+        parser.add_argument("--min-months", type=int, default=None, metavar="N")
+        parser.add_argument("--json", action="store_true", help=_("print JSON"))
+
+    def handle(self, *args, nip, file, on, min_months, json: bool, **options) -> None:
+        if (nip is None) == (file is None):
+            self._fail(_("Give either a NIP or --file FILE."))
+        try:
+            date = _date(on) if on else selectors.today()
+        except ValueError:
+            self._fail(_('--on: "%(value)s" is not a date (YYYY-MM-DD)') % {"value": on})
+        if min_months is not None and min_months < 0:
+            self._fail(_("--min-months must be 0 or more."))
+        if nip is not None:
+            self._one(nip, date, min_months, json)
+        else:
+            self._file(file, date, min_months, json)
+
+    def _one(self, value: str, on: dt.date, min_months: int | None, as_json: bool) -> None:
+        try:
+            nip = selectors.normalise_nip(value)
+        except selectors.InvalidNip as exc:
+            self._fail(exc.message)
+        answer = selectors.verify_nip(nip, on=on, min_months=min_months)
+        if as_json:
+            self.stdout.write(json.dumps(answer, ensure_ascii=False))
+        else:
+            self._describe(answer)
+        raise SystemExit(0 if answer["key_cluster_member"] else 1)
+
+    def _file(self, file: str, on: dt.date, min_months: int | None, as_json: bool) -> None:
+        try:
+            source = Path(file).read_bytes()
+        except OSError as exc:
+            self._fail(
+                _("%(file)s: cannot be read (%(reason)s)")
+                % {"file": file, "reason": exc.strerror or exc}
+            )
+        try:
+            nips = read_nips(source, file)
+        except ValueError as exc:
+            self._fail(str(exc))
+        answers = selectors.verify_nips(nips, on=on, min_months=min_months)
+        if as_json:
+            self.stdout.write(json.dumps({"results": answers}, ensure_ascii=False))
+        else:
+            for answer in answers:
+                self._describe(answer)
+        raise SystemExit(0 if all(a["key_cluster_member"] for a in answers) else 1)
+
+    def _describe(self, answer: dict) -> None:
+        if not answer["key_cluster_member"]:
+            self.stdout.write(
+                _("%(nip)s: not a key-cluster member on %(on)s")
+                % {"nip": answer["nip"], "on": answer["on"]}
+            )
+            return
+        clusters = ", ".join(
+            f"{m['cluster']['name']} ({m['role']}, {m['member_since']})"
+            for m in answer["memberships"]
+        )
+        self.stdout.write(
+            _("%(nip)s: key-cluster member on %(on)s: %(clusters)s")
+            % {"nip": answer["nip"], "on": answer["on"], "clusters": clusters}
+        )
+
+    def _fail(self, message: str) -> None:
+        self.stderr.write(message)
+        raise SystemExit(2)
+
+
+def read_nips(source: bytes, filename: str) -> list[str]:
+    """The normalised NIPs of a CSV/TXT/XLSX with a ``nip`` column (a TXT of bare NIPs too).
+
+    Raises ``ValueError`` naming the file and every invalid row.
+    """
+    try:
+        table = tabular.read_table(source, filename)
+    except tabular.TableError as exc:
+        raise ValueError(f"{filename}: " + "; ".join(e.format(_) for e in exc.errors)) from exc
+    header, rows = table.header, table.rows
+    if "nip" in header:
+        index = header.index("nip")
+    elif len(header) == 1 and selectors._TEN_DIGITS.fullmatch(header[0].replace("-", "")[-10:]):
+        index, rows = 0, [(1, [header[0]]), *rows]  # a bare list without a header
+    else:
+        raise ValueError(_("%(file)s: the column nip is missing") % {"file": filename})
+    nips, errors = [], []
+    for row, cells in rows:
+        value = str(cells[index]) if index < len(cells) else ""
+        try:
+            nips.append(selectors.normalise_nip(value))
+        except selectors.InvalidNip as exc:
+            errors.append(
+                _("%(file)s: row %(row)s, column nip: %(message)s")
+                % {"file": filename, "row": row, "message": exc.message}
+            )
+    if errors:
+        raise ValueError("\n".join(errors))
+    return nips

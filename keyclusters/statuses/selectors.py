@@ -1,0 +1,380 @@
+"""Reads of the statuses app: membership verification and the registry of key clusters.
+
+Verification answers, for NIPs and a date D, which memberships count: a member or the
+coordinator (not a strategic partner) active on D in a cluster whose status is valid on D, and,
+with ``min_months`` N, that began at least N calendar months before D (see :mod:`.validity`).
+Every function here makes a constant number of queries, whatever the number of NIPs or clusters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+import weakref
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db import OperationalError, connection
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext
+from stdnum.pl import nip as stdnum_nip
+
+from keyclusters.domain import identifiers
+from keyclusters.registry.models import Cluster, Membership, MembershipRole, Organisation
+
+from . import validity
+from .models import StatusGrant, validity_q
+
+MEMBER_ROLES = (MembershipRole.MEMBER.value, MembershipRole.COORDINATOR.value)
+NIP_CHUNK = 20_000 if connection.vendor == "postgresql" else 900
+_TEN_DIGITS = re.compile(r"[0-9]{10}")
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+class InvalidNip(ValueError):
+    """A NIP that is not valid; ``message`` names it (in the active language)."""
+
+    def __init__(self, value: str, reason: str, index: int | None = None) -> None:
+        self.value, self.reason, self.index = value, reason, index
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        return gettext('"%(nip)s" is not a valid NIP (%(reason)s)') % {
+            "nip": self.value,
+            "reason": gettext(self.reason),
+        }
+
+
+def normalise_nip(value: str, index: int | None = None) -> str:
+    """The 10 digits of a NIP (dashes, spaces, ``PL`` prefix allowed), else :class:`InvalidNip`."""
+    if _TEN_DIGITS.fullmatch(value) and stdnum_nip.checksum(value) == 0:
+        return value
+    try:
+        return identifiers.normalise_nip(value)
+    except identifiers.IdentifierError as exc:
+        raise InvalidNip(value, exc.reason, index) from exc
+
+
+def normalise_nips(values: Sequence[str]) -> tuple[list[str], list[InvalidNip]]:
+    """The normalised NIPs (in order) and every invalid one (with its index)."""
+    normalised, errors = [], []
+    for index, value in enumerate(values):
+        try:
+            normalised.append(normalise_nip(value, index))
+        except InvalidNip as exc:
+            errors.append(exc)
+    return normalised, errors
+
+
+@dataclass(frozen=True, slots=True)
+class _Status:
+    round_label: str
+    valid_from: dt.date
+    valid_to: dt.date
+
+
+def _statuses_on(on: dt.date) -> tuple[dict[int, _Status], dict[int, str]]:
+    """The grant valid on ``on`` of each cluster (the latest one if two overlap), with names."""
+    rows = (
+        StatusGrant.objects.valid_on(on)
+        .order_by("cluster_id", "valid_from", "pk")
+        .values_list("cluster_id", "cluster__name", "round_label", "valid_from", "valid_to")
+    )
+    statuses, names = {}, {}
+    for cluster_id, name, round_label, valid_from, valid_to in rows:
+        statuses[cluster_id] = _Status(round_label, valid_from, valid_to)
+        names[cluster_id] = name
+    return statuses, names
+
+
+def _answer(
+    nip: str,
+    on: dt.date,
+    rows: Iterable[tuple],
+    statuses: dict[int, _Status],
+    names: dict[int, str],
+    min_months: int | None,
+) -> dict:
+    memberships = []
+    coordinator = False
+    for cluster_id, role, joined_on, left_on in rows:
+        status = statuses.get(cluster_id)
+        if status is None:
+            continue
+        if not validity.began_early_enough(joined_on=joined_on, on=on, min_months=min_months):
+            continue
+        coordinator = coordinator or role == MembershipRole.COORDINATOR
+        memberships.append(
+            {
+                "cluster": {"id": cluster_id, "name": names[cluster_id]},
+                "role": role,
+                "member_since": joined_on.isoformat(),
+                "member_until": left_on.isoformat() if left_on else None,
+                "status": {
+                    "round": status.round_label,
+                    "valid_from": status.valid_from.isoformat(),
+                    "valid_to": status.valid_to.isoformat(),
+                },
+            }
+        )
+    memberships.sort(key=lambda m: (m["cluster"]["name"], m["cluster"]["id"], m["member_since"]))
+    return {
+        "nip": nip,
+        "on": on.isoformat(),
+        "key_cluster_member": bool(memberships),
+        "key_cluster_coordinator": coordinator,
+        "memberships": memberships,
+    }
+
+
+def _active_memberships(on: dt.date) -> QuerySet[Membership]:
+    return Membership.objects.filter(
+        Q(left_on__isnull=True) | Q(left_on__gte=on), role__in=MEMBER_ROLES, joined_on__lte=on
+    ).order_by()
+
+
+def verify_nip(nip: str, *, on: dt.date, min_months: int | None = None) -> dict:
+    """The answer for one normalised NIP, in one query (memberships joined with the grants).
+
+    On PostgreSQL the query is a server-side prepared statement (planned once per connection):
+    this is the hot path of the verification API.
+    """
+    prepared = connection.vendor == "postgresql"
+    rows = _prepared_rows(nip, on) if prepared else _orm_rows(nip, on)
+    statuses, names, memberships = {}, {}, {}
+    for cluster_id, role, joined_on, left_on, name, round_label, start, end, _pk in rows:
+        statuses[cluster_id] = _Status(round_label, start, end)  # the latest grant wins
+        names[cluster_id] = name
+        memberships[(cluster_id, role, joined_on)] = (cluster_id, role, joined_on, left_on)
+    return _answer(nip, on, memberships.values(), statuses, names, min_months)
+
+
+def _orm_rows(nip: str, on: dt.date) -> Iterable[tuple]:
+    prefix = "cluster__status_grants__"
+    return (
+        _active_memberships(on)
+        .filter(validity_q(on, prefix), organisation__nip=nip)
+        .values_list(
+            "cluster_id",
+            "role",
+            "joined_on",
+            "left_on",
+            "cluster__name",
+            f"{prefix}round_label",
+            f"{prefix}valid_from",
+            f"{prefix}valid_to",
+            f"{prefix}pk",
+        )  # fmt: skip
+        .order_by(f"{prefix}valid_from", f"{prefix}pk")
+    )
+
+
+STATEMENT = "keyclusters_verify_nip"
+
+
+def _prepare_statement() -> str:
+    tables = {
+        "organisation": Organisation._meta.db_table,
+        "membership": Membership._meta.db_table,
+        "cluster": Cluster._meta.db_table,
+        "grant": StatusGrant._meta.db_table,
+    }
+    q = {key: connection.ops.quote_name(name) for key, name in tables.items()}
+    return (
+        f"PREPARE {STATEMENT} (text, date) AS "
+        "SELECT m.cluster_id, m.role, m.joined_on, m.left_on, c.name, g.round_label, "
+        "g.valid_from, g.valid_to, g.id "
+        f"FROM {q['organisation']} o JOIN {q['membership']} m ON m.organisation_id = o.id "
+        f"JOIN {q['cluster']} c ON c.id = m.cluster_id "
+        f"JOIN {q['grant']} g ON g.cluster_id = m.cluster_id "
+        "WHERE o.nip = $1 AND m.role IN ('member', 'coordinator') "
+        "AND m.joined_on <= $2 AND (m.left_on IS NULL OR m.left_on >= $2) "
+        "AND g.valid_from <= $2 AND g.valid_to >= $2 "
+        "AND (g.withdrawn_on IS NULL OR g.withdrawn_on > $2) "
+        "ORDER BY g.valid_from, g.id"
+    )
+
+
+# The database connections (psycopg's) on which the statement is prepared. Django turns off
+# psycopg's automatic prepared statements, so the statement is prepared with SQL, once per
+# connection; a prepared statement outlives transactions and rollbacks.
+_prepared_on: weakref.WeakSet = weakref.WeakSet()
+
+
+def _prepared_rows(nip: str, on: dt.date) -> list[tuple]:
+    """Run the prepared query on Django's connection (one round trip, planned once).
+
+    Django's per-request health check (``SELECT 1``) is not needed first: the query proves
+    the connection usable, and a reused connection that turns out broken is replaced and the
+    query retried once (outside transactions).
+    """
+    start = time.monotonic()
+    for attempt in (1, 2):
+        reused = connection.connection is not None
+        connection.ensure_connection()
+        raw = connection.connection
+        try:
+            with connection.wrap_database_errors, raw.cursor() as cursor:
+                if raw not in _prepared_on:
+                    cursor.execute(_prepare_statement())
+                    _prepared_on.add(raw)
+                cursor.execute(f"EXECUTE {STATEMENT} (%s, %s)", [nip, on])
+                rows = cursor.fetchall()
+        except OperationalError:
+            if attempt == 2 or not reused or connection.in_atomic_block:
+                raise
+            connection.close()
+            continue
+        break
+    connection.health_check_done = True
+    if connection.queries_logged:  # as Django's cursors do (DEBUG, query-count tests)
+        sql = f"EXECUTE {STATEMENT} ({nip!r}, {on.isoformat()!r})"
+        connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - start:.3f}"})
+    return rows
+
+
+def _membership_rows(nips: list[str], on: dt.date, cluster_ids: list[int]) -> Iterable[tuple]:
+    """(nip, cluster_id, role, joined_on, left_on) of the active memberships of ``nips``."""
+    if connection.vendor == "postgresql":
+        yield from _membership_rows_postgresql(nips, on, cluster_ids)
+        return
+    base = _active_memberships(on).filter(cluster_id__in=cluster_ids)
+    for start in range(0, len(nips), NIP_CHUNK):
+        part = nips[start : start + NIP_CHUNK]
+        yield from base.filter(organisation__nip__in=part).values_list(
+            "organisation__nip", "cluster_id", "role", "joined_on", "left_on"
+        )
+
+
+def _membership_rows_postgresql(
+    nips: list[str], on: dt.date, cluster_ids: list[int]
+) -> Iterable[tuple]:
+    """The same with one ``= ANY(array)`` query per chunk, the NIPs sent as one bound array."""
+    import psycopg
+
+    quote = connection.ops.quote_name
+    sql = (
+        "SELECT o.nip, m.cluster_id, m.role, m.joined_on, m.left_on "
+        f"FROM {quote(Membership._meta.db_table)} m "
+        f"JOIN {quote(Organisation._meta.db_table)} o ON o.id = m.organisation_id "
+        "WHERE o.nip = ANY(%(nips)s) AND m.cluster_id = ANY(%(clusters)s) "
+        "AND m.role IN ('member', 'coordinator') AND m.joined_on <= %(on)s "
+        "AND (m.left_on IS NULL OR m.left_on >= %(on)s)"
+    )
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        for start in range(0, len(nips), NIP_CHUNK):
+            params = {"nips": nips[start : start + NIP_CHUNK], "clusters": cluster_ids, "on": on}
+            cursor.execute(sql, params)
+            if connection.queries_logged:
+                connection.queries_log.append({"sql": f"{sql} -- {len(params['nips'])} NIPs",
+                                               "time": "0"})  # fmt: skip
+            yield from cursor.fetchall()
+
+
+def verify_nips(nips: Sequence[str], *, on: dt.date, min_months: int | None = None) -> list[dict]:
+    """The answers for normalised NIPs, in their order (a NIP may repeat).
+
+    One query for the grants valid on ``on``, then the memberships of the distinct NIPs in
+    chunks of ``NIP_CHUNK`` (one query per chunk).
+    """
+    statuses, names = _statuses_on(on)
+    found: dict[str, list[tuple]] = {}
+    distinct = list(dict.fromkeys(nips))
+    if statuses and distinct:
+        for nip, *row in _membership_rows(distinct, on, list(statuses)):
+            found.setdefault(nip, []).append(tuple(row))
+    answers: dict[str, dict] = {}
+    results = []
+    day = on.isoformat()
+    for nip in nips:
+        answer = answers.get(nip)
+        if answer is None:
+            rows = found.get(nip)
+            if rows is None:  # most NIPs: no membership that could count
+                answer = {"nip": nip, "on": day, "key_cluster_member": False,
+                          "key_cluster_coordinator": False, "memberships": []}  # fmt: skip
+            else:
+                answer = _answer(nip, on, rows, statuses, names, min_months)
+            answers[nip] = answer
+        results.append(answer)
+    return results
+
+
+# --- the public registry ---------------------------------------------------------------------
+
+
+def key_clusters_on(
+    on: dt.date, *, voivodeship: str = "", specialisation: str = ""
+) -> QuerySet[Cluster]:
+    """Clusters whose status is valid on ``on`` with their grant and member count, in one query.
+
+    Annotations: ``grant_id``, ``grant_round``, ``grant_valid_from``, ``grant_valid_to``,
+    ``grant_decision_on`` (the latest grant valid on ``on``) and ``member_count``.
+    """
+    valid = StatusGrant.objects.valid_on(on).filter(cluster_id=OuterRef("pk"))
+    latest = valid.order_by("-valid_from", "-pk")
+    clusters = (
+        Cluster.objects.filter(Exists(valid))
+        .select_related("coordinator")
+        .annotate(
+            grant_id=Subquery(latest.values("pk")[:1]),
+            grant_round=Subquery(latest.values("round_label")[:1]),
+            grant_valid_from=Subquery(latest.values("valid_from")[:1]),
+            grant_valid_to=Subquery(latest.values("valid_to")[:1]),
+            grant_decision_on=Subquery(latest.values("decision_on")[:1]),
+            member_count=Subquery(
+                Membership.objects.filter(cluster_id=OuterRef("pk"), role__in=MEMBER_ROLES)
+                .filter(joined_on__lte=on)
+                .filter(Q(left_on__isnull=True) | Q(left_on__gte=on))
+                .order_by()
+                .values("cluster_id")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            ),
+        )
+    )
+    if voivodeship:
+        in_region = Cluster.voivodeships.through.objects.filter(
+            cluster_id=OuterRef("pk"), voivodeship_id=voivodeship
+        )
+        clusters = clusters.filter(Q(voivodeship=voivodeship) | Exists(in_region))
+    if specialisation:
+        clusters = clusters.filter(specialisation=specialisation)
+    return clusters.order_by("name", "pk")
+
+
+def grants_of(cluster: Cluster) -> QuerySet[StatusGrant]:
+    return cluster.status_grants.select_related("renewal_of", "call").order_by("valid_from", "pk")
+
+
+def registry_rows(on: dt.date, **filters: str) -> list[dict]:
+    """The open-data rows of the registry on ``on`` (schema in docs/verification.md)."""
+    return [
+        {
+            "cluster_id": c.pk,
+            "cluster_name": c.name,
+            "coordinator_name": c.coordinator.name,
+            "coordinator_nip": c.coordinator.nip or "",
+            "voivodeship": c.voivodeship,
+            "specialisation": c.specialisation,
+            "round": c.grant_round,
+            "decision_on": c.grant_decision_on.isoformat(),
+            "valid_from": c.grant_valid_from.isoformat(),
+            "valid_to": c.grant_valid_to.isoformat(),
+            "member_count": c.member_count or 0,
+        }
+        for c in key_clusters_on(on, **filters)
+    ]
+
+
+REGISTRY_COLUMNS = (
+    "cluster_id", "cluster_name", "coordinator_name", "coordinator_nip", "voivodeship",
+    "specialisation", "round", "decision_on", "valid_from", "valid_to", "member_count",
+)  # fmt: skip

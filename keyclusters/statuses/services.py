@@ -1,0 +1,270 @@
+"""Writes of the statuses app: grants, withdrawals, API keys and certificates.
+
+Each one validates, saves in one transaction and records the actor (``simple_history`` for
+grants; ``created_by``/``issued_by`` for keys and certificates).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from keyclusters.accounts.models import ApiKey
+from keyclusters.registry.models import Cluster, Organisation
+
+from . import selectors
+from .models import Certificate, StatusGrant
+
+ROUND_LABEL_MAX = 16
+
+
+def grant_status(
+    *,
+    cluster: Cluster,
+    round_label: str,
+    decision_on: dt.date,
+    valid_from: dt.date,
+    valid_to: dt.date,
+    by: Any,
+    call: Any = None,
+    application: Any = None,
+    renewal_of: StatusGrant | None = None,
+) -> StatusGrant:
+    """Grant the key cluster status to ``cluster`` (the decision maker approved it).
+
+    ``valid_to`` is inclusive. Raises ``ValidationError`` (keyed by field) and writes nothing
+    when the dates are inverted, the round label is empty or ``renewal_of`` is another
+    cluster's grant.
+    """
+    errors: dict[str, str] = {}
+    round_label = (round_label or "").strip()
+    if not round_label or len(round_label) > ROUND_LABEL_MAX:
+        errors["round_label"] = gettext("Give the round (at most 16 characters).")
+    if valid_to < valid_from:
+        errors["valid_to"] = gettext("The status cannot end before it starts.")
+    if renewal_of is not None and renewal_of.cluster_id != cluster.pk:
+        errors["renewal_of"] = gettext("A renewal continues a status of the same cluster.")
+    if application is not None and application.cluster_id != cluster.pk:
+        errors["application"] = gettext("The application is another cluster's.")
+    if errors:
+        raise ValidationError(errors)
+    grant = StatusGrant(
+        cluster=cluster,
+        round_label=round_label,
+        call=call,
+        application=application,
+        decision_on=decision_on,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        renewal_of=renewal_of,
+    )
+    with transaction.atomic():
+        grant.full_clean()
+        grant._history_user = by
+        grant.save()
+    return grant
+
+
+def withdraw_status(
+    *, grant: StatusGrant, withdrawn_on: dt.date, reason: str, by: Any
+) -> StatusGrant:
+    """Withdraw ``grant``: from ``withdrawn_on`` on it is not valid. The reason is required."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        current = StatusGrant.objects.select_for_update().get(pk=grant.pk)
+        if current.withdrawn_on is not None:
+            raise ValidationError(
+                {
+                    "withdrawn_on": gettext("This status was already withdrawn on %(date)s.")
+                    % {"date": current.withdrawn_on.isoformat()}
+                }
+            )
+        if not reason:
+            raise ValidationError({"reason": gettext("Give the reason for the withdrawal.")})
+        current.withdrawn_on = withdrawn_on
+        current.withdrawal_reason = reason
+        current._history_user = by
+        current._change_reason = reason[:100]
+        current.save()
+    grant.withdrawn_on, grant.withdrawal_reason = current.withdrawn_on, current.withdrawal_reason
+    return current
+
+
+# --- API keys --------------------------------------------------------------------------------
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedKey:
+    api_key: ApiKey
+    key: str  # "<prefix>.<secret>": shown once, never stored
+
+
+def issue_api_key(*, name: str, organisation: str, by: Any) -> IssuedKey:
+    name, organisation = (name or "").strip(), (organisation or "").strip()
+    errors = {}
+    if not name:
+        errors["name"] = gettext("Give the key a name.")
+    if not organisation:
+        errors["organisation"] = gettext("Give the agency that uses the key.")
+    if errors:
+        raise ValidationError(errors)
+    secret = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        prefix = secrets.token_hex(6)
+        while ApiKey.objects.filter(prefix=prefix).exists():
+            prefix = secrets.token_hex(6)
+        api_key = ApiKey.objects.create(
+            name=name[:200],
+            organisation=organisation[:300],
+            prefix=prefix,
+            hashed_secret=_hash(secret),
+            created_by=by,
+        )
+    return IssuedKey(api_key, f"{prefix}.{secret}")
+
+
+def revoke_api_key(*, api_key: ApiKey, by: Any) -> ApiKey:
+    _forget_key(api_key.prefix)
+    if api_key.revoked_at is None:
+        api_key.revoked_at = timezone.now()
+        api_key.save(update_fields=["revoked_at"])
+    return api_key
+
+
+LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+# Active keys found are remembered in the process for this long: a key revoked in another
+# process stops working within this time (at once in the process that revoked it).
+KEY_CACHE_SECONDS = 5.0
+_key_cache: dict[str, tuple[float, ApiKey]] = {}
+
+
+def _forget_key(prefix: str) -> None:
+    _key_cache.pop(prefix, None)
+
+
+def authenticate_api_key(key: str | None) -> ApiKey | None:
+    """The active key ``key`` names, else None; ``last_used_at`` is kept to the minute."""
+    if not key or "." not in key:
+        return None
+    prefix, secret = key.split(".", 1)
+    clock = time.monotonic()
+    cached = _key_cache.get(prefix)
+    if cached is not None and clock - cached[0] < KEY_CACHE_SECONDS:
+        api_key = cached[1]
+    else:
+        api_key = (
+            ApiKey.objects.filter(prefix=prefix, revoked_at__isnull=True)
+            .only("pk", "prefix", "hashed_secret", "last_used_at")
+            .first()
+        )
+        if api_key is None:
+            _forget_key(prefix)
+            return None
+        _key_cache[prefix] = (clock, api_key)
+    if not hmac.compare_digest(api_key.hashed_secret, _hash(secret)):
+        return None
+    now = timezone.now()
+    if api_key.last_used_at is None or now - api_key.last_used_at > LAST_USED_RESOLUTION:
+        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+        api_key.last_used_at = now
+    return api_key
+
+
+# --- certificates ----------------------------------------------------------------------------
+
+
+def _new_code() -> str:
+    return secrets.token_urlsafe(18)  # 144 random bits, 24 URL-safe characters
+
+
+def status_certificate(*, grant: StatusGrant, by: Any) -> Certificate:
+    """The certificate of ``grant`` (issued once; later downloads reuse it)."""
+    existing = grant.certificates.filter(kind=Certificate.Kind.STATUS).first()
+    if existing is not None:
+        return existing
+    cluster = grant.cluster
+    payload = {
+        "cluster": {"id": cluster.pk, "name": cluster.name},
+        "coordinator": {"name": cluster.coordinator.name, "nip": cluster.coordinator.nip},
+        "status": {
+            "round": grant.round_label,
+            "decision_on": grant.decision_on.isoformat(),
+            "valid_from": grant.valid_from.isoformat(),
+            "valid_to": grant.valid_to.isoformat(),
+        },
+    }
+    return Certificate.objects.create(
+        kind=Certificate.Kind.STATUS,
+        code=_new_code(),
+        subject=cluster.name,
+        issued_on=selectors.today(),
+        payload=payload,
+        status_grant=grant,
+        issued_by=by,
+    )
+
+
+def membership_certificate(*, nip: str, on: dt.date, by: Any) -> Certificate:
+    """A certificate of the memberships of the organisation ``nip`` that count on ``on``.
+
+    Raises ``ValidationError`` when the NIP is invalid or the organisation is not a member of a
+    key cluster on that date.
+    """
+    try:
+        nip = selectors.normalise_nip(nip)
+    except selectors.InvalidNip as exc:
+        raise ValidationError({"nip": exc.message}) from exc
+    organisation = Organisation.objects.filter(nip=nip).first()
+    answer = selectors.verify_nip(nip, on=on)
+    if organisation is None or not answer["key_cluster_member"]:
+        raise ValidationError(
+            {
+                "nip": gettext(
+                    "The organisation with NIP %(nip)s is not a key-cluster member on %(date)s."
+                )
+                % {"nip": nip, "date": on.isoformat()}
+            }
+        )
+    payload = {"organisation": {"name": organisation.name, "nip": nip}, **answer}
+    return Certificate.objects.create(
+        kind=Certificate.Kind.MEMBERSHIP,
+        code=_new_code(),
+        subject=f"{organisation.name} (NIP {nip})",
+        issued_on=selectors.today(),
+        payload=payload,
+        issued_by=by,
+    )
+
+
+def certificate_check(certificate: Certificate | None, *, today: dt.date) -> dict:
+    """What the public check of a code says: genuine or not, and what it certifies."""
+    if certificate is None:
+        return {"genuine": False}
+    answer: dict[str, Any] = {
+        "genuine": True,
+        "code": certificate.code,
+        "kind": certificate.kind,
+        "subject": certificate.subject,
+        "issued_on": certificate.issued_on.isoformat(),
+        "certifies": certificate.payload,
+    }
+    if certificate.status_grant_id is not None:
+        grant = certificate.status_grant
+        answer["status_valid_today"] = grant.is_valid_on(today)
+        answer["status_state_today"] = grant.state_on(today)
+        answer["withdrawn_on"] = grant.withdrawn_on.isoformat() if grant.withdrawn_on else None
+    return answer

@@ -1,0 +1,276 @@
+"""Pages: the public registry of key clusters, status timelines, certificates, verification
+for funding agencies and the operators' API keys."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from keyclusters.accounts.models import ApiKey
+from keyclusters.registry import selectors as registry_selectors
+from keyclusters.registry.models import Cluster
+
+from . import selectors, services
+from .forms import (
+    ApiKeyForm,
+    MembershipCertificateForm,
+    RegistryFilterForm,
+    VerifyFileForm,
+    VerifyOneForm,
+    WithdrawForm,
+)
+from .models import Certificate, StatusGrant
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+RESULT_COLUMNS = (
+    "nip", "on", "key_cluster_member", "key_cluster_coordinator", "clusters", "member_since",
+)  # fmt: skip
+
+
+def _require(request: HttpRequest, permission: str, obj: object = None) -> None:
+    if not request.user.has_perm(permission, obj):
+        raise PermissionDenied
+
+
+def _download(content: bytes | str, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+# --- public ----------------------------------------------------------------------------------
+
+
+@require_GET
+def registry(request: HttpRequest) -> HttpResponse:
+    form = RegistryFilterForm(request.GET, specialisations=registry_selectors.specialisations())
+    values = form.values()
+    on = values.pop("on")
+    clusters = list(selectors.key_clusters_on(on, **values))
+    query = request.GET.copy()
+    query["on"] = on.isoformat()
+    context = {"form": form, "on": on, "clusters": clusters, "query": query.urlencode()}
+    return render(request, "statuses/registry.html", context)
+
+
+@require_GET
+def registry_export(request: HttpRequest, format: str) -> HttpResponse:
+    form = RegistryFilterForm(request.GET, specialisations=registry_selectors.specialisations())
+    values = form.values()
+    on = values.pop("on")
+    rows = selectors.registry_rows(on, **values)
+    filename = f"key-clusters-{on.isoformat()}.{format}"
+    if format == "json":
+        document = {"schema": "keyclusters.registry/1", "on": on.isoformat(), "clusters": rows}
+        content = json.dumps(document, ensure_ascii=False, indent=1)
+        return _download(content, "application/json; charset=utf-8", filename)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=selectors.REGISTRY_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return _download(out.getvalue(), "text/csv; charset=utf-8", filename)
+
+
+@require_GET
+def cluster_history(request: HttpRequest, pk: int) -> HttpResponse:
+    cluster = get_object_or_404(Cluster.objects.select_related("coordinator"), pk=pk)
+    today = selectors.today()
+    grants = list(selectors.grants_of(cluster))
+    for grant in grants:
+        grant.state_today = grant.state_on(today)
+    context = {
+        "cluster": cluster,
+        "today": today,
+        "grants": grants,
+        "valid_today": any(g.state_today == "active" for g in grants),
+        "can_download": request.user.has_perm("statuses.download_status_certificate", cluster),
+        "can_withdraw": request.user.has_perm("statuses.withdraw_status"),
+    }
+    return render(request, "statuses/cluster_history.html", context)
+
+
+@require_GET
+def certificate(request: HttpRequest, code: str) -> HttpResponse:
+    found = Certificate.objects.select_related("status_grant").filter(code=code).first()
+    check = services.certificate_check(found, today=selectors.today())
+    context = {"check": check, "certificate": found, "code": code}
+    if found is not None:
+        from .certificates import qr_svg, verification_url
+
+        url = verification_url(found, request)
+        context.update(verification_url=url, qr_svg=qr_svg(url))
+    return render(request, "statuses/certificate.html", context, status=200 if found else 404)
+
+
+@require_GET
+def certificate_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    found = get_object_or_404(Certificate, code=code)
+    from .certificates import certificate_pdf as render_pdf
+
+    return _download(render_pdf(found, request), "application/pdf", f"certificate-{code}.pdf")
+
+
+# --- coordinators and operators --------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def status_certificate(request: HttpRequest, grant_pk: int) -> HttpResponse:
+    grant = get_object_or_404(
+        StatusGrant.objects.select_related("cluster__coordinator"), pk=grant_pk
+    )
+    _require(request, "statuses.download_status_certificate", grant.cluster)
+    found = services.status_certificate(grant=grant, by=request.user)
+    return redirect("statuses:certificate-pdf", code=found.code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, grant_pk: int) -> HttpResponse:
+    _require(request, "statuses.withdraw_status")
+    grant = get_object_or_404(StatusGrant.objects.select_related("cluster"), pk=grant_pk)
+    form = WithdrawForm(request.POST or None, initial={"withdrawn_on": selectors.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw_status(
+                grant=grant,
+                withdrawn_on=form.cleaned_data["withdrawn_on"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, gettext("The status was withdrawn."))
+            return redirect("statuses:cluster-history", pk=grant.cluster_id)
+    return render(request, "statuses/withdraw.html", {"grant": grant, "form": form})
+
+
+# --- funding agencies ------------------------------------------------------------------------
+
+
+def _result_rows(answers: list[dict]) -> list[list[str]]:
+    return [
+        [
+            a["nip"], a["on"], "yes" if a["key_cluster_member"] else "no",
+            "yes" if a["key_cluster_coordinator"] else "no",
+            "; ".join(m["cluster"]["name"] for m in a["memberships"]),
+            "; ".join(m["member_since"] for m in a["memberships"]),
+        ]
+        for a in answers
+    ]  # fmt: skip
+
+
+def _results_file(answers: list[dict], format: str, on: str) -> HttpResponse:
+    rows = _result_rows(answers)
+    if format == "xlsx":
+        import openpyxl
+
+        workbook = openpyxl.Workbook(write_only=True)
+        sheet = workbook.create_sheet("verification")
+        sheet.append(list(RESULT_COLUMNS))
+        for row in rows:
+            sheet.append(row)
+        out = io.BytesIO()
+        workbook.save(out)
+        return _download(out.getvalue(), XLSX, f"verification-{on}.xlsx")
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(RESULT_COLUMNS)
+    writer.writerows(rows)
+    return _download(text.getvalue(), "text/csv; charset=utf-8", f"verification-{on}.csv")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest) -> HttpResponse:
+    _require(request, "statuses.verify_membership")
+    action = request.POST.get("action") if request.method == "POST" else None
+    one = VerifyOneForm(request.POST if action == "one" else None)
+    upload = VerifyFileForm(
+        request.POST if action == "file" else None, request.FILES if action == "file" else None
+    )
+    answer, file_errors = None, []
+    if action == "one" and one.is_valid():
+        data = one.cleaned_data
+        answer = selectors.verify_nip(
+            data["nip"], on=data["on"] or selectors.today(), min_months=data["min_months"]
+        )
+    elif action == "file" and upload.is_valid():
+        from .management.commands.verify import read_nips
+
+        data, uploaded = upload.cleaned_data, upload.cleaned_data["file"]
+        on = data["on"] or selectors.today()
+        try:
+            nips = read_nips(uploaded.read(), uploaded.name)
+        except ValueError as exc:
+            file_errors = str(exc).splitlines()
+        else:
+            answers = selectors.verify_nips(nips, on=on, min_months=data["min_months"])
+            return _results_file(answers, data["format"], on.isoformat())
+    context = {"one": one, "upload": upload, "answer": answer, "file_errors": file_errors}
+    return render(request, "statuses/verify.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def membership_certificate(request: HttpRequest) -> HttpResponse:
+    _require(request, "statuses.issue_membership_certificate")
+    form = MembershipCertificateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued = services.membership_certificate(
+                nip=form.cleaned_data["nip"],
+                on=form.cleaned_data["on"] or selectors.today(),
+                by=request.user,
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            return redirect("statuses:certificate", code=issued.code)
+    return render(request, "statuses/membership_certificate.html", {"form": form})
+
+
+# --- operators: API keys ---------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_keys(request: HttpRequest) -> HttpResponse:
+    _require(request, "statuses.manage_api_keys")
+    form = ApiKeyForm(request.POST or None)
+    issued = None
+    if request.method == "POST" and form.is_valid():
+        issued = services.issue_api_key(
+            name=form.cleaned_data["name"],
+            organisation=form.cleaned_data["organisation"],
+            by=request.user,
+        )
+        form = ApiKeyForm()
+    keys = ApiKey.objects.select_related("created_by").order_by("revoked_at", "-created_at")
+    context = {"form": form, "issued": issued, "keys": keys}
+    return render(request, "statuses/api_keys.html", context)
+
+
+@login_required
+@require_POST
+def api_key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "statuses.manage_api_keys")
+    api_key = get_object_or_404(ApiKey, pk=pk)
+    services.revoke_api_key(api_key=api_key, by=request.user)
+    messages.success(
+        request, gettext("The key %(prefix)s was revoked.") % {"prefix": api_key.prefix}
+    )
+    return redirect("statuses:api-keys")

@@ -1,0 +1,153 @@
+"""``keyclusters verify`` and ``keyclusters import statuses``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.utils import translation
+
+from keyclusters.statuses.models import StatusGrant
+from tests.factories import ClusterFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def run(command, *args):
+    out, err = io.StringIO(), io.StringIO()
+    with translation.override("en"):
+        try:
+            call_command(command, *map(str, args), stdout=out, stderr=err)
+        except SystemExit as exit_:
+            return exit_.code, out.getvalue(), err.getvalue()
+    return 0, out.getvalue(), err.getvalue()
+
+
+def test_verify_a_member_exits_0_with_one_json_document(world):
+    code, out, err = run("verify", "526-104-08-28", "--on", "2022-06-01", "--json")
+    assert (code, err) == (0, "")
+    answer = json.loads(out)
+    assert (answer["nip"], answer["on"], answer["key_cluster_member"]) == (
+        "5261040828", "2022-06-01", True,
+    )  # fmt: skip
+    assert [m["cluster"]["name"] for m in answer["memberships"]] == ["Klaster Łódzki"]
+
+
+def test_verify_not_a_member_exits_1(world):
+    assert run("verify", "5261040828", "--on", "2023-07-01")[:2] == (
+        1, "5261040828: not a key-cluster member on 2023-07-01\n",
+    )  # fmt: skip
+    assert run("verify", "5261040828", "--on", "2022-09-14", "--min-months", "6")[0] == 1
+    assert run("verify", "5261040828", "--on", "2022-09-15", "--min-months", "6")[0] == 0
+    assert run("verify", "1830166138", "--on", "2022-06-01")[0] == 1  # strategic partner
+
+
+def test_verify_an_invalid_nip_exits_2_with_a_message(world):
+    assert run("verify", "526-104-08-29") == (
+        2, "", '"526-104-08-29" is not a valid NIP (checksum)\n',
+    )  # fmt: skip
+    assert run("verify", "5261040828", "--on", "2022-13-01")[0] == 2
+
+
+def test_verify_a_file(world, tmp_path):
+    path = tmp_path / "nips.csv"
+    path.write_text("nip\n526-104-08-28\n2860913907\n7251801126\n", encoding="utf-8")
+    code, out, err = run("verify", "--file", path, "--on", "2022-06-01", "--json")
+    assert (code, err) == (1, "")  # one of them is not a member
+    results = json.loads(out)["results"]
+    assert [(r["nip"], r["key_cluster_member"], r["key_cluster_coordinator"]) for r in results] == [
+        ("5261040828", True, False), ("2860913907", False, False), ("7251801126", True, True),
+    ]  # fmt: skip
+    path.write_text("5261040828\n7251801126\n", encoding="utf-8")  # a TXT without a header
+    code, out, _ = run("verify", "--file", path, "--on", "2022-06-01")
+    assert code == 0
+    assert out.splitlines()[1].startswith("7251801126: key-cluster member on 2022-06-01: Klaster")
+
+
+def test_verify_a_file_with_an_invalid_nip_exits_2_naming_the_row(world, tmp_path):
+    path = tmp_path / "nips.csv"
+    path.write_text("nip\n5261040828\n123\n", encoding="utf-8")
+    code, out, err = run("verify", "--file", path, "--json")
+    assert (code, out) == (2, "")
+    assert err == f'{path}: row 3, column nip: "123" is not a valid NIP (length)\n'
+
+
+# --- import statuses -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def clusters(db):
+    coordinator = OrganisationFactory(name="Fundacja Źródło", nip="7251801126")
+    first = ClusterFactory(name="Klaster Łódzki", coordinator=coordinator)
+    second = ClusterFactory(name="Dolina Lotnicza")
+    return first, second
+
+
+def test_import_statuses(clusters, tmp_path):
+    first, second = clusters
+    path = tmp_path / "statuses.csv"
+    path.write_text(
+        "cluster;coordinator;coordinator_nip;round;valid_from;valid_to\n"
+        "Klaster Łódzki;Fundacja Źródło;725-180-11-26;I;2015-09-23;2018-09-22\n"
+        "Klaster Łódzki;Fundacja Źródło;;II;23.09.2018;22.09.2021\n"
+        "Dolina Lotnicza;;;IV;2019-12-20;2022-12-19\n",
+        encoding="cp1250",
+    )
+    code, out, err = run("import", "statuses", path)
+    assert (code, err) == (0, "")
+    assert out == "statuses: 3 rows, 3 created, 0 updated, 0 unchanged\n"
+    grants = list(StatusGrant.objects.order_by("cluster__name", "valid_from"))
+    assert [(g.cluster.name, g.round_label, g.valid_from, g.valid_to) for g in grants] == [
+        ("Dolina Lotnicza", "IV", dt.date(2019, 12, 20), dt.date(2022, 12, 19)),
+        ("Klaster Łódzki", "I", dt.date(2015, 9, 23), dt.date(2018, 9, 22)),
+        ("Klaster Łódzki", "II", dt.date(2018, 9, 23), dt.date(2021, 9, 22)),
+    ]
+    assert grants[2].renewal_of == grants[1]
+    assert grants[1].renewal_of is None
+    assert StatusGrant.history.count() == 3
+    assert run("import", "statuses", path)[1] == (
+        "statuses: 3 rows, 0 created, 0 updated, 3 unchanged\n"
+    )
+
+
+def test_import_statuses_is_all_or_nothing_with_row_and_column_errors(clusters, tmp_path):
+    path = tmp_path / "statuses.csv"
+    path.write_text(
+        "cluster,coordinator,coordinator_nip,round,valid_from,valid_to\n"
+        "Klaster Łódzki,,725-180-11-26,I,2015-09-23,2018-09-22\n"
+        "Klaster Lodzki,,,II,2018-09-23,2021-09-22\n"
+        "Dolina Lotnicza,,7251801126,IV,2019-12-20,2022-12-19\n"
+        "Dolina Lotnicza,,,V,2022-12-20,2021-12-19\n"
+        "Dolina Lotnicza,,,VI,2022-13-01,2025-12-19\n"
+        "Klaster Łódzki,,123,VII,2023-01-01,2025-12-31\n",
+        encoding="utf-8",
+    )
+    code, out, err = run("import", "statuses", path)
+    assert (code, out) == (2, "")
+    nip = clusters[1].coordinator.nip
+    assert err.splitlines() == [
+        'row 3, column cluster: "Klaster Lodzki" is not the exact name of a cluster in the '
+        "registry",
+        f'row 4, column coordinator_nip: "7251801126" is not the NIP of the cluster\'s '
+        f"coordinator ({nip})",
+        'row 5, column valid_to: "2021-12-19" is before valid_from (2022-12-20)',
+        'row 6, column valid_from: "2022-13-01" is not a date (YYYY-MM-DD or DD.MM.YYYY)',
+        'row 7, column coordinator_nip: "123" is not a valid NIP (length)',
+        f"{path}: 5 errors, nothing was imported.",
+    ]
+    assert StatusGrant.objects.count() == 0
+
+
+def test_import_statuses_needs_its_columns(clusters, tmp_path):
+    path = tmp_path / "statuses.csv"
+    path.write_text("cluster,round,valid_from,colour\nKlaster Łódzki,I,2015-09-23,red\n")
+    code, _, err = run("import", "statuses", path)
+    assert code == 2
+    assert err.splitlines()[:2] == [
+        "row 1, column colour: is not a known column (the columns are: cluster, coordinator, "
+        "coordinator_nip, round, valid_from, valid_to)",
+        "row 1, column valid_to: the required column is missing",
+    ]

@@ -1,0 +1,22 @@
+import pytest
+
+from keyclusters.accounts.models import ApiKey
+from keyclusters.statuses import selectors
+from keyclusters.statuses.models import StatusGrant
+from keyclusters.web.demo.statuses import build_statuses
+from tests.factories import ClusterFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_statuses():
+    clusters = [ClusterFactory() for _ in range(20)]
+    demo = build_statuses(clusters=clusters, operator=UserFactory(roles=["operator"]))
+    assert StatusGrant.objects.count() == len(demo.grants) == 2 + 5 + 3 + 4
+    today = selectors.today()
+    holders = {c.pk for c in selectors.key_clusters_on(today)}
+    assert clusters[0].pk in holders
+    assert len(holders) == 1 + 3 + 3  # the coordinator's, three renewals, three of the four new
+    assert StatusGrant.objects.filter(withdrawn_on__isnull=False).count() == 1
+    assert ApiKey.objects.get().prefix == demo.api_key.split(".")[0]
+    assert demo.certificate.subject == clusters[0].name
