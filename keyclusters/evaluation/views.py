@@ -128,6 +128,15 @@ def call_overview(request: HttpRequest, pk: int) -> HttpResponse:
                     application=application, stage=application.stage, by=request.user
                 )
                 messages.success(request, _("Experts assigned: %(count)s.") % {"count": len(made)})
+            elif action == "assign":
+                application = get_object_or_404(call.applications, pk=request.POST["application"])
+                expert = get_object_or_404(Expert, pk=request.POST.get("expert"), active=True)
+                services.assign_expert(
+                    application=application,
+                    stage=application.stage,
+                    expert=expert,
+                    by=request.user,
+                )
             elif action == "replace":
                 assignment = get_object_or_404(
                     Assignment, pk=request.POST["assignment"], application__call=call
@@ -163,6 +172,9 @@ def call_overview(request: HttpRequest, pk: int) -> HttpResponse:
             "call": call,
             "rows": selectors.call_evaluation(call),
             "panel_form": PanelForm(),
+            "experts": Expert.objects.filter(active=True, user__is_active=True)
+            .select_related("user")
+            .order_by("user__last_name", "user__username"),
             "sessions": call.panel_sessions.prefetch_related("members__user"),
         },
     )

@@ -218,3 +218,24 @@ def test_the_operator_records_a_consensus_through_the_page(client, call, operato
     expert = UserFactory(roles=["expert"])
     client.force_login(expert)
     assert client.get(url).status_code == 403
+
+
+def test_the_operator_assigns_an_expert_by_hand_and_a_conflict_is_refused(client, call, operator):
+    from keyclusters.evaluation.models import ConflictRecord
+    from tests.factories import MembershipFactory
+
+    application = submitted_application(call)
+    competition_services.pass_formal(application=application, by=operator)
+    free, member = make_expert("wolny"), make_expert("czlonek")
+    MembershipFactory(cluster=application.cluster, organisation=member.organisation)
+    client.force_login(operator)
+    url = reverse("evaluation:call", args=[call.pk])
+    client.post(url, {"action": "assign", "application": application.pk, "expert": free.pk})
+    response = client.post(
+        url,
+        {"action": "assign", "application": application.pk, "expert": member.pk},
+        follow=True,
+    )
+    assert [a.expert for a in application.assignments.all()] == [free]
+    assert ConflictRecord.objects.get().expert == member
+    assert any("member" in str(m).lower() for m in response.context["messages"])
