@@ -6,6 +6,10 @@ imported, and `keyclusters import members` timed (wall time of the whole command
 of Python and Django is included). Prints rows/s per database and markdown table rows.
 
     .venv/bin/python bench/import_members.py [--rows 200000] [--databases sqlite postgres]
+                                             [--repeat 1]
+
+With --repeat N each database is measured N times (a fresh database each time) and the best and
+the median are printed.
 
 PostgreSQL: the database `kc_bench_import` at 127.0.0.1:5432 (user postgres) is created and
 dropped again; override with --postgres-url.
@@ -17,6 +21,7 @@ import argparse
 import datetime as dt
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -104,6 +109,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgres"])
+    parser.add_argument("--repeat", type=int, default=1, help="measurements per database")
     parser.add_argument(
         "--postgres-url", default="postgres://postgres@127.0.0.1:5432/kc_bench_import"
     )
@@ -127,24 +133,33 @@ def main() -> None:
 
         results = []
         for database in args.databases:
-            var_dir = files / f"var-{database}"
-            var_dir.mkdir()
-            if database == "sqlite":
-                url = f"sqlite:///{var_dir / 'bench.sqlite3'}"
-                seconds = bench(url, files, var_dir)
-            else:
-                postgres(args.postgres_url, "create")
-                try:
-                    seconds = bench(args.postgres_url, files, var_dir)
-                finally:
-                    postgres(args.postgres_url, "drop")
-            results.append((database, seconds))
-            print(f"{database}: {rows} rows in {seconds:.1f} s = {rows / seconds:,.0f} rows/s")
+            times = []
+            for attempt in range(args.repeat):
+                var_dir = files / f"var-{database}-{attempt}"
+                var_dir.mkdir()
+                if database == "sqlite":
+                    url = f"sqlite:///{var_dir / 'bench.sqlite3'}"
+                    seconds = bench(url, files, var_dir)
+                else:
+                    postgres(args.postgres_url, "create")
+                    try:
+                        seconds = bench(args.postgres_url, files, var_dir)
+                    finally:
+                        postgres(args.postgres_url, "drop")
+                times.append(seconds)
+                print(f"{database}: {rows} rows in {seconds:.1f} s = {rows / seconds:,.0f} rows/s")
+            best, median = min(times), statistics.median(times)
+            results.append((database, best, median))
+            if args.repeat > 1:
+                print(f"{database}: best {best:.1f} s = {rows / best:,.0f} rows/s, "
+                      f"median {median:.1f} s = {rows / median:,.0f} rows/s")  # fmt: skip
 
     machine = f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs"
-    print("\n| database | rows | seconds | rows/s | machine |\n|---|---:|---:|---:|---|")
-    for database, seconds in results:
-        print(f"| {database} | {rows:,} | {seconds:.1f} | {rows / seconds:,.0f} | {machine} |")
+    print("\n| database | rows | best s | best rows/s | median s | median rows/s | machine |"
+          "\n|---|---:|---:|---:|---:|---:|---|")  # fmt: skip
+    for database, best, median in results:
+        print(f"| {database} | {rows:,} | {best:.1f} | {rows / best:,.0f} | {median:.1f} "
+              f"| {rows / median:,.0f} | {machine} |")  # fmt: skip
 
 
 if __name__ == "__main__":

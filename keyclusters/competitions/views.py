@@ -63,8 +63,7 @@ def call_list(request: HttpRequest) -> HttpResponse:
             "my_clusters": my_clusters,
             "now": timezone.now(),
             "is_operator": is_operator,
-            "can_see_recommendations": is_operator
-            or request.user.has_perm("evaluation.decide"),
+            "can_see_recommendations": is_operator or request.user.has_perm("evaluation.decide"),
         },
     )
 

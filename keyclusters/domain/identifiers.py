@@ -41,8 +41,15 @@ def _reason(exc: Exception) -> str:
     return N_("format")
 
 
+def _plain_digits(value: str, length: int) -> bool:
+    """``value`` is exactly ``length`` ASCII digits (then there is nothing to clean)."""
+    return len(value) == length and value.isascii() and value.isdigit()
+
+
 def normalise_nip(value: str) -> str:
     """Return the 10 digits of a NIP written with dashes, spaces or a ``PL`` prefix."""
+    if _plain_digits(value, 10) and stdnum_nip.checksum(value) == 0:
+        return value  # the common case, checked by python-stdnum without its cleaning
     compact = _digits(value).upper()
     if compact.startswith("PL"):
         compact = compact[2:]
@@ -58,6 +65,8 @@ def normalise_nip(value: str) -> str:
 
 def normalise_regon(value: str) -> str:
     """Return the 9 or 14 digits of a REGON."""
+    if _plain_digits(value, 9) and stdnum_regon.calc_check_digit(value[:8]) == value[8]:
+        return value  # the common case, checked by python-stdnum without its cleaning
     compact = _digits(value)
     if not compact.isdigit():
         raise IdentifierError("REGON", value, N_("format"))

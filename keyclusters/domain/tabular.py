@@ -10,12 +10,9 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
-
-from stdnum.pl import nip as stdnum_nip
-from stdnum.pl import regon as stdnum_regon
 
 from .i18n import N_
 from .identifiers import IdentifierError, normalise_krs, normalise_nip, normalise_regon
@@ -252,6 +249,22 @@ class Parsed(Generic[R]):
     rows: int = 0
 
 
+@dataclass(frozen=True)
+class Stream(Generic[R]):
+    """The records of a file as they are validated: iterating ``records`` (once) validates the
+    rows in order and appends each problem to ``errors`` as soon as it is found."""
+
+    columns: tuple[str, ...]
+    records: Iterator[R]
+    errors: list[RowError]
+    rows: int = 0
+
+    def collect(self) -> Parsed[R]:
+        """Validate the whole file."""
+        records = list(self.records)
+        return Parsed(self.columns, records, self.errors, self.rows)
+
+
 # --- cell parsers ----------------------------------------------------------------------------
 
 
@@ -317,22 +330,9 @@ def _identifier(normalise: Callable[[str], str], *, optional: str | None = "") -
     return parse
 
 
-_NIP_DIGITS = re.compile(r"[0-9]{10}")
-_REGON_DIGITS = re.compile(r"[0-9]{9}")
-
-
-def _nip(value: str) -> str:
-    """``normalise_nip``, with a shortcut for a NIP already written as its 10 digits."""
-    if _NIP_DIGITS.fullmatch(value) and stdnum_nip.checksum(value) == 0:
-        return value
-    return normalise_nip(value)
-
-
-def _regon(value: str) -> str:
-    """``normalise_regon``, with a shortcut for a REGON already written as its 9 digits."""
-    if _REGON_DIGITS.fullmatch(value) and stdnum_regon.calc_check_digit(value[:8]) == value[8]:
-        return value
-    return normalise_regon(value)
+# ``normalise_nip``/``normalise_regon`` check plain digits directly (python-stdnum's checksums)
+_nip = normalise_nip
+_regon = normalise_regon
 
 
 def _bounded(limit: int) -> Callable[[str], str]:
@@ -389,23 +389,29 @@ PARSERS: dict[str, Callable[[Cell], object]] = {
 }
 _DATE_COLUMNS = frozenset({"joined_on", "left_on", "founded_on"})
 _REQUIRED_VALUES = frozenset({"name", "joined_on", "coordinator_nip", "founded_on"})
+# Columns with few distinct values: each distinct text is parsed once per file.
+_REPEATING = frozenset({"kind", "size", "voivodeship", "country", "role", *_DATE_COLUMNS})
+_ABSENT = 1 << 62  # the position of a column the file does not have (always past the row's end)
 
 
 def _plan(header: Sequence[str], columns: Sequence[str]) -> list[tuple]:
+    """Per column (in ``columns`` order): name, position, parser, required, is a date, cache."""
     positions = {name: i for i, name in enumerate(header)}
     return [
-        (c, positions.get(c), PARSERS[c], c in _REQUIRED_VALUES, c in _DATE_COLUMNS)
+        (c, positions.get(c, _ABSENT), PARSERS[c], c in _REQUIRED_VALUES, c in _DATE_COLUMNS,
+         {} if c in _REPEATING else None)
         for c in columns
-    ]
+    ]  # fmt: skip
 
 
-def _cells(row: int, cells: list[Cell], plan: list[tuple], errors: list[RowError]) -> dict | None:
-    """The parsed values of one row by column, or None (with its errors recorded)."""
-    values: dict[str, object] = {}
+def _cells(row: int, cells: list[Cell], plan: list[tuple], errors: list[RowError]) -> list | None:
+    """The parsed values of one row in the plan's column order, or None (errors recorded)."""
+    values: list[object] = []
+    append = values.append
     count = len(cells)
     ok = True
-    for column, index, parse, required, is_date in plan:
-        raw = cells[index] if index is not None and index < count else ""
+    for column, index, parse, required, is_date, cache in plan:
+        raw = cells[index] if index < count else ""
         if raw.__class__ is not str:
             if not is_date:
                 raw = raw.isoformat()
@@ -413,32 +419,48 @@ def _cells(row: int, cells: list[Cell], plan: list[tuple], errors: list[RowError
             errors.append(RowError(row, column, "", N_("a value is required")))
             ok = False
             continue
+        elif cache is not None:
+            value = cache.get(raw, cache)  # the cache itself marks "not seen yet"
+            if value is cache:
+                try:
+                    value = parse(raw)
+                except CellError as exc:
+                    value = exc.with_traceback(None)  # kept: no frames held with it
+                cache[raw] = value
+            if value.__class__ is CellError:
+                errors.append(RowError(row, column, raw, value.message, value.params))
+                ok = False
+            else:
+                append(value)
+            continue
         try:
-            values[column] = parse(raw)
+            append(parse(raw))
         except CellError as exc:
             errors.append(RowError(row, column, _text(raw), exc.message, exc.params))
             ok = False
     return values if ok else None
 
 
-def _organisation_rules(row: int, v: dict, has_kind: bool, errors: list[RowError]) -> bool:
+# positions of the values of ``_cells`` for ORGANISATION_COLUMNS and MEMBER_COLUMNS
+_NIP, _KIND, _SIZE, _COUNTRY_AT = 1, 4, 5, 8
+_JOINED_ON, _LEFT_ON, _ROLE = 9, 10, 11
+
+
+def _organisation_rules(row: int, v: list, has_kind: bool, errors: list[RowError]) -> bool:
     ok = True
-    if v["nip"] is None and v["country"] == "PL":
+    if v[_NIP] is None and v[_COUNTRY_AT] == "PL":
         message = N_("a NIP is required for an organisation in Poland (country PL)")
         errors.append(RowError(row, "nip", "", message))
         ok = False
-    if v["size"] and has_kind and v["kind"] != "enterprise":
+    if v[_SIZE] and has_kind and v[_KIND] != "enterprise":
         message = N_("is allowed only for enterprises (kind enterprise)")
-        errors.append(RowError(row, "size", v["size"], message))
+        errors.append(RowError(row, "size", v[_SIZE], message))
         ok = False
     return ok
 
 
-def _organisation(row: int, v: dict) -> OrganisationRecord:
-    return OrganisationRecord(
-        row, v["name"], v["nip"], v["regon"], v["krs"], v["kind"], v["size"],
-        v["voivodeship"], v["city"], v["country"],
-    )  # fmt: skip
+def _organisation(row: int, v: list) -> OrganisationRecord:
+    return OrganisationRecord(row, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8])
 
 
 class _Conflicts:
@@ -489,17 +511,27 @@ def parse_organisations(source: bytes, filename: str = "") -> Parsed[Organisatio
 
 
 def parse_members(source: bytes, filename: str = "") -> Parsed[MemberRecord]:
+    return stream_members(source, filename).collect()
+
+
+def stream_members(source: bytes, filename: str = "") -> Stream[MemberRecord]:
+    """Like ``parse_members``, validating the rows as the records are taken (the file is read
+    and its header checked at once)."""
     table, errors = _start(source, filename, MEMBER_COLUMNS)
     if table is None:
-        return Parsed((), [], errors)
+        return Stream((), iter(()), errors)
+    columns = _present(table.header, MEMBER_COLUMNS)
+    return Stream(columns, _members(table, errors), errors, len(table.rows))
+
+
+def _members(table: Table, errors: list[RowError]) -> Iterator[MemberRecord]:
     plan, has_kind = _plan(table.header, MEMBER_COLUMNS), "kind" in table.header
     organisations, starts = _Conflicts(errors), _Conflicts(errors)
-    records: list[MemberRecord] = []
     for row, cells in table.rows:
         v = _cells(row, cells, plan, errors)
         if v is None or not _organisation_rules(row, v, has_kind, errors):
             continue
-        joined_on, left_on = v["joined_on"], v["left_on"]
+        joined_on, left_on, role = v[_JOINED_ON], v[_LEFT_ON], v[_ROLE]
         if left_on is not None and left_on < joined_on:
             message = N_("is before joined_on (%(joined_on)s)")
             errors.append(
@@ -508,10 +540,9 @@ def parse_members(source: bytes, filename: str = "") -> Parsed[MemberRecord]:
             continue
         organisation = _organisation(row, v)
         organisations.organisation(organisation)
-        start = (organisation.key, v["role"], joined_on)
+        start = (organisation.key, role, joined_on)
         starts.check(start, left_on, row, "left_on", _text(left_on or ""))
-        records.append(MemberRecord(row, organisation, v["role"], joined_on, left_on))
-    return Parsed(_present(table.header, MEMBER_COLUMNS), records, errors, len(table.rows))
+        yield MemberRecord(row, organisation, role, joined_on, left_on)
 
 
 def parse_clusters(source: bytes, filename: str = "") -> Parsed[ClusterRecord]:
@@ -525,7 +556,7 @@ def parse_clusters(source: bytes, filename: str = "") -> Parsed[ClusterRecord]:
         v = _cells(row, cells, plan, errors)
         if v is None:
             continue
-        record = ClusterRecord(row, *(v[c] for c in CLUSTER_COLUMNS))
+        record = ClusterRecord(row, *v)  # in CLUSTER_COLUMNS order
         conflicts.check(record.name, record.data(), row, "name", record.name)
         records.append(record)
     return Parsed(_present(table.header, CLUSTER_COLUMNS), records, errors, len(table.rows))

@@ -1,8 +1,10 @@
 """Imports of organisations, clusters and a cluster's members from CSV or XLSX.
 
-All-or-nothing: the whole file is validated first; any error raises :class:`ImportRejected`
-with every error and nothing is written. The writes then happen in one transaction, in bulk
-(batches of rows), each with its history records (``simple_history``) made by ``by``.
+All-or-nothing: any error raises :class:`ImportRejected` with every error of the file, and
+nothing of the file is kept. The writes happen in one transaction, in bulk (chunks of rows),
+each with its history records (``simple_history``) made by ``by``. Organisation and cluster
+files are validated whole before the first write; a member file is written chunk by chunk while
+a thread validates the rows after the chunk, and an error anywhere rolls the transaction back.
 
 A row's outcome is ``created``, ``updated`` or ``unchanged``: for organisations and clusters
 that of the upserted object; for members that of the membership, counted as ``updated`` also
@@ -34,15 +36,18 @@ from .bulk import (
     BATCH_SIZE,
     LOOKUP_CHUNK,
     _chunks,
-    _new,
     _organisations_by_nip,
     insert_with_history,
+    paused_gc,
+    validated_ahead,
 )
 from .models import Cluster, Membership, MembershipRole, Organisation
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
-CHUNK_ROWS = 5000  # rows planned and written together (one progress step)
+CHUNK_ROWS = 10_000  # rows planned and written together (one progress step)
 ORGANISATION_FIELDS = tabular.ORGANISATION_COLUMNS
+_SIZE = ORGANISATION_FIELDS.index("size")
+_MEMBERSHIP_FIELDS = ("cluster_id", "organisation_id", "role", "joined_on", "left_on")
 PREVIEW_ROWS = 20
 
 Progress = Callable[[int], None]
@@ -105,6 +110,15 @@ class ImportPreview:
 # --- organisations ---------------------------------------------------------------------------
 
 
+class _Pending:
+    """An organisation to be created; ``pk`` is set once it is written."""
+
+    __slots__ = ("pk",)
+
+    def __init__(self) -> None:
+        self.pk: int | None = None
+
+
 class _Organisations:
     """Upserts organisations by NIP (foreign ones without a NIP by name and country)."""
 
@@ -115,7 +129,7 @@ class _Organisations:
         self.known: dict[tuple, Organisation] = {}
         self.seen: set[tuple] = set()
         self.by, self.when = by, when
-        self.new: list[Organisation] = []
+        self.new: list[tuple[_Pending, tuple]] = []
         self.changed: list[Organisation] = []
 
     def _fetch(self, records: Sequence[OrganisationRecord]) -> None:
@@ -128,28 +142,26 @@ class _Organisations:
             for organisation in found:
                 self.known.setdefault((organisation.name, organisation.country), organisation)
 
-    def plan(self, records: Sequence[OrganisationRecord]) -> list[tuple[Organisation, str]]:
-        """The organisation of each record and what happens to it; remembers the writes."""
+    def plan(self, records: Sequence[OrganisationRecord]) -> list[tuple[object, str]]:
+        """The organisation of each record (an ``Organisation``, or a ``_Pending`` for a new
+        one) and what happens to it; remembers the writes."""
         self._fetch(records)
         planned = []
+        append, known, seen, new = planned.append, self.known, self.seen, self.new.append
         for record in records:
             key = record.key
-            organisation = self.known.get(key)
-            if key in self.seen:
-                planned.append((organisation, UNCHANGED))
+            organisation = known.get(key)
+            if key in seen:
+                append((organisation, UNCHANGED))
                 continue
-            self.seen.add(key)
+            seen.add(key)
             if organisation is None:
-                organisation = _new(
-                    Organisation,
-                    name=record.name, nip=record.nip, regon=record.regon, krs=record.krs,
-                    kind=record.kind, voivodeship=record.voivodeship, city=record.city,
-                    country=record.country,
-                    size=record.size if record.kind == "enterprise" else "",
-                )  # fmt: skip
-                self.known[key] = organisation
-                self.new.append(organisation)
-                planned.append((organisation, CREATED))
+                known[key] = organisation = _Pending()
+                row = record.data()  # in ORGANISATION_FIELDS order; size is kept for enterprises
+                if row[_SIZE] and record.kind != "enterprise":
+                    row = (*row[:_SIZE], "", *row[_SIZE + 1 :])
+                new((organisation, row))
+                append((organisation, CREATED))
             elif self._update(organisation, record):
                 self.changed.append(organisation)
                 planned.append((organisation, UPDATED))
@@ -171,7 +183,12 @@ class _Organisations:
 
     def flush(self) -> None:
         if self.new:
-            insert_with_history(self.new, Organisation, by=self.by, when=self.when)
+            rows = [row for _, row in self.new]
+            keys = insert_with_history(
+                Organisation, ORGANISATION_FIELDS, rows, by=self.by, when=self.when
+            )
+            for (pending, _), pk in zip(self.new, keys, strict=True):
+                pending.pk = pk
         if self.changed:
             bulk_update_with_history(
                 self.changed, Organisation, self.update_fields, batch_size=BATCH_SIZE,
@@ -192,7 +209,7 @@ class _Members:
         self.by, self.when = by, when
         self.existing: dict[tuple, Membership] | None = None
         self.planned: set[tuple] = set()
-        self.new: list[Membership] = []
+        self.new: list[tuple] = []
         self.changed: list[Membership] = []
 
     def plan(self, records: Sequence[MemberRecord], write: bool) -> list[str]:
@@ -203,21 +220,19 @@ class _Members:
         if write:
             self.organisations.flush()
         outcomes = []
+        existing, planned, cluster = self.existing, self.planned, self.cluster.pk
         for record, (organisation, organisation_outcome) in zip(
             records, organisations, strict=True
         ):
-            start = (record.organisation.key, record.role, record.joined_on)
+            role, joined_on, left_on = record.role, record.joined_on, record.left_on
+            start = (record.organisation.key, role, joined_on)
             membership = None
-            if organisation.pk is not None:
-                membership = self.existing.get((organisation.pk, record.role, record.joined_on))
-            if start in self.planned:
+            if organisation_outcome != CREATED and organisation.pk is not None:
+                membership = existing.get((organisation.pk, role, joined_on))
+            if start in planned:
                 outcomes.append(UNCHANGED)
             elif membership is None:
-                membership = _new(
-                    Membership, cluster_id=self.cluster.pk, organisation_id=organisation.pk,
-                    role=record.role, joined_on=record.joined_on, left_on=record.left_on,
-                )  # fmt: skip
-                self.new.append(membership)
+                self.new.append((cluster, organisation.pk, role, joined_on, left_on))
                 outcomes.append(CREATED)
             elif membership.left_on != record.left_on:
                 membership.left_on = record.left_on
@@ -225,14 +240,16 @@ class _Members:
                 outcomes.append(UPDATED)
             else:
                 outcomes.append(UPDATED if organisation_outcome == UPDATED else UNCHANGED)
-            self.planned.add(start)
+            planned.add(start)
         if write:
             self.flush()
         return outcomes
 
     def flush(self) -> None:
         if self.new:
-            insert_with_history(self.new, Membership, by=self.by, when=self.when)
+            insert_with_history(
+                Membership, _MEMBERSHIP_FIELDS, self.new, by=self.by, when=self.when
+            )
         if self.changed:
             bulk_update_with_history(
                 self.changed, Membership, ["left_on"], batch_size=BATCH_SIZE,
@@ -357,6 +374,7 @@ def _organisations_step(organisations: _Organisations) -> Callable[[Sequence, bo
     return step
 
 
+@paused_gc()
 def import_organisations(
     *, source: bytes, filename: str, by=None, progress: Progress | None = None
 ) -> ImportReport:
@@ -370,6 +388,7 @@ def import_organisations(
     return _report(outcomes)
 
 
+@paused_gc()
 def import_clusters(
     *, source: bytes, filename: str, by=None, progress: Progress | None = None
 ) -> ImportReport:
@@ -384,16 +403,27 @@ def import_clusters(
     return _report(outcomes)
 
 
+@paused_gc()
 def import_members(
     *, cluster: Cluster, source: bytes, filename: str, by=None, progress: Progress | None = None
 ) -> ImportReport:
     """Upsert a cluster's members: their organisations by NIP, then their memberships."""
-    parsed = tabular.parse_members(source, filename)
-    if parsed.errors:
-        raise ImportRejected(parsed.errors)
-    members = _Members(cluster, parsed.columns, by=by, when=timezone.now())
-    with transaction.atomic():
-        outcomes = _run(parsed, members.plan, write=True, progress=progress)
+    stream = tabular.stream_members(source, filename)
+    if stream.errors:
+        raise ImportRejected(stream.errors)
+    members = _Members(cluster, stream.columns, by=by, when=timezone.now())
+    outcomes: list[str] = []
+    # The chunks are written while a thread validates the rest of the file; after an error
+    # nothing more is written and the transaction is rolled back.
+    with transaction.atomic(), validated_ahead(stream.records, CHUNK_ROWS) as chunks:
+        for chunk in chunks:
+            if stream.errors:
+                continue  # the file is rejected: validate the rest, write nothing more
+            outcomes.extend(members.plan(chunk, True))
+            if progress is not None:
+                progress(len(outcomes))
+        if stream.errors:
+            raise ImportRejected(stream.errors)
     return _report(outcomes)
 
 
@@ -422,6 +452,7 @@ def _organisation_values(record: OrganisationRecord) -> dict:
     return {name: getattr(record, name) for name in ORGANISATION_FIELDS}
 
 
+@paused_gc()
 def preview_organisations(
     *, source: bytes, filename: str, limit: int = PREVIEW_ROWS
 ) -> ImportPreview:
@@ -430,6 +461,7 @@ def preview_organisations(
     return _preview(parsed, step, _organisation_values, limit)
 
 
+@paused_gc()
 def preview_clusters(*, source: bytes, filename: str, limit: int = PREVIEW_ROWS) -> ImportPreview:
     parsed = tabular.parse_clusters(source, filename)
     clusters = _Clusters(parsed.columns, by=None, when=timezone.now())
@@ -447,6 +479,7 @@ def _member_values(record: MemberRecord) -> dict:
     return {**_organisation_values(record.organisation), **_fields(record)}
 
 
+@paused_gc()
 def preview_members(
     *, cluster: Cluster, source: bytes, filename: str, limit: int = PREVIEW_ROWS
 ) -> ImportPreview:

@@ -68,3 +68,35 @@ def test_krs_keeps_leading_zeros():
     assert normalise_krs("0000123456") == "0000123456"
     with pytest.raises(IdentifierError):
         normalise_krs("12345678901")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("5261040828", "5261040828"),  # plain digits: checked directly
+        ("0121007840", "0121007840"),  # leading zero kept
+        ("５２６１０４０８２８", "5261040828"),  # full-width digits: python-stdnum cleans them
+    ],
+)
+def test_nip_plain_digits_and_other_digits_agree(raw, expected):
+    assert normalise_nip(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("normalise", "raw", "reason"),
+    [
+        (normalise_nip, "5261040827", "checksum"),  # ten plain digits, wrong check digit
+        (normalise_nip, "5261040820", "checksum"),
+        (normalise_regon, "192598180", "checksum"),  # nine plain digits, wrong check digit
+        (normalise_regon, "12345678512340", "checksum"),  # fourteen digits take the full check
+    ],
+)
+def test_plain_digits_with_a_wrong_check_digit_are_rejected(normalise, raw, reason):
+    with pytest.raises(IdentifierError) as info:
+        normalise(raw)
+    assert info.value.reason == reason
+
+
+def test_plain_digit_regon_is_returned_as_is():
+    assert normalise_regon("012100784") == "012100784"
+    assert normalise_regon(" 012100784") == "012100784"  # the cleaning path gives the same

@@ -196,3 +196,70 @@ def test_identifier_shortcuts_agree_with_the_identifiers_module():
                 assert info.value.reason == exc.reason
             else:
                 assert shortcut(value) == expected
+
+
+def test_stream_validates_rows_as_records_are_taken():
+    source = (
+        b"name,nip,joined_on,kind\n"
+        b"Alfa,5261040828,2015-01-01,enterprise\n"
+        b"Beta,7740001454,2016-02-03,research\n"
+        b"Gamma,123-456-32-19,2016-02-03,research\n"
+    )
+    stream = tabular.stream_members(source, "m.csv")
+    assert (stream.columns, stream.rows, stream.errors) == (("name", "nip", "kind", "joined_on"),
+                                                            3, [])  # fmt: skip
+    first = next(stream.records)
+    assert (first.row, first.organisation.nip, first.joined_on) == (
+        2, "5261040828", dt.date(2015, 1, 1),
+    )  # fmt: skip
+    assert stream.errors == []  # row 4 is not validated yet
+    rest = list(stream.records)
+    assert [r.row for r in rest] == [3]
+    assert [str(e) for e in stream.errors] == [
+        'row 4, column nip: "123-456-32-19" is not a valid NIP (checksum)'
+    ]
+    whole = parse_members(source)
+    assert [r.row for r in whole.records] == [2, 3]
+    assert [str(e) for e in whole.errors] == [str(e) for e in stream.errors]
+
+
+def test_stream_of_a_file_with_a_bad_header_has_no_records():
+    stream = tabular.stream_members(b"name,nip,colour\nA,5261040828,red\n")
+    assert list(stream.records) == []
+    assert [str(e) for e in stream.errors][
+        -1
+    ] == "row 1, column joined_on: the required column is missing"
+
+
+def test_a_repeated_value_is_parsed_once_and_reported_on_every_row():
+    source = (
+        b"name,nip,kind,voivodeship,joined_on,left_on\n"
+        b"A,5261040828,university,Mazowieckie,01.02.2015,\n"
+        b"B,7740001454,zoo,Bawaria,01.02.2015,2014-01-01\n"
+        b"C,5260250274,zoo,mazowieckie,2015-02-01,\n"
+        b"D,1132853869,university,Bawaria,31.02.2015,\n"
+    )
+    parsed = parse_members(source)
+    records = [(r.row, r.organisation.kind, r.organisation.voivodeship, r.joined_on)
+               for r in parsed.records]  # fmt: skip
+    assert records == [(2, "university", "mazowieckie", dt.date(2015, 2, 1))]
+    assert [str(e) for e in parsed.errors] == [
+        'row 3, column kind: "zoo" is not one of: enterprise, university, research, '
+        "business-support, public-administration, other",
+        'row 3, column voivodeship: "Bawaria" is not a Polish voivodeship',
+        'row 4, column kind: "zoo" is not one of: enterprise, university, research, '
+        "business-support, public-administration, other",
+        'row 5, column voivodeship: "Bawaria" is not a Polish voivodeship',
+        'row 5, column joined_on: "31.02.2015" is not a date (YYYY-MM-DD or DD.MM.YYYY)',
+    ]
+
+
+def test_xlsx_dates_and_the_same_dates_as_text_give_equal_records():
+    rows = [["name", "nip", "joined_on", "left_on"],
+            ["A", "5261040828", dt.date(2015, 2, 1), "2016-03-04"],
+            ["B", "7740001454", "2015-02-01", dt.datetime(2016, 3, 4, 0, 0)]]  # fmt: skip
+    parsed = parse_members(xlsx(rows), "m.xlsx")
+    assert parsed.errors == []
+    assert [(r.joined_on, r.left_on) for r in parsed.records] == [
+        (dt.date(2015, 2, 1), dt.date(2016, 3, 4)), (dt.date(2015, 2, 1), dt.date(2016, 3, 4)),
+    ]  # fmt: skip

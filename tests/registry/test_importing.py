@@ -1,10 +1,14 @@
+import dataclasses
 import datetime as dt
+import gc
 import io
+import threading
 
 import openpyxl
 import pytest
 from django.utils import translation
 
+from keyclusters.domain import tabular
 from keyclusters.registry import importing
 from keyclusters.registry.importing import ImportRejected
 from keyclusters.registry.models import Cluster, Membership, Organisation
@@ -201,3 +205,143 @@ def test_progress_is_reported(monkeypatch):
     source = b"name,nip\nA,5261040828\nB,7740001454\nC,5260250274\n"
     importing.import_organisations(source=source, filename="o.csv", progress=seen.append)
     assert seen == [2, 3]
+
+
+def test_rows_written_before_an_error_is_found_are_rolled_back(monkeypatch):
+    """The first chunk is written while the rest is validated; a later error undoes it."""
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 2)
+    cluster = ClusterFactory()
+    before = counts()
+    first_chunk_written = threading.Event()
+    real_stream = tabular.stream_members
+
+    def held_stream(source, filename=""):
+        stream = real_stream(source, filename)
+
+        def records():
+            for record in stream.records:
+                if record.row == 4:  # validate the rest only once rows 2 and 3 are written
+                    assert first_chunk_written.wait(10)
+                yield record
+
+        return dataclasses.replace(stream, records=records())
+
+    monkeypatch.setattr(importing.tabular, "stream_members", held_stream)
+    seen = []
+
+    def progress(done):
+        seen.append((done, Organisation.objects.filter(nip__in=NIPS[:2]).count()))
+        first_chunk_written.set()
+
+    source = (
+        "name,nip,joined_on\n"
+        f"A,{NIPS[0]},2015-01-01\nB,{NIPS[1]},2015-01-01\nC,{NIPS[2]},2015-01-01\n"
+        "D,123-456-32-19,2015-01-01\nE,,2015-01-01\n"
+    ).encode()
+    with pytest.raises(ImportRejected) as rejected:
+        importing.import_members(
+            cluster=cluster, source=source, filename="m.csv", progress=progress
+        )
+    assert seen == [(2, 2)]  # rows 2 and 3 were in the database, inside the transaction
+    assert [str(e) for e in rejected.value.errors] == [
+        'row 5, column nip: "123-456-32-19" is not a valid NIP (checksum)',
+        "row 6, column nip: a NIP is required for an organisation in Poland (country PL)",
+    ]
+    assert counts() == before
+    assert not Organisation.objects.filter(nip__in=NIPS[:3]).exists()
+    assert gc.isenabled()
+
+
+NIPS = ["5261040828", "7740001454", "5260250274", "1132853869"]
+
+
+def test_a_failing_write_stops_the_validation_thread(monkeypatch):
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 1)
+
+    def fail(self, records, write):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(importing._Members, "plan", fail)
+    source = "name,nip,joined_on\n" + "".join(f"N{n},{n},2015-01-01\n" for n in NIPS)
+    with pytest.raises(RuntimeError, match="the database went away"):
+        importing.import_members(cluster=ClusterFactory(), source=source.encode(), filename="m.csv")
+    assert [t for t in threading.enumerate() if t.name == "import-validation"] == []
+    assert gc.isenabled()
+
+
+def test_an_error_in_the_validation_thread_reaches_the_caller(monkeypatch):
+    real_stream = tabular.stream_members
+
+    def broken_stream(source, filename=""):
+        stream = real_stream(source, filename)
+
+        def records():
+            yield next(stream.records)
+            raise ValueError("broken reader")
+
+        return dataclasses.replace(stream, records=records())
+
+    monkeypatch.setattr(importing.tabular, "stream_members", broken_stream)
+    cluster = ClusterFactory()
+    before = counts()
+    source = "name,nip,joined_on\n" + "".join(f"N{n},{n},2015-01-01\n" for n in NIPS)
+    with pytest.raises(ValueError, match="broken reader"):
+        importing.import_members(cluster=cluster, source=source.encode(), filename="m.csv")
+    assert counts() == before
+
+
+def test_garbage_collection_is_paused_during_an_import_only():
+    states = []
+    source = b"name,nip\nA,5261040828\n"
+    importing.import_organisations(
+        source=source, filename="o.csv", progress=lambda done: states.append(gc.isenabled())
+    )
+    assert (states, gc.isenabled()) == ([False], True)
+
+
+def test_created_rows_and_their_history_rows_match(monkeypatch):
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 2)
+    user = UserFactory()
+    cluster = ClusterFactory()
+    source = (
+        "name,nip,regon,krs,size,voivodeship,city,joined_on,left_on,role\n"
+        f"Alfa,{NIPS[0]},012100784,123,small,Śląskie,Katowice,2015-01-01,2016-01-01,\n"
+        f"Beta,{NIPS[1]},,,,,Płock,2015-02-01,,strategic-partner\n"
+        f"Gamma,{NIPS[2]},,,,,,2015-03-01,,\n"
+    ).encode()
+    report = importing.import_members(cluster=cluster, source=source, filename="m.csv", by=user)
+    assert report == importing.ImportReport(rows=3, created=3, updated=0, unchanged=0)
+    fields = ("id", "name", "nip", "regon", "krs", "kind", "size", "voivodeship", "city", "country")
+    organisations = list(
+        Organisation.objects.filter(nip__in=NIPS).order_by("id").values_list(*fields)
+    )
+    assert [o[1:] for o in organisations] == [
+        # no kind column: the kind is "other", so the size is dropped
+        ("Alfa", NIPS[0], "012100784", "0000000123", "other", "", "slaskie", "Katowice", "PL"),
+        ("Beta", NIPS[1], "", "", "other", "", "", "Płock", "PL"),
+        ("Gamma", NIPS[2], "", "", "other", "", "", "", "PL"),
+    ]
+    history = Organisation.history.filter(nip__in=NIPS).order_by("id")
+    assert [h[:-1] for h in history.values_list(*fields, "history_type", "history_user",
+                                                "history_change_reason", "history_date")] == [
+        (*o, "+", user.pk, None) for o in organisations
+    ]  # fmt: skip
+    memberships = list(
+        Membership.objects.filter(cluster=cluster, organisation__nip__in=NIPS)
+        .order_by("id")
+        .values_list("id", "organisation_id", "role", "joined_on", "left_on",
+                     "advanced_cooperation_group")
+    )  # fmt: skip
+    assert [m[1:] for m in memberships] == [
+        (organisations[0][0], "member", dt.date(2015, 1, 1), dt.date(2016, 1, 1), False),
+        (organisations[1][0], "strategic-partner", dt.date(2015, 2, 1), None, False),
+        (organisations[2][0], "member", dt.date(2015, 3, 1), None, False),
+    ]
+    membership_history = Membership.history.filter(id__in=[m[0] for m in memberships])
+    assert sorted(
+        membership_history.values_list("id", "organisation_id", "role", "joined_on", "left_on",
+                                        "advanced_cooperation_group", "cluster_id",
+                                        "history_type", "history_user")
+    ) == [(*m, cluster.pk, "+", user.pk) for m in memberships]  # fmt: skip
+    dates = {h.history_date for h in [*history, *membership_history]}
+    assert len(dates) == 1  # one timestamp for the whole import
