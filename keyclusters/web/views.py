@@ -1,15 +1,29 @@
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
+from keyclusters.competitions.models import Call
 from keyclusters.registry.models import Cluster, Organisation
+from keyclusters.statuses.models import StatusGrant
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    key_clusters = (
+        StatusGrant.objects.filter(valid_from__lte=today, valid_to__gte=today)
+        .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=today))
+        .values("cluster")
+        .distinct()
+        .count()
+    )
     return render(
         request,
         "web/home.html",
         {
             "cluster_count": Cluster.objects.count(),
+            "key_cluster_count": key_clusters,
             "organisation_count": Organisation.objects.count(),
+            "open_calls": Call.objects.filter(state="open").order_by("closes_at")[:3],
         },
     )
