@@ -239,3 +239,13 @@ def test_the_operator_assigns_an_expert_by_hand_and_a_conflict_is_refused(client
     assert [a.expert for a in application.assignments.all()] == [free]
     assert ConflictRecord.objects.get().expert == member
     assert any("member" in str(m).lower() for m in response.context["messages"])
+
+
+def test_the_evaluation_overview_page_renders_once_with_a_plain_title(client, call, operator):
+    client.force_login(operator)
+    body = client.get(
+        reverse("evaluation:call", args=[call.pk]), headers={"accept-language": "en"}
+    ).content.decode()
+    title = body.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title.strip() == "Evaluation – Runda pełna · keyclusters"
+    assert body.count("Schedule a panel session") == 1
