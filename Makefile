@@ -31,6 +31,7 @@ run: install
 	KEYCLUSTERS_DEV=1 $(BIN)/keyclusters serve --dev --host $(HOST) --port $(PORT)
 
 test: install-dev
+	bash scripts/system-packages.sh
 	bash tests/browser/install-browser.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
