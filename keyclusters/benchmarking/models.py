@@ -6,7 +6,7 @@ The computation itself is ``keyclusters.domain.benchmarking``; these models keep
 
 from __future__ import annotations
 
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -42,8 +42,14 @@ class Framework(models.Model):
 
     @cached_property
     def parsed(self) -> FrameworkDefinition:
-        _text, data = load_document(self.source)
-        return parse_framework(data)
+        return _parse_framework(self.sha256, self.source)
+
+
+@lru_cache(maxsize=32)
+def _parse_framework(sha256: str, source: str) -> FrameworkDefinition:
+    """Frameworks are immutable once stored: parse each text once per process."""
+    _text, data = load_document(source)
+    return parse_framework(data)
 
 
 class EditionState(models.TextChoices):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -44,14 +46,19 @@ class StoredRulebook(models.Model):
         return self.title.get(language) or self.title.get("pl") or str(self)
 
     def parsed(self):
-        """The domain rulebook (cached per instance)."""
+        """The domain rulebook (parsed once per process for each text: it never changes)."""
         cached = getattr(self, "_parsed", None)
         if cached is None:
-            from keyclusters.domain.rulebook import load_rulebook
-
-            cached = load_rulebook(self.source)
+            cached = _parse_rulebook(self.sha256, self.source)
             self._parsed = cached
         return cached
+
+
+@lru_cache(maxsize=32)
+def _parse_rulebook(sha256: str, source: str):
+    from keyclusters.domain.rulebook import load_rulebook
+
+    return load_rulebook(source)
 
 
 class Call(models.Model):
