@@ -37,21 +37,12 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from import_members import nips  # the same generator of valid, distinct NIPs
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
-NIP_WEIGHTS = (6, 5, 7, 2, 3, 4, 5, 6, 7)
 ON = dt.date(2024, 6, 1)
 CLUSTERS, ORGANISATIONS = 40, 100_000
-
-
-def nips(start: int):
-    base = start
-    while True:
-        digits = str(base)
-        check = sum(w * int(d) for w, d in zip(NIP_WEIGHTS, digits, strict=True)) % 11
-        if check != 10:
-            yield digits + str(check)
-        base += 1
 
 
 def free_port() -> int:

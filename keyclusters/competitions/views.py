@@ -27,24 +27,11 @@ from .forms import (
 )
 from .labels import STAGE_KINDS
 from .models import Application, Call, StageResult
+from .texts import report_errors
 
 
 def _language() -> str:
     return (get_language() or "pl")[:2]
-
-
-def _error_messages(request: HttpRequest, exc: services.CompetitionError, form=None) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            if form is not None and field in form.fields:
-                for error in errors:
-                    form.add_error(field, error)
-            else:
-                for error in errors:
-                    messages.error(request, f"{field}: {error}")
-    else:
-        for error in exc.messages:
-            messages.error(request, error)
 
 
 def call_list(request: HttpRequest) -> HttpResponse:
@@ -107,7 +94,7 @@ def start_application(request: HttpRequest, pk: int, cluster_pk: int) -> HttpRes
             call=call, cluster=cluster, by=request.user, kind=request.POST.get("kind", "new")
         )
     except services.CompetitionError as exc:
-        _error_messages(request, exc)
+        report_errors(request, exc)
         return redirect("competitions:call-detail", pk=call.pk)
     return redirect("competitions:application-detail", pk=application.pk)
 
@@ -187,13 +174,13 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     application=application, values=values, files=files, by=request.user
                 )
             except services.CompetitionError as exc:
-                _error_messages(request, exc, form)
+                report_errors(request, exc, form)
             else:
                 if "submit" in request.POST:
                     try:
                         services.submit_application(application=application, by=request.user)
                     except services.CompetitionError as exc:
-                        _error_messages(request, exc, form)
+                        report_errors(request, exc, form)
                     else:
                         messages.success(request, _("The application has been submitted."))
                         return redirect("competitions:application-detail", pk=application.pk)
@@ -290,7 +277,7 @@ def formal_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, _("The application failed the formal evaluation."))
                     return redirect("competitions:application-detail", pk=application.pk)
         except services.CompetitionError as exc:
-            _error_messages(request, exc)
+            report_errors(request, exc)
     assessment = services.formal_assessment(application)
     return render(
         request,

@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from keyclusters.competitions.models import Application, Call
-from keyclusters.competitions.texts import translated
+from keyclusters.competitions.texts import report_errors, translated
 from keyclusters.domain.rulebook import localized
 
 from . import selectors, services
@@ -25,16 +25,6 @@ from .models import Assignment, Expert, Recommendation, ScoreSheet
 
 def _language() -> str:
     return (get_language() or "pl")[:2]
-
-
-def _errors(request, exc: services.EvaluationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                messages.error(request, f"{field}: {error}")
-    else:
-        for error in exc.messages:
-            messages.error(request, error)
 
 
 @login_required
@@ -84,7 +74,7 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
                 else:
                     messages.success(request, _("The score sheet has been saved."))
         except services.EvaluationError as exc:
-            _errors(request, exc)
+            report_errors(request, exc)
         return redirect("evaluation:sheet", pk=assignment.pk)
     revision = application.revisions.order_by("-number").first()
     criteria = [
@@ -163,7 +153,7 @@ def call_overview(request: HttpRequest, pk: int) -> HttpResponse:
                 services.prepare_recommendation(call=call, by=request.user)
                 return redirect("evaluation:recommendation", pk=call.pk)
         except services.EvaluationError as exc:
-            _errors(request, exc)
+            report_errors(request, exc)
         return redirect("evaluation:call", pk=call.pk)
     return render(
         request,
@@ -219,7 +209,7 @@ def consensus(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except services.EvaluationError as exc:
-            _errors(request, exc)
+            report_errors(request, exc)
         else:
             messages.success(request, _("The consensus score has been recorded."))
             return redirect("evaluation:call", pk=application.call_id)
@@ -268,7 +258,7 @@ def recommendation(request: HttpRequest, pk: int) -> HttpResponse:
                     call=call, approved_on=form.cleaned_data["approved_on"], by=user
                 )
             except services.EvaluationError as exc:
-                _errors(request, exc)
+                report_errors(request, exc)
             else:
                 messages.success(request, _("The recommendation list has been approved."))
                 return redirect("evaluation:recommendation", pk=call.pk)
