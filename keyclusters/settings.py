@@ -185,6 +185,11 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # Requests per API key to the verification endpoints, and the public address of the site
 # (written into the QR codes of certificates made outside a request).
 VERIFICATION_API_RATE = env.str("VERIFICATION_API_RATE", default="600/m")
+# Verification answers from an in-process copy of the memberships and grants (see
+# keyclusters/statuses/index.py): other processes' changes are seen within RECHECK seconds.
+VERIFICATION_INDEX = env.bool("VERIFICATION_INDEX", default=True)
+VERIFICATION_INDEX_RECHECK = env.float("VERIFICATION_INDEX_RECHECK", default=1.0)
+VERIFICATION_INDEX_MAX_AGE = env.float("VERIFICATION_INDEX_MAX_AGE", default=300.0)
 KEYCLUSTERS_PUBLIC_URL = env.str("KEYCLUSTERS_PUBLIC_URL", default="http://localhost:8000")
 
 # Background work (report batches, long imports) through the database: no broker needed.

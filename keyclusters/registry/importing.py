@@ -42,6 +42,7 @@ from .bulk import (
     validated_ahead,
 )
 from .models import Cluster, Membership, MembershipRole, Organisation
+from .signals import rows_written
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 CHUNK_ROWS = 10_000  # rows planned and written together (one progress step)
@@ -385,6 +386,7 @@ def import_organisations(
     organisations = _Organisations(parsed.columns, by=by, when=timezone.now())
     with transaction.atomic():
         outcomes = _run(parsed, _organisations_step(organisations), write=True, progress=progress)
+        rows_written.send(sender=Organisation)
     return _report(outcomes)
 
 
@@ -400,6 +402,7 @@ def import_clusters(
         raise ImportRejected(errors)
     with transaction.atomic():
         outcomes = _run(parsed, clusters.plan, write=True, progress=progress)
+        rows_written.send(sender=Cluster)
     return _report(outcomes)
 
 
@@ -424,6 +427,7 @@ def import_members(
                 progress(len(outcomes))
         if stream.errors:
             raise ImportRejected(stream.errors)
+        rows_written.send(sender=Membership)
     return _report(outcomes)
 
 

@@ -142,3 +142,18 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.subject} ({self.code})"
+
+
+class DataVersion(models.Model):
+    """A counter raised after every committed change of the data an in-process index is built
+    from (see :mod:`keyclusters.statuses.index`); processes compare it with their copy's."""
+
+    name = models.CharField(_("name"), max_length=40, primary_key=True)
+    value = models.BigIntegerField(_("value"), default=0)
+
+    class Meta:
+        verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.value}"

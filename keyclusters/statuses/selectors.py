@@ -73,13 +73,13 @@ def normalise_nips(values: Sequence[str]) -> tuple[list[str], list[InvalidNip]]:
 
 
 @dataclass(frozen=True, slots=True)
-class _Status:
+class Status:
     round_label: str
     valid_from: dt.date
     valid_to: dt.date
 
 
-def _statuses_on(on: dt.date) -> tuple[dict[int, _Status], dict[int, str]]:
+def _statuses_on(on: dt.date) -> tuple[dict[int, Status], dict[int, str]]:
     """The grant valid on ``on`` of each cluster (the latest one if two overlap), with names."""
     rows = (
         StatusGrant.objects.valid_on(on)
@@ -88,16 +88,16 @@ def _statuses_on(on: dt.date) -> tuple[dict[int, _Status], dict[int, str]]:
     )
     statuses, names = {}, {}
     for cluster_id, name, round_label, valid_from, valid_to in rows:
-        statuses[cluster_id] = _Status(round_label, valid_from, valid_to)
+        statuses[cluster_id] = Status(round_label, valid_from, valid_to)
         names[cluster_id] = name
     return statuses, names
 
 
-def _answer(
+def build_answer(
     nip: str,
     on: dt.date,
     rows: Iterable[tuple],
-    statuses: dict[int, _Status],
+    statuses: dict[int, Status],
     names: dict[int, str],
     min_months: int | None,
 ) -> dict:
@@ -123,7 +123,9 @@ def _answer(
                 },
             }
         )
-    memberships.sort(key=lambda m: (m["cluster"]["name"], m["cluster"]["id"], m["member_since"]))
+    memberships.sort(
+        key=lambda m: (m["cluster"]["name"], m["cluster"]["id"], m["member_since"], m["role"])
+    )
     return {
         "nip": nip,
         "on": on.isoformat(),
@@ -140,6 +142,17 @@ def _active_memberships(on: dt.date) -> QuerySet[Membership]:
 
 
 def verify_nip(nip: str, *, on: dt.date, min_months: int | None = None) -> dict:
+    """The answer for one normalised NIP: from the process's verification index (no query,
+    see :mod:`.index`), or from the database inside a transaction or with the index off."""
+    from . import index
+
+    current = index.current()
+    if current is not None:
+        return current.answer(nip, on=on, min_months=min_months)
+    return verify_nip_from_database(nip, on=on, min_months=min_months)
+
+
+def verify_nip_from_database(nip: str, *, on: dt.date, min_months: int | None = None) -> dict:
     """The answer for one normalised NIP, in one query (memberships joined with the grants).
 
     On PostgreSQL the query is a server-side prepared statement (planned once per connection):
@@ -149,10 +162,10 @@ def verify_nip(nip: str, *, on: dt.date, min_months: int | None = None) -> dict:
     rows = _prepared_rows(nip, on) if prepared else _orm_rows(nip, on)
     statuses, names, memberships = {}, {}, {}
     for cluster_id, role, joined_on, left_on, name, round_label, start, end, _pk in rows:
-        statuses[cluster_id] = _Status(round_label, start, end)  # the latest grant wins
+        statuses[cluster_id] = Status(round_label, start, end)  # the latest grant wins
         names[cluster_id] = name
         memberships[(cluster_id, role, joined_on)] = (cluster_id, role, joined_on, left_on)
-    return _answer(nip, on, memberships.values(), statuses, names, min_months)
+    return build_answer(nip, on, memberships.values(), statuses, names, min_months)
 
 
 def _orm_rows(nip: str, on: dt.date) -> Iterable[tuple]:
@@ -279,17 +292,40 @@ def _membership_rows_postgresql(
 
 
 def verify_nips(nips: Sequence[str], *, on: dt.date, min_months: int | None = None) -> list[dict]:
-    """The answers for normalised NIPs, in their order (a NIP may repeat).
+    """The answers for normalised NIPs, in their order (a NIP may repeat): from the index or,
+    inside a transaction or with the index off, from the database."""
+    from . import index
 
-    One query for the grants valid on ``on``, then the memberships of the distinct NIPs in
-    chunks of ``NIP_CHUNK`` (one query per chunk).
-    """
+    current = index.current()
+    if current is not None:
+        return current.answers(nips, on=on, min_months=min_months)
+    return verify_nips_from_database(nips, on=on, min_months=min_months)
+
+
+def verify_nips_from_database(
+    nips: Sequence[str], *, on: dt.date, min_months: int | None = None
+) -> list[dict]:
+    """The same from the database: one query for the grants valid on ``on``, then the
+    memberships of the distinct NIPs in chunks of ``NIP_CHUNK`` (one query per chunk)."""
     statuses, names = _statuses_on(on)
     found: dict[str, list[tuple]] = {}
     distinct = list(dict.fromkeys(nips))
     if statuses and distinct:
         for nip, *row in _membership_rows(distinct, on, list(statuses)):
             found.setdefault(nip, []).append(tuple(row))
+    return assemble_answers(nips, on, found, statuses, names, min_months)
+
+
+def assemble_answers(
+    nips: Sequence[str],
+    on: dt.date,
+    found: dict[str, list[tuple]],
+    statuses: dict[int, Status],
+    names: dict[int, str],
+    min_months: int | None,
+) -> list[dict]:
+    """The answers in the order of ``nips``, from the active memberships ``found`` by NIP in
+    clusters with a status on ``on`` (one answer object per distinct NIP)."""
     answers: dict[str, dict] = {}
     results = []
     day = on.isoformat()
@@ -301,7 +337,7 @@ def verify_nips(nips: Sequence[str], *, on: dt.date, min_months: int | None = No
                 answer = {"nip": nip, "on": day, "key_cluster_member": False,
                           "key_cluster_coordinator": False, "memberships": []}  # fmt: skip
             else:
-                answer = _answer(nip, on, rows, statuses, names, min_months)
+                answer = build_answer(nip, on, rows, statuses, names, min_months)
             answers[nip] = answer
         results.append(answer)
     return results
