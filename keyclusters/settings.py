@@ -151,6 +151,9 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Europe/Warsaw"
 USE_I18N = True
 USE_TZ = True
+# Dates and numbers in the language's format (keyclusters/formats/): 30.11.2026, 1 234,50.
+FORMAT_MODULE_PATH = ["keyclusters.formats"]
+USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"

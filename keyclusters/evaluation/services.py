@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from keyclusters.accounts.models import User
@@ -184,6 +184,27 @@ def _require_own(assignment: Assignment, by: User) -> None:
         raise EvaluationError(_("Declare that you have no conflict of interest first."))
 
 
+def clean_points(criterion, raw: object) -> str | None:
+    """The points typed for a criterion as stored (``"7.5"``), None when left empty.
+
+    A decimal comma is accepted; anything that is not a finite number between 0 and the
+    criterion's maximum is refused with an EvaluationError.
+    """
+    if raw is None or str(raw).strip() == "":
+        return None
+    try:
+        value = Decimal(str(raw).strip().replace(",", "."))
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite():
+        raise EvaluationError(_("Enter a number."))
+    if not Decimal(0) <= value <= criterion.max:
+        raise EvaluationError(
+            _("Points must be between 0 and %(max)s.") % {"max": formats.localize(criterion.max)}
+        )
+    return format(value.copy_abs() if value.is_zero() else value, "f")
+
+
 @transaction.atomic
 def save_sheet(
     *,
@@ -201,21 +222,15 @@ def save_sheet(
     for criterion in _criteria(assignment):
         if criterion.id not in points:
             continue
-        raw = points[criterion.id]
-        if raw in (None, ""):
-            clean.pop(criterion.id, None)
-            continue
         try:
-            value = Decimal(str(raw).replace(",", "."))
-        except InvalidOperation:
-            errors.setdefault(criterion.id, []).append(_("Enter a number."))
+            value = clean_points(criterion, points[criterion.id])
+        except EvaluationError as exc:
+            errors.setdefault(criterion.id, []).extend(exc.messages)
             continue
-        if not Decimal(0) <= value <= criterion.max:
-            errors.setdefault(criterion.id, []).append(
-                _("Points must be between 0 and %(max)s.") % {"max": criterion.max}
-            )
-            continue
-        clean[criterion.id] = str(value)
+        if value is None:
+            clean.pop(criterion.id, None)
+        else:
+            clean[criterion.id] = value
     if errors:
         raise EvaluationError(errors)
     sheet.points = clean
@@ -278,16 +293,13 @@ def record_consensus(
     rulebook = application.call.rulebook.parsed()
     clean = {}
     for _area, criterion in rulebook.criteria(stage=stage):
-        value = Decimal(str(points.get(criterion.id, "0")))
-        if not Decimal(0) <= value <= criterion.max:
-            raise EvaluationError(
-                {
-                    criterion.id: [
-                        _("Points must be between 0 and %(max)s.") % {"max": criterion.max}
-                    ]
-                }
-            )
-        clean[criterion.id] = str(value)
+        try:
+            value = clean_points(criterion, points.get(criterion.id, "0"))
+        except EvaluationError as exc:
+            raise EvaluationError({criterion.id: exc.messages}) from None
+        if value is None:
+            raise EvaluationError({criterion.id: [_("Give the points.")]})
+        clean[criterion.id] = value
     consensus = ConsensusScore(
         application=application, stage=stage, points=clean, note=note, recorded_by=by
     )

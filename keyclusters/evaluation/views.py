@@ -8,18 +8,22 @@ import datetime as dt
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from keyclusters.competitions.models import Application, Call
 from keyclusters.competitions.texts import report_errors, translated
 from keyclusters.domain.rulebook import localized
 
-from . import selectors, services
+from . import selectors, services, services_drafts
 from .models import Assignment, Expert, Recommendation, ScoreSheet
 
 
@@ -100,6 +104,52 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
             "stage_title": localized(rulebook.stage(assignment.stage).title, _language())
             or assignment.stage,
             "stage_maximum": rulebook.stage_maximum(assignment.stage),
+        },
+    )
+
+
+@require_POST
+def autosave(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx: store the sheet's draft as the expert types and answer "Saved at HH:MM".
+
+    Valid fields are kept; a refused points value is reported next to its field (out-of-band
+    swaps) and in the status line, and keeps its stored value. A submitted sheet answers 409.
+    """
+    if not request.user.is_authenticated:
+        sheet_url = reverse("evaluation:sheet", args=[pk])
+        if request.htmx:
+            return HttpResponseClientRedirect(f"{reverse('login')}?next={sheet_url}")
+        return redirect_to_login(sheet_url)
+    assignment = get_object_or_404(selectors.my_assignments(request.user), pk=pk)
+    criteria = assignment.application.call.rulebook.parsed().criteria(stage=assignment.stage)
+    points = {
+        c.id: request.POST[f"points-{c.id}"]
+        for _a, c in criteria
+        if f"points-{c.id}" in request.POST
+    }
+    notes = {
+        c.id: request.POST[f"why-{c.id}"] for _a, c in criteria if f"why-{c.id}" in request.POST
+    }
+    try:
+        draft = services_drafts.save_draft(
+            assignment=assignment, points=points, justifications=notes, by=request.user
+        )
+    except services.EvaluationError as exc:
+        return render(request, "evaluation/_autosave.html", {"refused": exc.messages}, status=409)
+    return render(
+        request,
+        "evaluation/_autosave.html",
+        {
+            "saved_at": timezone.localtime(draft.saved_at),
+            "fields": [
+                {
+                    "id": c.id,
+                    "label": localized(c.title, _language()) or c.id,
+                    "errors": draft.errors.get(c.id, []),
+                }
+                for _a, c in criteria
+            ],
+            "has_errors": bool(draft.errors),
         },
     )
 

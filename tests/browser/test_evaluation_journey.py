@@ -9,6 +9,8 @@ from django.utils import timezone
 from keyclusters.competitions import services
 from keyclusters.competitions.models import Application
 from keyclusters.domain.evaluation import anniversary
+from keyclusters.evaluation import services as evaluation_services
+from keyclusters.evaluation.models import ScoreSheet
 from keyclusters.statuses.models import StatusGrant
 from tests.browser.conftest import log_in, log_out, screenshot
 from tests.evaluation.conftest import RULEBOOK, make_expert
@@ -17,13 +19,15 @@ from tests.factories import ClusterFactory, MembershipFactory, UserFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def score_in_browser(page, base, username, criterion, points, why):
+def score_in_browser(page, base, username, criterion, points, why, shot=None):
     log_in(page, base, username)
     page.goto(f"{base}/evaluation/")
     page.click("table a")
     page.click("button[value=no-conflict]")
     page.fill(f"#points-{criterion}", points)
     page.fill(f"#why-{criterion}", why)
+    if shot:
+        screenshot(page, shot)
     page.click("button[value=submit]")
     page.wait_for_selector(".alert-success")
     log_out(page)
@@ -88,7 +92,8 @@ def test_experts_panel_and_decision_maker(page, live_server):
     page.click("button[value=auto-assign]")
     log_out(page)
     for name, points in (("pawel", "6"), ("piotr", "8"), ("patrycja", "7")):
-        score_in_browser(page, base, name, "presentation", points, "Dobra prezentacja.")
+        shot = "panel-member-scores" if name == "pawel" else None
+        score_in_browser(page, base, name, "presentation", points, "Dobra prezentacja.", shot)
     application.refresh_from_db()
     assert application.state == "evaluated"
 
@@ -119,3 +124,67 @@ def test_experts_panel_and_decision_maker(page, live_server):
     screenshot(page, "cluster-with-key-status")
     page.goto(f"{base}/evaluation/applications/{application.pk}/why/")
     assert "/accounts/login/" in page.url  # the scores are not public
+
+
+def test_the_score_sheet_saves_a_draft_as_the_expert_types(page, live_server):
+    cluster = ClusterFactory(
+        name="Klaster Autozapisu", founded_on=dt.date(2015, 1, 1), specialisation="ICT"
+    )
+    for _ in range(6):
+        MembershipFactory(cluster=cluster, joined_on=dt.date(2019, 1, 1))
+    operator = UserFactory(username="operatorka", roles=["operator"])
+    expert = make_expert("dorota")
+    rulebook = services.store_rulebook(source=RULEBOOK)
+    now = timezone.now()
+    call = services.create_call(
+        name="Runda z autozapisem",
+        rulebook=rulebook,
+        opens_at=now - dt.timedelta(days=1),
+        closes_at=now + dt.timedelta(days=10),
+    )
+    services.change_call_state(call=call, action="open")
+    coordinator = UserFactory(roles=["coordinator"], organisation=cluster.coordinator)
+    application = services.start_application(call=call, cluster=cluster, by=coordinator)
+    services.save_application_data(
+        application=application,
+        values={},
+        files={"strategy": ("s.pdf", b"%PDF-1.4\n%%EOF\n")},
+        by=coordinator,
+    )
+    services.submit_application(application=application, by=coordinator)
+    services.pass_formal(application=application, by=operator)
+    assignment = evaluation_services.assign_expert(
+        application=application, stage="merit", expert=expert, by=operator
+    )
+    base = live_server.url
+
+    log_in(page, base, "dorota")
+    page.goto(f"{base}/evaluation/assignments/{assignment.pk}/")
+    page.click("button[value=no-conflict]")
+    page.wait_for_selector("#points-team")
+    # a value out of range is reported next to the field and not stored
+    page.locator("#points-team").press_sequentially("12")
+    page.wait_for_selector("#points-team-error:not(:empty)")
+    assert page.locator("#autosave-status a[href='#points-team']").count() == 1
+    assert not ScoreSheet.objects.filter(assignment=assignment, points__has_key="team").exists()
+    # a valid one is saved a moment after the typing stops, without any button
+    page.fill("#points-team", "")
+    page.locator("#points-team").press_sequentially("8.5")
+    page.locator("#why-team").press_sequentially("Zespół z doświadczeniem.")
+    page.wait_for_function(
+        "document.querySelector('#autosave-status [data-saved-at]') !== null"
+        " && document.querySelector('#points-team-error').textContent === ''"
+        " && !document.querySelector('#autosave-status .text-danger')"
+    )
+    page.wait_for_timeout(2000)  # the justification's own save (1.5 s after the last key)
+    page.wait_for_load_state("networkidle")
+    screenshot(page, "expert-sheet-autosave")
+    page.reload()
+    assert page.input_value("#points-team") == "8.5"
+    assert page.input_value("#why-team") == "Zespół z doświadczeniem."
+    sheet = ScoreSheet.objects.get(assignment=assignment)
+    assert (sheet.state, sheet.points, sheet.justifications) == (
+        "draft",
+        {"team": "8.5"},
+        {"team": "Zespół z doświadczeniem."},
+    )

@@ -292,13 +292,14 @@ def test_detail_shows_facts_members_partners_and_declarations(client):
     ]
     assert [m.organisation.name for m in response.context["former"]] == ["Port Beta"]
     assert [p.organisation.name for p in response.context["partners"]] == ["Urząd Miasta Gdyni"]
-    assert "2011-05-04" in html and "https://klaster.example.org" in html
+    assert '<dd class="col-sm-8">4 May 2011</dd>' in html
+    assert "https://klaster.example.org" in html
     assert "Shipbuilding and ports." in html and "Pomeranian" in html
     assert "NIP 5260250274 · Gdynia" in html
     row = re.search(rf'<tr data-membership="{member.pk}">(.*?)</tr>', html, re.S).group(1)
     assert "Stocznia Alfa" in row and "1132853869" in row and "Gdańsk" in row
-    assert "2016-02-03" in row and "Advanced cooperation" in row
-    assert "2019-12-31" in html
+    assert "3 Feb 2016" in row and "Advanced cooperation" in row
+    assert "31 Dec 2019" in html
     assert "Blue economy" in html and "Fundacja Koordynator, Urząd Miasta Gdyni" in html
     assert reverse("registry:members-export", args=[cluster.pk, "csv"]) in html
     assert reverse("registry:members-export", args=[cluster.pk, "xlsx"]) in html
