@@ -3,4 +3,7 @@ from django.urls import path
 from . import views
 
 app_name = "web"
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+]

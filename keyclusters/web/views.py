@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -5,7 +6,10 @@ from django.utils import timezone
 
 from keyclusters.competitions.models import Call
 from keyclusters.registry.models import Cluster, Organisation
+from keyclusters.statuses.forms import VerifyOneForm
 from keyclusters.statuses.models import StatusGrant
+
+from . import dashboards
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -27,3 +31,13 @@ def home(request: HttpRequest) -> HttpResponse:
             "open_calls": Call.objects.filter(state="open").order_by("closes_at")[:3],
         },
     )
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """One page with a section for each of the user's roles."""
+    sections = dashboards.sections_for(request.user)
+    context: dict = {"sections": sections}
+    if "agency" in sections:
+        context["verify_form"] = VerifyOneForm(auto_id="agency-%s")
+    return render(request, "web/dashboard.html", context)

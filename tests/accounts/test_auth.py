@@ -29,7 +29,7 @@ def test_login_and_logout(client):
     UserFactory(username="ola")
     response = client.post(reverse("login"), {"username": "ola", "password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == reverse("web:home")
+    assert response["Location"] == reverse("web:dashboard")
     assert client.get(reverse("web:home")).context["user"].username == "ola"
     client.post(reverse("logout"))
     assert not client.get(reverse("web:home")).context["user"].is_authenticated

@@ -229,3 +229,45 @@ def test_layout_navigation(page, live_server):
         page.add_script_tag(path=str(AXE))
         found += _blocking(page.evaluate("axe.run('nav.navbar')"), page.url)
     assert not found, "accessibility violations:\n" + "\n".join(found)
+
+
+def test_dashboard_of_each_role(page, live_server, axe):
+    from keyclusters.evaluation.models import Recommendation
+
+    call = _open_call()
+    waiting = _application(call, _cluster("Klaster Czekający"))
+    assessed = _application(call, _cluster("Klaster Oceniany"))
+    operator = UserFactory(username="operatorka", roles=["operator"])
+    services.pass_formal(application=assessed, by=operator)
+    make_expert("anna")
+    make_expert("bartek")
+    make_expert("pola", role="panel-member")
+    evaluation.auto_assign(application=assessed, stage="merit", by=operator)
+    Recommendation.objects.create(
+        call=call, outcomes=[{"application": assessed.pk, "recommended": True}], rulebook_sha256=""
+    )
+    grant_status(
+        cluster=waiting.cluster,
+        round_label="2025",
+        decision_on=dt.date(2025, 1, 10),
+        valid_from=dt.date(2025, 1, 10),
+        valid_to=dt.date(2028, 1, 9),
+        by=None,
+    )
+    benchmarking.create_edition(
+        framework=benchmarking.store_framework(source=SMALL_FRAMEWORK), year=2024, name="Edycja"
+    )
+    users = {
+        "koordynator": ["coordinator"],
+        "minister": ["decision-maker"],
+        "agencja": ["funding-agency"],
+        "analityk": ["analyst"],
+        "bez-roli": [],
+    }
+    for username, roles in users.items():
+        UserFactory(username=username, roles=roles, organisation=waiting.cluster.coordinator)
+    base = live_server.url
+    for username in ["operatorka", "anna", "pola", *users]:
+        page.context.clear_cookies()
+        log_in(page, base, username)
+        axe(f"{base}/dashboard/")

@@ -56,7 +56,7 @@ def test_funding_agency_verifies_one_nip_and_a_file(page, live_server, tmp_path)
     answer = page.inner_text("#verification-answer .alert-success")
     assert (
         answer.strip()
-        == "5260250995 jest członkiem Krajowego Klastra Kluczowego w dniu 2025-06-30."
+        == "5260250995 jest członkiem Krajowego Klastra Kluczowego w dniu 30.06.2025."
     )
     assert "Klaster Weryfikowany" in page.inner_text("#verification-answer ul")
     screenshot(page, "funding-agency-verifies-nip")
@@ -199,7 +199,7 @@ def test_public_reads_the_registry_on_a_date_and_a_timeline(page, live_server):
         "śląskie",
         "Energia",
         "2019",
-        "2019-07-01 – 2022-06-30",
+        "01.07.2019 – 30.06.2022",
         "4",
     ]
     screenshot(page, "public-key-cluster-registry")
@@ -214,8 +214,85 @@ def test_public_reads_the_registry_on_a_date_and_a_timeline(page, live_server):
     assert items.count() == 2
     texts = [" ".join(text.split()) for text in items.all_inner_texts()]
     assert texts == [
-        "Runda 2019 wygasły Rozstrzygnięcie: 2019-07-01 · ważny 2019-07-01 – 2022-06-30",
-        "Runda 2022 wygasły Rozstrzygnięcie: 2022-06-15 · ważny 2022-07-01 – 2025-06-30"
+        "Runda 2019 wygasły Rozstrzygnięcie: 01.07.2019 · ważny 01.07.2019 – 30.06.2022",
+        "Runda 2022 wygasły Rozstrzygnięcie: 15.06.2022 · ważny 01.07.2022 – 30.06.2025"
         " · przedłużenie statusu z rundy 2019",
     ]
     screenshot(page, "public-status-timeline")
+
+
+def test_operator_lands_on_the_dashboard_and_follows_an_attention_item(page, live_server):
+    from keyclusters.competitions import services as competitions
+    from keyclusters.evaluation import services as evaluation
+    from keyclusters.statuses.services import status_certificate
+    from tests.competitions.conftest import PDF, SMALL_RULEBOOK
+    from tests.evaluation.conftest import make_expert
+
+    now = timezone.now()
+    call = competitions.create_call(
+        name="Runda z pulpitem",
+        rulebook=competitions.store_rulebook(source=SMALL_RULEBOOK),
+        opens_at=now - dt.timedelta(days=1),
+        closes_at=now + dt.timedelta(days=30),
+    )
+    call = competitions.change_call_state(call=call, action="open")
+    operator = UserFactory(username="operatorka", roles=["operator"])
+    applications = {}
+    for name in ("Klaster Oczekujący", "Klaster Oceniany"):
+        cluster = ClusterFactory(name=name, founded_on=dt.date(2015, 1, 1), specialisation="ICT")
+        for _ in range(6):
+            MembershipFactory(cluster=cluster, joined_on=dt.date(2019, 1, 1))
+        coordinator = UserFactory(
+            username=f"koordynator-{len(applications)}",
+            roles=["coordinator"],
+            organisation=cluster.coordinator,
+        )
+        application = competitions.start_application(call=call, cluster=cluster, by=coordinator)
+        competitions.save_application_data(
+            application=application,
+            values={"rd_projects": 3},
+            files={"strategy": ("strategia.pdf", PDF)},
+            by=coordinator,
+        )
+        competitions.submit_application(application=application, by=coordinator)
+        applications[name] = application
+    waiting = applications["Klaster Oczekujący"]
+    status_certificate(
+        grant=_grant(waiting.cluster, "2024", dt.date(2024, 1, 1), dt.date(2027, 12, 31)), by=None
+    )
+    competitions.pass_formal(application=applications["Klaster Oceniany"], by=operator)
+    for name in ("anna", "bartek"):
+        make_expert(name)
+    evaluation.auto_assign(application=applications["Klaster Oceniany"], stage="merit", by=operator)
+
+    base = live_server.url
+    log_in(page, base, "operatorka")
+    page.wait_for_url(f"{base}/dashboard/")
+    formal_items = page.locator("ul[data-attention=formal] a")
+    assert formal_items.all_inner_texts() == ["Klaster Oczekujący"]
+    funnel = page.locator(f"[data-call='{call.pk}'] table[data-table=funnel] tbody tr")
+    assert [row.split("\t") for row in funnel.all_inner_texts()][0][1:] == ["2", "–"]
+    screenshot(page, "dashboard-operator")
+    formal_items.first.click()
+    page.wait_for_url(f"{base}/competitions/applications/{waiting.pk}/formal/")
+    assert "Klaster Oczekujący" in page.inner_text("h1")
+    log_out(page)
+
+    log_in(page, base, "koordynator-0")
+    page.wait_for_url(f"{base}/dashboard/")
+    assert page.locator(
+        "table[data-table=applications] tbody tr td:first-child"
+    ).all_inner_texts() == ["Klaster Oczekujący"]
+    assert page.locator("table[data-table=grants] tbody a[href$='/pdf/']").count() == 1
+    assert "Klaster Oceniany" not in page.inner_text("main")
+    screenshot(page, "dashboard-coordinator")
+    log_out(page)
+
+    log_in(page, base, "anna")
+    page.wait_for_url(f"{base}/dashboard/")
+    rows = page.locator("table[data-table=assignments] tbody tr[data-assignment]")
+    assert rows.count() == 1
+    screenshot(page, "dashboard-expert")
+    rows.first.locator("a.badge").click()
+    page.wait_for_url("**/evaluation/assignments/*/")
+    assert page.locator("button[name=action][value=no-conflict]").count() == 1

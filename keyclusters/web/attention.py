@@ -1,0 +1,232 @@
+"""What needs the operator's attention today, each item with the page where it is dealt with.
+
+A constant number of queries whatever the number of items. An expert's score sheet is due
+``ASSIGNMENT_DAYS`` days after the assignment (neither the rulebooks nor the assignments store
+a deadline of their own); from the day after, it is overdue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Exists, F, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from keyclusters.competitions.models import Application, Call
+from keyclusters.domain.evaluation import ExpertSheet, aggregate_stage
+from keyclusters.domain.workflow import ApplicationState
+from keyclusters.evaluation.models import Assignment, ConsensusScore, ScoreSheet
+from keyclusters.statuses.models import StatusGrant
+
+COMPLETION_WARNING_DAYS = 3  # completion deadlines shown from this many days ahead
+EXPIRY_WARNING_DAYS = 90  # statuses shown when they end within this many days
+ASSIGNMENT_DAYS = 14  # a score sheet is due this many days after the assignment
+SCORED_KINDS = ("expert", "panel")
+
+
+def start_of(day: dt.date) -> dt.datetime:
+    """Midnight at the start of ``day`` in the current time zone (Europe/Warsaw)."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
+
+
+def due_on(assignment: Assignment) -> dt.date:
+    return timezone.localdate(assignment.assigned_at) + dt.timedelta(days=ASSIGNMENT_DAYS)
+
+
+def needs_attention(calls: list[Call], *, now: dt.datetime) -> list[dict[str, Any]]:
+    """The groups of items that are not empty, in a fixed order; ``calls`` are the calls
+    whose applications may diverge (with their rulebooks)."""
+    today = timezone.localdate(now)
+    groups = (
+        _awaiting_formal(),
+        _completion_deadlines(now, today),
+        _divergences(calls),
+        _overdue_assignments(today),
+        _expiring_statuses(today),
+    )
+    return [group for group in groups if group["items"]]
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing that needs the operator's attention, and the page where it is dealt with."""
+
+    subject: str  # what the link says: a cluster, or an expert and a cluster
+    context: str  # the call, or the round of a status
+    date: dt.date | dt.datetime
+    url: str
+    late: bool = False
+    note: str = ""
+
+
+def _group(kind: str, title: Any, date_label: Any, items: list[Item]) -> dict[str, Any]:
+    return {"kind": kind, "title": title, "date_label": date_label, "items": items}
+
+
+def _awaiting_formal() -> dict[str, Any]:
+    applications = (
+        Application.objects.filter(state=ApplicationState.SUBMITTED)
+        .select_related("call", "cluster")
+        .order_by("submitted_at", "pk")
+    )
+    items = [
+        Item(
+            subject=a.cluster.name,
+            context=a.call.name,
+            date=a.submitted_at,
+            url=reverse("competitions:formal-evaluation", args=[a.pk]),
+        )
+        for a in applications
+    ]
+    return _group("formal", _("Awaiting formal evaluation"), _("submitted on"), items)
+
+
+def _completion_deadlines(now: dt.datetime, today: dt.date) -> dict[str, Any]:
+    """Deadlines to complete that passed (the call dashboard fails them) or end within
+    ``COMPLETION_WARNING_DAYS`` days (the application shows what is missing)."""
+    until = start_of(today + dt.timedelta(days=COMPLETION_WARNING_DAYS + 1))
+    applications = (
+        Application.objects.filter(
+            state=ApplicationState.COMPLETION_REQUESTED, completion_deadline__lt=until
+        )
+        .select_related("call", "cluster")
+        .order_by("completion_deadline", "pk")
+    )
+    items = []
+    for a in applications:
+        late = a.completion_deadline < now
+        url = (
+            reverse("competitions:call-dashboard", args=[a.call_id])
+            if late
+            else reverse("competitions:application-detail", args=[a.pk])
+        )
+        items.append(Item(a.cluster.name, a.call.name, a.completion_deadline, url, late))
+    return _group("completion", _("Deadlines to complete"), _("deadline"), items)
+
+
+def _divergences(calls: list[Call]) -> dict[str, Any]:
+    """Applications whose experts' totals diverge and that wait for a third expert's sheet or
+    for a consensus score (as the evaluation's stage completion decides)."""
+    rulebooks = {call.pk: call.rulebook.parsed() for call in calls}
+    applications = [
+        a
+        for a in Application.objects.filter(
+            call_id__in=list(rulebooks), state=ApplicationState.IN_EVALUATION
+        )
+        .select_related("cluster", "call")
+        .order_by("call__name", "cluster__name", "pk")
+        if _has_divergence_rule(rulebooks[a.call_id], a.stage)
+    ]
+    ids = [a.pk for a in applications]
+    sheets: dict[tuple[int, str], list[ExpertSheet]] = defaultdict(list)
+    latest: dict[tuple[int, str], dt.datetime] = {}
+    for application_id, stage, expert_id, points, submitted_at in (
+        ScoreSheet.objects.filter(
+            state=ScoreSheet.State.SUBMITTED,
+            assignment__state=Assignment.State.ACTIVE,
+            assignment__application_id__in=ids,
+        )
+        .order_by("submitted_at", "pk")
+        .values_list(
+            "assignment__application_id",
+            "assignment__stage",
+            "assignment__expert_id",
+            "points",
+            "submitted_at",
+        )
+    ):
+        sheets[(application_id, stage)].append(
+            ExpertSheet(str(expert_id), {k: Decimal(str(v)) for k, v in points.items()})
+        )
+        latest[(application_id, stage)] = submitted_at
+    agreed = set(
+        ConsensusScore.objects.filter(application_id__in=ids).values_list("application_id", "stage")
+    )
+    items = []
+    for a in applications:
+        rulebook, key = rulebooks[a.call_id], (a.pk, a.stage)
+        stage = rulebook.stage(a.stage)
+        needed = stage.experts or 1
+        stage_sheets = sheets.get(key, [])
+        if key in agreed or len(stage_sheets) < needed:
+            continue
+        if aggregate_stage(rulebook, a.stage, stage_sheets).divergence is None:
+            continue
+        if stage.divergence.resolution == "consensus":
+            note, url = _("awaiting a consensus"), reverse("evaluation:consensus", args=[a.pk])
+        elif len(stage_sheets) < needed + 1:
+            note, url = _("awaiting a third expert"), reverse("evaluation:call", args=[a.call_id])
+        else:
+            continue
+        items.append(Item(a.cluster.name, a.call.name, latest[key], url, False, str(note)))
+    return _group("divergence", _("Divergent scores"), _("last sheet submitted on"), items)
+
+
+def _has_divergence_rule(rulebook: Any, stage_id: str) -> bool:
+    try:
+        stage = rulebook.stage(stage_id)
+    except KeyError:
+        return False
+    return stage.kind in SCORED_KINDS and stage.divergence is not None
+
+
+def _overdue_assignments(today: dt.date) -> dict[str, Any]:
+    """Active assignments of the application's current stage without a submitted sheet, past
+    their due date; the evaluation overview of the call replaces experts."""
+    cutoff = start_of(today - dt.timedelta(days=ASSIGNMENT_DAYS))
+    assignments = (
+        Assignment.objects.filter(
+            state=Assignment.State.ACTIVE,
+            application__state=ApplicationState.IN_EVALUATION,
+            application__stage=F("stage"),
+            assigned_at__lt=cutoff,
+        )
+        .exclude(sheet__state=ScoreSheet.State.SUBMITTED)
+        .select_related("expert__user", "application__call", "application__cluster")
+        .order_by("assigned_at", "pk")
+    )
+    items = [
+        Item(
+            subject=a.application.cluster.name,
+            context=a.application.call.name,
+            date=due_on(a),
+            url=reverse("evaluation:call", args=[a.application.call_id]),
+            late=True,
+            note=str(a.expert),
+        )
+        for a in assignments
+    ]
+    return _group("assignments", _("Overdue score sheets"), _("due on"), items)
+
+
+def _expiring_statuses(today: dt.date) -> dict[str, Any]:
+    """Statuses valid today that end within ``EXPIRY_WARNING_DAYS`` days and that no later
+    grant of the same cluster (a renewal) follows."""
+    later = StatusGrant.objects.filter(
+        cluster_id=OuterRef("cluster_id"),
+        valid_from__gt=OuterRef("valid_from"),
+        withdrawn_on__isnull=True,
+    )
+    grants = (
+        StatusGrant.objects.valid_on(today)
+        .filter(valid_to__lte=today + dt.timedelta(days=EXPIRY_WARNING_DAYS))
+        .exclude(Exists(later))
+        .select_related("cluster")
+        .order_by("valid_to", "cluster__name", "pk")
+    )
+    items = [
+        Item(
+            subject=g.cluster.name,
+            context=g.round_label,
+            date=g.valid_to,
+            url=reverse("statuses:cluster-history", args=[g.cluster_id]),
+        )
+        for g in grants
+    ]
+    return _group("statuses", _("Statuses expiring within 90 days"), _("valid until"), items)
