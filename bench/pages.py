@@ -103,7 +103,7 @@ def prepare_recommendation() -> None:
     from keyclusters.competitions.models import Call
     from keyclusters.evaluation.models import Recommendation
 
-    call = Call.objects.order_by("pk").first()
+    call = Call.objects.filter(state="open").order_by("pk").first()
     outcomes = [
         {
             "application": pk,
@@ -145,7 +145,7 @@ def pages() -> list[Page]:
     ops = ["operator"]
     coordinator = User.objects.get(username="coordinator")
     own = Cluster.objects.filter(coordinator=coordinator.organisation).order_by("pk").first()
-    call = Call.objects.order_by("pk").first()
+    call = Call.objects.filter(state="open").order_by("pk").first()
     applications = {}
     for application in call.applications.order_by("pk"):
         applications.setdefault(application.state, application)
@@ -169,6 +169,13 @@ def pages() -> list[Page]:
 
     result_list = [
         Page("home", r("web:home"), everyone, grows=True),
+        Page(
+            "dashboard",
+            r("web:dashboard"),
+            ["operator", "expert", "coordinator", "analyst"],
+            grows=True,
+        ),
+        Page("dashboard", r("web:dashboard"), ["admin", "panel", "minister", "agency"]),
         Page("admin index", "/admin/", ["admin"]),
         Page("admin clusters", "/admin/registry/cluster/", ["admin"], grows=True),
         Page("admin organisations", "/admin/registry/organisation/", ["admin"], grows=True),
@@ -426,7 +433,7 @@ def grow(extra: int) -> dict[str, str]:
         )
 
     # more applications in the call, submitted
-    call = Call.objects.order_by("pk").first()
+    call = Call.objects.filter(state="open").order_by("pk").first()
     now = timezone.now()
     group = Group.objects.get(name="coordinator")
     for cluster in new_clusters:

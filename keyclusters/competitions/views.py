@@ -208,13 +208,15 @@ def _detail_context(request, application: Application, **extra) -> dict[str, obj
     ]
     for row in stage_rows:
         result = row["result"]
+        criteria = result.details.get("criteria", []) if result else []
+        # a parametric stage keeps a list of criterion rows; an expert stage a mapping of points
         row["criteria"] = [
             {
                 **criterion,
                 "title": localized(rulebook.criterion(criterion["criterion"]).title, _language())
                 or criterion["criterion"],
             }
-            for criterion in (result.details.get("criteria", []) if result else [])
+            for criterion in (criteria if isinstance(criteria, list) else [])
         ]
     return {
         "application": application,

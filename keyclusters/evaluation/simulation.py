@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -16,17 +17,19 @@ from zoneinfo import ZoneInfo
 
 import yaml
 from django.contrib.auth.models import Group
+from django.utils import timezone
 from stdnum.pl import nip as stdnum_nip
 
 from keyclusters.accounts.models import User
 from keyclusters.competitions import services as competitions
-from keyclusters.competitions.models import Application, Call, StageResult
+from keyclusters.competitions.models import Application, Call
 from keyclusters.domain.rulebook import load_rulebook, shipped_rulebook_ids, shipped_rulebook_path
 from keyclusters.domain.workflow import ApplicationState
 from keyclusters.registry.models import Cluster, Membership, Organisation
 
 from . import services
-from .models import Assignment, Expert, Recommendation
+from .models import Assignment, Expert
+from .simulation_report import report
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 PDF = b"%PDF-1.4\n% scenario document\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -37,11 +40,33 @@ class ScenarioError(ValueError):
 
 
 @dataclass
-class _Context:
+class RoundActors:
+    """Who takes part in a round run by :func:`run_round`.
+
+    ``cluster(index, spec, day)`` gives the cluster of the scenario's application ``index``
+    (``spec`` is its entry; ``day`` the submission day), ``coordinator(index, cluster)`` the
+    coordinator's person who applies, ``expert(key, role)`` the expert a scenario key names.
+    ``keyclusters simulate`` makes them up (:func:`scenario_actors`); the demo casts its own.
+    """
+
     operator: User
     minister: User
-    experts: dict[str, Expert] = field(default_factory=dict)
-    nips: Any = None
+    cluster: Callable[[int, dict[str, Any], dt.date], Cluster]
+    coordinator: Callable[[int, Cluster], User]
+    expert: Callable[[str, str], Expert]
+    # why an expert proposed automatically gives way to the one the scenario names
+    replaced_reason: str = "replaced by the scenario's expert"
+
+
+@dataclass
+class Round:
+    """What :func:`run_round` made: the call, its rulebook, the applications in scenario order
+    and, per application that never reached the formal stage, why."""
+
+    call: Call
+    rulebook: Any
+    order: list[Application] = field(default_factory=list)
+    outcome: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
 def load_scenario(path: str | Path) -> dict[str, Any]:
@@ -88,20 +113,20 @@ def _user(username: str, role: str) -> User:
     return user
 
 
-def _cluster(ctx: _Context, name: str, data: dict[str, Any], on: dt.date) -> Cluster:
+def _cluster(nips, name: str, data: dict[str, Any], on: dt.date) -> Cluster:
     years = int(data.get("years_active", 5))
     members = int(data.get("members_total", 1))
     share = Decimal(str(data.get("enterprises_share", 100))) / 100
     founded = on.replace(year=on.year - years) - dt.timedelta(days=1)
     coordinator = Organisation.objects.create(
-        name=f"Koordynator – {name}", nip=next(ctx.nips), kind="business-support"
+        name=f"Koordynator – {name}", nip=next(nips), kind="business-support"
     )
     cluster = Cluster.objects.create(name=name, founded_on=founded, coordinator=coordinator)
     enterprises = round(share * (members - 1))
     organisations = Organisation.objects.bulk_create(
         Organisation(
             name=f"{name} – członek {i + 1}",
-            nip=next(ctx.nips),
+            nip=next(nips),
             kind="enterprise" if i < enterprises else "university",
             size="small" if i < enterprises else "",
         )
@@ -118,16 +143,39 @@ def _cluster(ctx: _Context, name: str, data: dict[str, Any], on: dt.date) -> Clu
     return cluster
 
 
-def _expert(ctx: _Context, key: str, role: str) -> Expert:
-    if key not in ctx.experts:
-        user = _user(f"expert-{key}", role)
-        ctx.experts[key] = Expert.objects.create(user=user)
-    return ctx.experts[key]
+def scenario_actors() -> RoundActors:
+    """Made-up people and clusters: each application's cluster is created from its ``data``."""
+    nips = _nip_numbers()
+    experts: dict[str, Expert] = {}
+
+    def cluster(index: int, spec: dict[str, Any], on: dt.date) -> Cluster:
+        name = str(spec.get("cluster") or f"Cluster {index + 1}")
+        return _cluster(nips, name, dict(spec.get("data") or {}), on)
+
+    def coordinator(index: int, cluster: Cluster) -> User:
+        user = _user(f"coordinator-{index + 1}", "coordinator")
+        user.organisation = cluster.coordinator
+        user.save(update_fields=["organisation"])
+        return user
+
+    def expert(key: str, role: str) -> Expert:
+        if key not in experts:
+            experts[key] = Expert.objects.create(user=_user(f"expert-{key}", role))
+        return experts[key]
+
+    return RoundActors(
+        operator=_user("scenario-operator", "operator"),
+        minister=_user("scenario-minister", "decision-maker"),
+        cluster=cluster,
+        coordinator=coordinator,
+        expert=expert,
+    )
 
 
-def _score_stage(ctx: _Context, application: Application, stage, entries: list, where: str):
+def _score_stage(actors: RoundActors, application: Application, stage, entries: list, where: str):
     """Assign the scenario's experts in order; one more only while the stage waits for it (a
-    divergence), in place of whoever the automatic assignment proposed."""
+    divergence), in place of whoever the automatic assignment proposed. An entry without
+    ``criteria`` is only assigned: the expert has yet to declare and score."""
     role = "panel-member" if stage.kind == "panel" else "expert"
     needed = stage.experts or 1
     for index, entry in enumerate(entries):
@@ -136,14 +184,21 @@ def _score_stage(ctx: _Context, application: Application, stage, entries: list, 
             break
         if not isinstance(entry, dict) or "expert" not in entry:
             raise ScenarioError(f"{where}[{index}]: needs expert and criteria")
-        if index >= needed:
-            _withdraw_unscored(application, stage.id)
-        expert = _expert(ctx, str(entry["expert"]), role)
+        try:
+            expert = actors.expert(str(entry["expert"]), role)
+        except KeyError as exc:
+            raise ScenarioError(f"{where}[{index}].expert: unknown expert {exc}") from exc
         assignment = Assignment.objects.filter(
             application=application, stage=stage.id, expert=expert, state="active"
-        ).first() or services.assign_expert(
-            application=application, stage=stage.id, expert=expert, by=ctx.operator
-        )
+        ).first()
+        if assignment is None:
+            if index >= needed:
+                _withdraw_unscored(application, stage.id, actors)
+            assignment = services.assign_expert(
+                application=application, stage=stage.id, expert=expert, by=actors.operator
+            )
+        if "criteria" not in entry:
+            continue
         user = expert.user
         services.declare(assignment=assignment, conflict=False, note="", by=user)
         points = {k: str(v) for k, v in (entry.get("criteria") or {}).items()}
@@ -151,7 +206,7 @@ def _score_stage(ctx: _Context, application: Application, stage, entries: list, 
             services.save_sheet(
                 assignment=assignment,
                 points=points,
-                justifications=dict.fromkeys(points, "scenario"),
+                justifications=dict.fromkeys(points, entry.get("justification") or "scenario"),
                 by=user,
             )
             services.submit_sheet(assignment=assignment, by=user)
@@ -159,7 +214,7 @@ def _score_stage(ctx: _Context, application: Application, stage, entries: list, 
             raise ScenarioError(f"{where}[{index}]: {'; '.join(exc.messages)}") from exc
 
 
-def _withdraw_unscored(application: Application, stage_id: str) -> None:
+def _withdraw_unscored(application: Application, stage_id: str, actors: RoundActors) -> None:
     """The scenario names the extra expert itself: withdraw one proposed automatically."""
     for assignment in Assignment.objects.filter(
         application=application, stage=stage_id, state="active"
@@ -167,188 +222,159 @@ def _withdraw_unscored(application: Application, stage_id: str) -> None:
         sheet = getattr(assignment, "sheet", None)
         if sheet is None or sheet.state != "submitted":
             assignment.state = "withdrawn"
-            assignment.withdrawn_reason = "replaced by the scenario's expert"
+            assignment.withdrawn_reason = actors.replaced_reason
+            assignment._history_user = actors.operator
             assignment.save(update_fields=["state", "withdrawn_reason"])
 
 
 def run(data: dict[str, Any]) -> dict[str, Any]:
-    source = _rulebook_source(data["rulebook"], data["_base"])
-    stored = competitions.store_rulebook(source=source)
-    rulebook = load_rulebook(stored.source)
-    ctx = _Context(
-        operator=_user("scenario-operator", "operator"),
-        minister=_user("scenario-minister", "decision-maker"),
-        nips=_nip_numbers(),
-    )
-    call_spec = data["call"]
+    """``keyclusters simulate``: the scenario's round with made-up clusters, and its report."""
+    done = run_round(data, scenario_actors())
+    return report(done.call, done.rulebook, done.order, done.outcome)
+
+
+UNTIL = ("open", "recommended", "decided")
+
+
+def run_round(data: dict[str, Any], actors: RoundActors, *, until: str = "decided") -> Round:
+    """Run the scenario's call through the services with ``actors``: the coordinators apply
+    while it is open; unless ``until`` is ``open`` it then closes, the applications are
+    evaluated, and once none is left in evaluation the list is prepared (``recommended``) and
+    approved on ``call.decision_on`` (``decided``)."""
+    if until not in UNTIL:
+        raise ValueError(f"until: one of {', '.join(UNTIL)}")
+    source = _rulebook_source(data["rulebook"], data.get("_base") or Path.cwd())
+    stored = competitions.store_rulebook(source=source, by=actors.operator)
+    call = _open_call(data["call"], stored, actors.operator)
+    done = Round(call=call, rulebook=load_rulebook(stored.source))
+    submitted_at = call.opens_at + dt.timedelta(hours=1)
+    applied = []
+    for index, spec in enumerate(data["applications"]):
+        application = _apply(done, actors, index, spec, submitted_at)
+        if application is not None:
+            applied.append((application, spec, f"applications[{index}]"))
+    if until != "open":
+        competitions.change_call_state(call=call, action="close", by=actors.operator)
+        competitions.change_call_state(call=call, action="start-evaluation", by=actors.operator)
+    for application, spec, where in applied:
+        _evaluate(done, actors, application, spec, where)
+    if (
+        until != "open"
+        and not call.applications.filter(state=ApplicationState.IN_EVALUATION).exists()
+    ):
+        services.prepare_recommendation(call=call, by=actors.operator)
+        if until == "decided":
+            services.approve_recommendation(
+                call=call, approved_on=call.decision_on, by=actors.minister
+            )
+    return done
+
+
+def _open_call(spec: dict[str, Any], stored, operator: User) -> Call:
     try:
-        opens = dt.datetime.combine(_date(call_spec["opens"]), dt.time(9), tzinfo=WARSAW)
-        closes = dt.datetime.combine(_date(call_spec["closes"]), dt.time(16), tzinfo=WARSAW)
-        decision_on = _date(call_spec.get("decision_on") or call_spec["closes"])
+        opens = dt.datetime.combine(_date(spec["opens"]), dt.time(9), tzinfo=WARSAW)
+        closes = dt.datetime.combine(_date(spec["closes"]), dt.time(16), tzinfo=WARSAW)
+        decision_on = _date(spec.get("decision_on") or spec["closes"])
     except (KeyError, ValueError) as exc:
         raise ScenarioError(f"call: {exc}") from exc
     call = competitions.create_call(
-        name=str(call_spec.get("name", "Scenario")),
-        round_label=str(call_spec.get("round", ""))[:16],
+        name=str(spec.get("name", "Scenario")),
+        round_label=str(spec.get("round", ""))[:16],
         rulebook=stored,
         opens_at=opens,
         closes_at=closes,
         decision_on=decision_on,
-        by=ctx.operator,
+        by=operator,
     )
-    competitions.change_call_state(call=call, action="open", by=ctx.operator)
-    submitted_at = opens + dt.timedelta(hours=1)
-    order: list[Application] = []
-    outcome: dict[int, dict[str, Any]] = {}
-    for index, spec in enumerate(data["applications"]):
-        where = f"applications[{index}]"
-        name = str(spec.get("cluster") or f"Cluster {index + 1}")
-        values = dict(spec.get("data") or {})
-        cluster = _cluster(ctx, name, values, submitted_at.astimezone(WARSAW).date())
-        coordinator = _user(f"coordinator-{index + 1}", "coordinator")
-        coordinator.organisation = cluster.coordinator
-        coordinator.save(update_fields=["organisation"])
-        application = competitions.start_application(
-            call=call, cluster=cluster, by=coordinator, now=submitted_at
+    return competitions.change_call_state(call=call, action="open", by=operator)
+
+
+def _apply(
+    done: Round, actors: RoundActors, index: int, spec: dict[str, Any], at: dt.datetime
+) -> Application | None:
+    """Start, fill in and (unless ``submit: false``) submit the application; the submitted
+    one, or None when it stays a draft."""
+    values = dict(spec.get("data") or {})
+    cluster = actors.cluster(index, spec, at.astimezone(WARSAW).date())
+    coordinator = actors.coordinator(index, cluster)
+    application = competitions.start_application(
+        call=done.call, cluster=cluster, by=coordinator, now=at
+    )
+    applicant = {s.id: s for s in done.rulebook.fields if s.source != "registry"}
+    files = {
+        k: (f"{k}.pdf", PDF)
+        for k, v in values.items()
+        if k in applicant and applicant[k].type == "document" and v not in (None, "absent")
+    }
+    plain = {k: v for k, v in values.items() if k in applicant and applicant[k].type != "document"}
+    competitions.save_application_data(
+        application=application, values=plain, files=files, by=coordinator, now=at
+    )
+    done.order.append(application)
+    if spec.get("submit", True) is False:
+        done.outcome[application.pk] = {"incomplete": "not submitted"}
+        return None
+    try:
+        competitions.submit_application(application=application, by=coordinator, now=at)
+    except competitions.CompetitionError as exc:
+        done.outcome[application.pk] = {"incomplete": "; ".join(exc.messages)}
+        return None
+    return application
+
+
+FORMAL_RESULTS = ("passed", "failed", "pending", "completion")
+
+
+def _evaluate(
+    done: Round, actors: RoundActors, application: Application, spec: dict, where: str
+) -> None:
+    """The formal decision, then the scenario's scores stage by stage."""
+    formal = spec.get("formal") or {}
+    result = formal.get("result", "passed")
+    if result not in FORMAL_RESULTS:
+        raise ScenarioError(f"{where}.formal.result: one of {', '.join(FORMAL_RESULTS)}")
+    if result == "pending":
+        return
+    if result == "completion":
+        competitions.request_completion(
+            application=application,
+            items=[str(i) for i in formal.get("items", [])],
+            note=str(formal.get("note", "")),
+            by=actors.operator,
+            now=min(timezone.now(), done.call.closes_at),
         )
-        applicant = {s.id: s for s in rulebook.fields if s.source != "registry"}
-        files = {
-            k: (f"{k}.pdf", PDF)
-            for k, v in values.items()
-            if k in applicant and applicant[k].type == "document" and v not in (None, "absent")
-        }
-        plain = {
-            k: v for k, v in values.items() if k in applicant and applicant[k].type != "document"
-        }
-        competitions.save_application_data(
-            application=application, values=plain, files=files, by=coordinator, now=submitted_at
+        return
+    assessment = competitions.formal_assessment(application)
+    if result == "failed" or not assessment.passed:
+        reasons = [str(r) for r in formal.get("reasons", [])] or assessment.reasons()
+        competitions.fail_formal(application=application, reasons=reasons, by=actors.operator)
+        return
+    competitions.pass_formal(application=application, by=actors.operator)
+    scores = spec.get("scores") or {}
+    consensus = spec.get("consensus") or {}
+    for stage in done.rulebook.stages[1:]:
+        application.refresh_from_db()
+        if application.state != ApplicationState.IN_EVALUATION:
+            break
+        if application.stage != stage.id or stage.kind not in ("expert", "panel"):
+            continue
+        _score_stage(
+            actors,
+            application,
+            stage,
+            list(scores.get(stage.id) or []),
+            f"{where}.scores.{stage.id}",
         )
-        order.append(application)
-        try:
-            competitions.submit_application(
-                application=application, by=coordinator, now=submitted_at
+        application.refresh_from_db()
+        if application.stage == stage.id and stage.id in consensus:
+            services.record_consensus(
+                application=application,
+                stage=stage.id,
+                points=consensus[stage.id],
+                note="scenario",
+                by=actors.operator,
             )
-        except competitions.CompetitionError as exc:
-            outcome[application.pk] = {"incomplete": "; ".join(exc.messages)}
-            continue
-        formal = spec.get("formal") or {}
-        assessment = competitions.formal_assessment(application)
-        if formal.get("result") == "failed" or not assessment.passed:
-            reasons = [str(r) for r in formal.get("reasons", [])] or assessment.reasons()
-            competitions.fail_formal(application=application, reasons=reasons, by=ctx.operator)
-            continue
-        competitions.pass_formal(application=application, by=ctx.operator)
-        scores = spec.get("scores") or {}
-        consensus = spec.get("consensus") or {}
-        for stage in rulebook.stages[1:]:
-            application.refresh_from_db()
-            if application.state != ApplicationState.IN_EVALUATION:
-                break
-            if application.stage != stage.id or stage.kind not in ("expert", "panel"):
-                continue
-            _score_stage(
-                ctx,
-                application,
-                stage,
-                list(scores.get(stage.id) or []),
-                f"{where}.scores.{stage.id}",
-            )
-            application.refresh_from_db()
-            if application.stage == stage.id and stage.id in consensus:
-                services.record_consensus(
-                    application=application,
-                    stage=stage.id,
-                    points=consensus[stage.id],
-                    note="scenario",
-                    by=ctx.operator,
-                )
-    if not Application.objects.filter(call=call, state=ApplicationState.IN_EVALUATION).exists():
-        services.prepare_recommendation(call=call, by=ctx.operator)
-        services.approve_recommendation(call=call, approved_on=decision_on, by=ctx.minister)
-    return report(call, rulebook, order, outcome)
 
 
 def _date(value: Any) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-
-
-def _money(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value.quantize(Decimal('0.01'))}"
-
-
-def report(call: Call, rulebook, order: list[Application], outcome: dict) -> dict[str, Any]:
-    results = {
-        (r.application_id, r.stage): r for r in StageResult.objects.filter(application__call=call)
-    }
-    recommendation = Recommendation.objects.filter(call=call).first()
-    ranked = {
-        row["application"]: row for row in (recommendation.outcomes if recommendation else [])
-    }
-    grants = {g.application_id: g for g in call.status_grants.all()}
-    funnel = []
-    entered = sum(1 for a in order if a.pk not in outcome)
-    for stage in rulebook.stages:
-        passed = sum(
-            1 for a in order if (r := results.get((a.pk, stage.id))) and r.result == "passed"
-        )
-        funnel.append({"stage": stage.id, "entered": entered, "passed": passed})
-        entered = passed
-    rows = []
-    for application in order:
-        application.refresh_from_db()
-        stages: dict[str, Any] = {}
-        total = Decimal(0)
-        for stage in rulebook.stages:
-            result = results.get((application.pk, stage.id))
-            if result is None:
-                pending = (
-                    application.state == ApplicationState.IN_EVALUATION
-                    and application.stage == stage.id
-                )
-                stages[stage.id] = {"result": "incomplete" if pending else "not-reached"}
-                continue
-            entry: dict[str, Any] = {"result": result.result}
-            if stage.kind == "formal":
-                entry["reasons"] = list(result.details.get("reasons", []))
-            else:
-                entry["points"] = _money(result.points)
-                entry["max"] = str(rulebook.stage_maximum(stage.id))
-                total += result.points or 0
-            stages[stage.id] = entry
-        row = ranked.get(application.pk)
-        decision = {
-            ApplicationState.GRANTED: "granted",
-            ApplicationState.NOT_GRANTED: "not-granted",
-        }.get(application.state)
-        if decision is None:
-            if application.pk in outcome or application.state in (
-                ApplicationState.DRAFT,
-                ApplicationState.IN_EVALUATION,
-            ):
-                decision = "incomplete"
-            elif application.stage == rulebook.stages[0].id:
-                decision = "rejected-formal"
-            else:
-                decision = "rejected-gate"
-        item = {
-            "cluster": application.cluster.name,
-            "stages": stages,
-            "total": _money(total),
-            "max": str(rulebook.maximum),
-            "rank": row["rank"] if row else None,
-            "decision": decision,
-        }
-        if decision == "granted":
-            grant = grants.get(application.pk)
-            if grant is not None:
-                item["status"] = {
-                    "valid_from": grant.valid_from.isoformat(),
-                    "valid_to": grant.valid_to.isoformat(),
-                }
-        rows.append(item)
-    rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0))
-    return {
-        "rulebook": {"id": rulebook.id, "version": rulebook.version, "sha256": rulebook.sha256},
-        "funnel": funnel,
-        "applications": rows,
-    }

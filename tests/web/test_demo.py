@@ -1,18 +1,44 @@
-import pytest
-from django.core.management import call_command
+import datetime as dt
+from collections import Counter
+from decimal import Decimal
 
-from keyclusters.accounts.models import User
+import pytest
+import yaml
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from keyclusters.accounts.models import ApiKey, User
 from keyclusters.accounts.roles import Role
-from keyclusters.competitions.models import Application
+from keyclusters.benchmarking.models import ClusterReport, Edition, EditionResult
+from keyclusters.competitions.models import Application, Call, StageResult
 from keyclusters.domain.identifiers import normalise_nip, normalise_regon
+from keyclusters.evaluation.models import Assignment, PanelSession, ScoreSheet
+from keyclusters.evaluation.services import stage_aggregate
 from keyclusters.registry.models import Cluster, Membership, Organisation
+from keyclusters.statuses.models import Certificate, StatusGrant
+from keyclusters.web.demo.rounds import ROUND_2015
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_demo_loads_the_registry_and_prints_one_login_per_role(capsys):
+def states(call: Call) -> dict[str, int]:
+    return dict(Counter(call.applications.values_list("state", flat=True)))
+
+
+def passed(call: Call, stage: str) -> dict[str, int]:
+    results = StageResult.objects.filter(application__call=call, stage=stage)
+    return dict(Counter(results.values_list("result", flat=True)))
+
+
+def test_the_demo_tells_the_whole_story(capsys):
     call_command("demo")
     out = capsys.readouterr().out
+    today = timezone.localdate()
+
+    # the registry and one login per role
     assert Cluster.objects.count() == 42
     assert Organisation.objects.count() == 3012
     polish = Organisation.objects.exclude(nip=None)
@@ -38,23 +64,189 @@ def test_demo_loads_the_registry_and_prints_one_login_per_role(capsys):
         assert user.has_role(role)
         assert user.check_password("demo-keyclusters")
         assert f"  {username} " in out
+    key = ApiKey.objects.get()
+    assert f"(X-API-Key): {key.prefix}." in out
     coordinator = User.objects.get(username="coordinator")
-    assert Cluster.objects.filter(coordinator=coordinator.organisation).exists()
+    own = Cluster.objects.order_by("pk").first()
+    assert own.coordinator == coordinator.organisation
+    minister = User.objects.get(username="minister")
 
-    # an open call with applications in several states
-    states = sorted(Application.objects.values_list("state", flat=True))
-    assert states == [
-        "completion-requested",
-        "draft",
-        "in-evaluation",
-        "in-evaluation",
-        "rejected",
-        "submitted",
-        "submitted",
-        "submitted",
+    finished, pending, open_call = Call.objects.order_by("pk")
+    assert [c.round_label for c in (finished, pending, open_call)] == ["I", "VIII", "IX"]
+
+    # round I (2015): 23 -> 10 -> 8 -> 7, decided on 23 September 2015 by the minister
+    assert (finished.name, finished.state) == ("Runda I (2015)", "decided")
+    assert finished.rulebook.rulebook_id == "kkk-2015"
+    assert states(finished) == {"granted": 7, "not-granted": 1, "rejected": 15}
+    assert passed(finished, "formal") == {"passed": 10, "failed": 13}
+    assert passed(finished, "merit_first") == {"passed": 8, "failed": 2}
+    assert passed(finished, "merit_second") == {"passed": 8}
+    applicants = set(finished.applications.values_list("cluster_id", flat=True))
+    assert len(applicants) == 23 and own.pk not in applicants
+    recommendation = finished.recommendation
+    assert (recommendation.approved_on, recommendation.approved_by) == (
+        dt.date(2015, 9, 23),
+        minister,
+    )
+    expected = yaml.safe_load(ROUND_2015.read_text(encoding="utf-8"))["expected"]["applications"]
+    ranked = sorted((a for a in expected if a["rank"]), key=lambda a: a["rank"])
+    rows = sorted(recommendation.outcomes, key=lambda r: r["rank"])
+    assert [Decimal(r["total"]) for r in rows] == [Decimal(a["total"]) for a in ranked]
+    assert [r["recommended"] for r in rows] == [True] * 7 + [False]
+    granted = [Application.objects.get(pk=r["application"]) for r in rows[:7]]
+    assert [a.state for a in granted] == ["granted"] * 7
+    round_one = StatusGrant.objects.filter(call=finished)
+    assert {g.application_id for g in round_one} == {a.pk for a in granted}
+    assert {(g.round_label, g.valid_from, g.valid_to) for g in round_one} == {
+        ("I", dt.date(2015, 9, 23), dt.date(2018, 9, 22))
+    }
+    # every score sheet submitted; the diverging application (rank 7) had a third expert
+    sheets = ScoreSheet.objects.filter(assignment__application__call=finished)
+    assert sheets.filter(state="submitted", assignment__state="active").count() == 45
+    assert not sheets.exclude(state="submitted").exists()
+    assert not Assignment.objects.filter(
+        application__call=finished, state="active", sheet__isnull=True
+    ).exists()
+    third = rows[6]["application"]
+    assert (
+        Assignment.objects.filter(application=third, stage="merit_first", state="active").count()
+        == 3
+    )
+
+    # round VIII: closed and evaluated, its list waits for the minister
+    assert pending.state == "evaluating"
+    assert states(pending) == {"evaluated": 3, "rejected": 2}
+    assert pending.recommendation.approved_on is None
+    pending_rows = sorted(pending.recommendation.outcomes, key=lambda r: r["rank"])
+    assert [(r["total"], r["recommended"]) for r in pending_rows] == [
+        ("126.17", True),
+        ("106.08", True),
+        ("94.75", False),
     ]
+
+    # round IX, open, on the 2021 rules: every state an open call can hold
+    assert open_call.state == "open" and open_call.accepts_submissions()
+    assert open_call.rulebook.rulebook_id == "kkk-2021"
+    assert states(open_call) == {
+        "draft": 1,
+        "submitted": 2,
+        "completion-requested": 1,
+        "rejected": 2,
+        "in-evaluation": 4,
+        "evaluated": 1,
+    }
+    assert sorted(
+        open_call.applications.filter(state="rejected").values_list("stage", flat=True)
+    ) == [
+        "formal",
+        "merit",
+    ]
+    evaluating = open_call.applications.filter(state="in-evaluation")
+    assert sorted(evaluating.values_list("stage", flat=True)) == [
+        "merit",
+        "merit",
+        "panel",
+        "panel",
+    ]
+    completion = open_call.applications.get(state="completion-requested")
+    assert completion.completion_items == ["action_plan"]
+    assert completion.completion_deadline.date() == today + dt.timedelta(days=7)
+    # the divergence: two experts more than 30 % of the stage maximum apart, a third assigned
+    diverging = [
+        a for a in evaluating.filter(stage="merit") if stage_aggregate(a, "merit").divergence
+    ]
+    assert len(diverging) == 1
+    divergence = stage_aggregate(diverging[0], "merit").divergence
+    assert divergence.gap > divergence.allowed == Decimal(24)
+    active = Assignment.objects.filter(application=diverging[0], stage="merit", state="active")
+    assert active.count() == 3
+    assert active.filter(sheet__state="submitted").count() == 2
+    # the coordinator's draft
+    assert open_call.applications.get(cluster=own).state == "draft"
+
+    # the demo expert: one open assignment (no declaration yet), sheets submitted in I and VIII
+    mine = Assignment.objects.filter(expert__user__username="expert", state="active")
+    waiting = mine.filter(sheet__isnull=True)
+    assert [(a.application.call_id, a.stage) for a in waiting] == [(open_call.pk, "merit")]
+    assert waiting.get().no_conflict_declared_at is None
+    assert Counter(
+        mine.filter(sheet__state="submitted").values_list(
+            "application__call__round_label", flat=True
+        )
+    ) == {"I": 3, "VIII": 3}
+
+    # the demo panel member: two applications to score at the panel, one scored
+    panel = Assignment.objects.filter(expert__user__username="panel", state="active")
+    assert panel.count() == 3 and set(panel.values_list("stage", flat=True)) == {"panel"}
+    assert panel.filter(sheet__isnull=True, application__state="in-evaluation").count() == 2
+    assert panel.get(sheet__state="submitted").application.state == "evaluated"
+    session = PanelSession.objects.get(call=open_call)
+    assert session.held_on == today + dt.timedelta(days=7)
+    assert sorted(session.members.values_list("user__username", flat=True)) == [
+        "panel",
+        "panel-jankowska",
+        "panel-lewandowski",
+        "panel-mazur",
+        "panel-zielinska",
+    ]
+
+    # statuses on today's date
+    grants = StatusGrant.objects.all()
+    assert grants.count() == 29
+    assert grants.valid_on(today).count() == 15
+    assert grants.filter(valid_to__lt=today).count() == 13
+    assert grants.exclude(withdrawn_on=None).count() == 1
+    renewals = grants.exclude(renewal_of=None).select_related("renewal_of")
+    gaps = sorted((g.valid_from - g.renewal_of.valid_to).days > 1 for g in renewals)
+    assert gaps == [False, True, True, True, True]
+    # round I: the winner renewed now, the runner-up in round IV (expired), the others expired
+    renewed = {g.renewal_of_id: g.round_label for g in renewals if g.renewal_of.call_id}
+    best = {g.application_id: g.pk for g in round_one}
+    assert renewed == {best[granted[0].pk]: "VII", best[granted[1].pk]: "IV"}
+    # the coordinator's cluster: V renewed without a gap, valid today, with a certificate
+    current = grants.valid_on(today).get(cluster=own)
+    assert current.renewal_of.valid_to + dt.timedelta(days=1) == current.valid_from
+    assert Certificate.objects.get(status_grant=current).subject == own.name
+
+    # benchmarking: the published 2020 edition of 40 clusters, the coordinator's report
+    edition = Edition.objects.get(year=2020)
+    assert edition.state == "published"
+    assert edition.clusters.count() == 40
+    assert EditionResult.objects.filter(edition=edition).count() == 40
+    assert EditionResult.objects.filter(edition=edition, cluster=own).exists()
+    assert ClusterReport.objects.get(edition=edition, cluster=own).good_practices
+
+    # what each role opens answers (every application of every round for the operator)
+    pages = {"operator": [], "expert": [], "panel": [], "minister": [], "coordinator": []}
+    for application in Application.objects.all():
+        pages["operator"].append(reverse("competitions:application-detail", args=[application.pk]))
+    for call in (finished, pending, open_call):
+        pages["operator"].append(reverse("evaluation:call", args=[call.pk]))
+    for call in (finished, pending):  # the open call has no list yet
+        pages["minister"].append(reverse("evaluation:recommendation", args=[call.pk]))
+    for username in ("expert", "panel"):
+        pages[username].append(reverse("evaluation:my-assignments"))
+        for assignment in Assignment.objects.filter(expert__user__username=username):
+            pages[username].append(reverse("evaluation:sheet", args=[assignment.pk]))
+    own_draft = open_call.applications.get(cluster=own)
+    pages["coordinator"] += [
+        reverse("competitions:application-detail", args=[own_draft.pk]),
+        reverse("benchmarking:cluster-report", args=[edition.pk, own.pk]),
+    ]
+    client = Client()
+    for username, urls in pages.items():
+        client.force_login(User.objects.get(username=username))
+        for url in urls:
+            assert client.get(url).status_code == 200, (username, url)
 
     # Running it again keeps the data and still prints the logins.
     call_command("demo")
     assert Cluster.objects.count() == 42
+    assert Call.objects.count() == 3
     assert "operator" in capsys.readouterr().out
+
+
+def test_the_story_needs_40_clusters():
+    with pytest.raises(CommandError, match="--clusters: the demo story needs at least 40"):
+        call_command("demo", clusters=20)
+    assert not Cluster.objects.exists()

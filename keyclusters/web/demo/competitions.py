@@ -1,99 +1,186 @@
-"""Demo competition: the shipped rulebooks and an open call with applications in several states."""
+"""Demo competition: the shipped rulebooks and the open round, with an application in every
+state a call can hold while it is open (run by the round runner of ``keyclusters simulate``).
+
+A decision is made per call, on the recommendation list of all its applications, which cannot
+be prepared while some are still in evaluation; so the furthest an application of an open call
+goes is ``evaluated`` (every stage done, waiting for the list). Decided applications are in the
+finished round I (see :mod:`keyclusters.web.demo.rounds`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
-
-from django.contrib.auth.models import Group
-from django.utils import timezone
+from collections.abc import Sequence
 
 from keyclusters.accounts.models import User
 from keyclusters.competitions import services
-from keyclusters.competitions.models import Call
-from keyclusters.domain.rulebook import shipped_rulebook_ids, shipped_rulebook_path
+from keyclusters.competitions.models import Call, StoredRulebook
+from keyclusters.domain.rulebook import (
+    load_shipped_rulebook,
+    shipped_rulebook_ids,
+    shipped_rulebook_path,
+)
+from keyclusters.evaluation.models import Expert
+from keyclusters.evaluation.simulation import run_round
 from keyclusters.registry.models import Cluster
 
-WARSAW = ZoneInfo("Europe/Warsaw")
+from .rounds import demo_actors, members_on, sheet
+
 PDF = b"%PDF-1.4\n% keyclusters demo document\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+MIN_MEMBERS = 51  # the eligibility condition of the 2021 rules
+PANEL = ["panel-zielinska", "panel-lewandowski", "panel-mazur", "panel-jankowska"]
 
 
-def _coordinator_of(cluster: Cluster) -> User:
-    """A staff member of the cluster's coordinator (no e-mail: the demo sends no messages)."""
-    user, _created = User.objects.get_or_create(
-        username=f"coordinator-{cluster.pk}",
-        defaults={"organisation": cluster.coordinator, "email": "", "is_active": False},
-    )
-    user.groups.add(Group.objects.get(name="coordinator"))
-    return user
-
-
-def build_competitions(*, clusters: list[Cluster], operator: User) -> Call:
+def store_rulebooks(*, operator: User) -> dict[str, StoredRulebook]:
     stored = {}
     for rulebook_id in (r for r in shipped_rulebook_ids() if r.startswith("kkk-")):
         source = shipped_rulebook_path(rulebook_id).read_text(encoding="utf-8")
         stored[rulebook_id] = services.store_rulebook(source=source, by=operator)
-    today = timezone.localdate()
-    call = services.create_call(
-        name="Runda VII – nabór demonstracyjny",
-        rulebook=stored["kkk-2022"],
-        opens_at=dt.datetime.combine(today - dt.timedelta(days=28), dt.time(9), tzinfo=WARSAW),
-        closes_at=dt.datetime.combine(today + dt.timedelta(days=60), dt.time(16), tzinfo=WARSAW),
-        decision_on=today + dt.timedelta(days=120),
-        by=operator,
-    )
-    services.change_call_state(call=call, action="open", by=operator)
-    now = timezone.now()
-    # clusters[0] belongs to the demo coordinator, who starts their own application.
-    counts = dict(Cluster.objects.with_member_counts(today).values_list("pk", "member_count"))
-    eligible = [c for c in clusters[1:] if counts[c.pk] >= 51]
-    small = [c for c in clusters[1:] if counts[c.pk] < 51]
-    plan = [
-        (eligible[0], "passed"),
-        (eligible[1], "passed"),
-        (eligible[2], "submitted"),
-        (eligible[3], "submitted"),
-        (small[0], "submitted"),
-        (eligible[4], "completion"),
-        (small[1], "rejected"),
-        (eligible[5], "draft"),
+    return stored
+
+
+def _data(cluster: Cluster, *, documents: Sequence[str] = ("strategy", "action_plan")) -> dict:
+    return {
+        "employees_members": 1200 + 37 * cluster.pk,
+        "revenue_members": 250_000_000 + 1_000_000 * cluster.pk,
+        "export_share": 20 + cluster.pk % 40,
+        "rd_projects": 4 + cluster.pk % 11,
+        "patents": cluster.pk % 7,
+        **dict.fromkeys(documents, "present"),
+    }
+
+
+def _plan(rulebook) -> list[tuple[bool, dict]]:
+    """(needs 51 members, scenario entry) per application after the coordinator's draft."""
+
+    def merit(first: str, second: str, shares: tuple[float, float]) -> list[dict]:
+        return [
+            sheet(first, rulebook, "merit", shares[0], spread=0.04),
+            sheet(second, rulebook, "merit", shares[1]),
+        ]
+
+    def panel(shares: Sequence[float], *, with_demo_panel: str | None) -> list[dict]:
+        entries = [sheet(k, rulebook, "panel", s) for k, s in zip(PANEL, shares, strict=True)]
+        if with_demo_panel == "open":
+            entries.append({"expert": "panel"})
+        elif with_demo_panel == "scored":
+            entries.insert(0, sheet("panel", rulebook, "panel", 0.8))
+        return entries
+
+    return [
+        (True, {"formal": {"result": "pending"}}),
+        (False, {"formal": {"result": "pending"}}),
+        (
+            True,
+            {
+                "formal": {
+                    "result": "completion",
+                    "items": ["action_plan"],
+                    "note": "Plan działań nie jest podpisany przez zarząd koordynatora.",
+                }
+            },
+        ),
+        (
+            False,
+            {
+                "formal": {
+                    "result": "failed",
+                    "reasons": ["Wniosek nie zawiera wymaganych podpisów osób upoważnionych."],
+                }
+            },
+        ),
+        # the experts diverge (more than 30 % of the 80 points apart): a third is assigned
+        (True, {"scores": {"merit": merit("ekspert-nowak", "ekspert-wisniewski", (0.85, 0.4))}}),
+        # one sheet in, the demo expert's still to come
+        (
+            True,
+            {
+                "scores": {
+                    "merit": [
+                        sheet("ekspert-kowalczyk", rulebook, "merit", 0.75),
+                        {"expert": "expert"},
+                    ]
+                }
+            },
+        ),
+        # below the gate of 48 points
+        (True, {"scores": {"merit": merit("ekspert-wojcik", "ekspert-kaminska", (0.5, 0.45))}}),
+        # at the Expert Panel: four members have scored, the demo panel member has not
+        (
+            True,
+            {
+                "scores": {
+                    "merit": merit("ekspert-dabrowski", "ekspert-szymanska", (0.8, 0.76)),
+                    "panel": panel((0.7, 0.8, 0.75, 0.85), with_demo_panel="open"),
+                }
+            },
+        ),
+        (
+            True,
+            {
+                "scores": {
+                    "merit": merit("ekspert-wozniak", "ekspert-kozlowski", (0.72, 0.7)),
+                    "panel": panel((0.6, 0.65, 0.7, 0.6), with_demo_panel="open"),
+                }
+            },
+        ),
+        # every stage done: evaluated, waiting for the recommendation list
+        (
+            True,
+            {
+                "scores": {
+                    "merit": merit("ekspert-nowak", "ekspert-kaminska", (0.9, 0.86)),
+                    "panel": panel((0.9, 0.85, 0.8, 0.9), with_demo_panel="scored"),
+                }
+            },
+        ),
     ]
-    for cluster, target in plan:
-        by = _coordinator_of(cluster)
-        application = services.start_application(call=call, cluster=cluster, by=by, now=now)
-        services.save_application_data(
-            application=application,
-            values={
-                "employees_members": 1200 + 37 * cluster.pk,
-                "revenue_members": 250_000_000 + 1_000_000 * cluster.pk,
-                "export_share": 20 + cluster.pk % 40,
-                "rd_projects": 4 + cluster.pk % 11,
-                "patents": cluster.pk % 7,
-            },
-            files={
-                "strategy": ("strategia-rozwoju.pdf", PDF),
-                "action_plan": ("plan-dzialan.pdf", PDF),
-            },
-            by=by,
-            now=now,
-        )
-        if target == "draft":
-            continue
-        services.submit_application(application=application, by=by, now=now)
-        if target == "completion":
-            services.request_completion(
-                application=application,
-                items=["action_plan"],
-                note="Plan działań nie jest podpisany przez zarząd koordynatora.",
-                by=operator,
-                now=now,
-            )
-        elif target == "rejected":
-            services.fail_formal(
-                application=application,
-                reasons=["Wniosek nie zawiera wymaganych podpisów osób upoważnionych."],
-                by=operator,
-            )
-        elif target == "passed" and services.formal_assessment(application).passed:
-            services.pass_formal(application=application, checklist={}, by=operator)
-    return call
+
+
+def build_open_round(
+    *,
+    clusters: Sequence[Cluster],
+    exclude: set[int],
+    operator: User,
+    coordinator: User,
+    experts: dict[str, Expert],
+    today: dt.date,
+) -> Call:
+    """Round IX on the 2021 rules, open for 60 more days. ``clusters[0]`` (the demo
+    coordinator's) has a draft; the others that apply are not in ``exclude`` (clusters
+    holding a status or in another round's list)."""
+    rulebook = load_shipped_rulebook("kkk-2021")
+    opens = today - dt.timedelta(days=28)
+    members = members_on(opens)
+    free = [c for c in clusters[1:] if c.pk not in exclude]
+    eligible = [c for c in free if members[c.pk] >= MIN_MEMBERS]
+    small = [c for c in free if members[c.pk] < MIN_MEMBERS]
+    plan = _plan(rulebook)
+    wanted = sum(1 for big, _spec in plan if big)
+    if len(eligible) < wanted or len(small) < len(plan) - wanted:
+        raise ValueError("the open round needs more clusters without a status")
+    applicants = [clusters[0]]
+    specs: list[dict] = [{"submit": False, "data": _data(clusters[0], documents=["strategy"])}]
+    for big, spec in plan:
+        cluster = (eligible if big else small).pop(0)
+        applicants.append(cluster)
+        specs.append({**spec, "data": _data(cluster)})
+    data = {
+        "rulebook": "kkk-2021",
+        "call": {
+            "name": "Runda IX – nabór demonstracyjny (regulamin 2021)",
+            "round": "IX",
+            "opens": opens,
+            "closes": today + dt.timedelta(days=60),
+            "decision_on": today + dt.timedelta(days=120),
+        },
+        "applications": specs,
+    }
+    actors = demo_actors(
+        clusters=applicants,
+        operator=operator,
+        minister=operator,
+        experts=experts,
+        coordinator=coordinator,
+    )
+    return run_round(data, actors, until="open").call

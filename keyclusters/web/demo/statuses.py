@@ -37,11 +37,17 @@ def _years_later(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def build_statuses(*, clusters: list[Cluster], operator: User) -> StatusesDemo:
+def build_statuses(
+    *, clusters: list[Cluster], operator: User, round_one: list[StatusGrant] | None = None
+) -> StatusesDemo:
     """Grant statuses to about half of ``clusters`` (at least 8 are needed).
 
     ``clusters[0]`` (the demo coordinator's) holds a status today, renewed without a gap, so
     its coordinator can download a certificate; one cluster's status is withdrawn.
+    ``round_one``: the grants of a decided round-I call (best ranked first), which stand in for
+    the round I made here otherwise: the first is renewed in the current round and the second
+    in round IV (both after a gap); the others expired in 2018. Their clusters must not be in
+    ``clusters``.
     """
     if len(clusters) < 8:
         raise ValueError("the statuses demo needs at least 8 clusters")
@@ -64,14 +70,18 @@ def build_statuses(*, clusters: list[Cluster], operator: User) -> StatusesDemo:
     renewal_start = first.valid_to + dt.timedelta(days=1)
     renewal_end = max(_years_later(renewal_start, 3) - dt.timedelta(days=1), current[2])
     grant(clusters[0], ("VII", renewal_start, renewal_end), renewal_of=first)
-    # history: one cluster per published round, some renewed after a gap
-    for index, spec in enumerate(ROUNDS):
-        cluster = clusters[1 + index]
+    # history: one cluster per published round, those of rounds I, IV and VI renewed after a gap
+    rounds = ROUNDS if round_one is None else ROUNDS[1:]
+    for cluster, spec in zip(clusters[1:], rounds, strict=False):
         previous = grant(cluster, spec)
-        if index % 2 == 0:
+        if spec[0] in ("I", "IV", "VI"):
             grant(cluster, current, renewal_of=previous)
+    if round_one:
+        grant(round_one[0].cluster, current, renewal_of=round_one[0])
+    if round_one and len(round_one) > 1:
+        grant(round_one[1].cluster, ROUNDS[2], renewal_of=round_one[1])
     # current holders, one of them withdrawn
-    for cluster in clusters[6 : max(8, len(clusters) // 2)]:
+    for cluster in clusters[1 + len(rounds) : max(8, len(clusters) // 2)]:
         grant(cluster, current)
     services.withdraw_status(
         grant=grants[-1],
