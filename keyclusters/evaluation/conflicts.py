@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from keyclusters.competitions.models import Application
@@ -40,6 +41,6 @@ def detect_conflict(expert, application: Application, today: dt.date) -> str | N
     if membership is None:
         return None
     return _("The expert's organisation is or was (since %(since)s) the cluster's %(role)s.") % {
-        "since": since.isoformat(),
+        "since": date_format(since, "SHORT_DATE_FORMAT"),
         "role": membership.get_role_display(),
     }

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from keyclusters.domain import identifiers
@@ -93,7 +94,7 @@ def add_membership(
                     )
                     % {
                         "organisation": organisation.name,
-                        "date": overlapping.joined_on.isoformat(),
+                        "date": date_format(overlapping.joined_on, "SHORT_DATE_FORMAT"),
                     }
                 }
             )
@@ -118,7 +119,7 @@ def end_membership(*, membership: Membership, left_on: dt.date, by: Any) -> Memb
             raise ValidationError(
                 {
                     "left_on": gettext("This membership already ended on %(date)s.")
-                    % {"date": current.left_on.isoformat()}
+                    % {"date": date_format(current.left_on, "SHORT_DATE_FORMAT")}
                 }
             )
         if left_on < current.joined_on:

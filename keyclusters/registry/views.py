@@ -12,6 +12,7 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
+from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext
@@ -214,7 +215,7 @@ def membership_end(request: HttpRequest, pk: int, membership_pk: int) -> HttpRes
                 gettext("The membership of %(organisation)s ends on %(date)s.")
                 % {
                     "organisation": membership.organisation.name,
-                    "date": form.cleaned_data["left_on"].isoformat(),
+                    "date": date_format(form.cleaned_data["left_on"], "SHORT_DATE_FORMAT"),
                 },
             )
             return redirect("registry:cluster-manage", pk=cluster.pk)

@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from keyclusters.accounts.models import ApiKey
@@ -86,7 +87,7 @@ def withdraw_status(
             raise ValidationError(
                 {
                     "withdrawn_on": gettext("This status was already withdrawn on %(date)s.")
-                    % {"date": current.withdrawn_on.isoformat()}
+                    % {"date": date_format(current.withdrawn_on, "SHORT_DATE_FORMAT")}
                 }
             )
         if not reason:
@@ -236,7 +237,7 @@ def membership_certificate(*, nip: str, on: dt.date, by: Any) -> Certificate:
                 "nip": gettext(
                     "The organisation with NIP %(nip)s is not a key-cluster member on %(date)s."
                 )
-                % {"nip": nip, "date": on.isoformat()}
+                % {"nip": nip, "date": date_format(on, "SHORT_DATE_FORMAT")}
             }
         )
     payload = {"organisation": {"name": organisation.name, "nip": nip}, **answer}

@@ -45,7 +45,7 @@ def test_a_conflict_found_in_the_registry_blocks_the_assignment_and_is_recorded(
             by=operator,
             today=dt.date(2026, 7, 1),
         )
-    assert "since 2023-07-01" in info.value.messages[0]
+    assert "since 1 Jul 2023" in info.value.messages[0]
     record = ConflictRecord.objects.get()
     assert (record.expert, record.source) == (member, "detected")
     # a membership that ended more than three years ago is no conflict

@@ -153,7 +153,7 @@ def test_overlapping_membership_with_the_same_role_is_refused(cluster, actor):
             by=actor,
         )
     assert caught.value.message_dict == {
-        "organisation": ["Członek already has this role in the cluster since 2015-01-01."]
+        "organisation": ["Członek already has this role in the cluster since 1 Jan 2015."]
     }
     with pytest.raises(ValidationError) as caught:
         services.add_membership(
@@ -245,7 +245,7 @@ def test_an_ended_membership_cannot_be_ended_again(cluster, actor):
         services.end_membership(membership=membership, left_on=dt.date(2020, 1, 1), by=actor)
 
     assert caught.value.message_dict == {
-        "left_on": ["This membership already ended on 2016-06-30."]
+        "left_on": ["This membership already ended on 30 Jun 2016."]
     }
     membership.refresh_from_db()
     assert membership.left_on == dt.date(2016, 6, 30)

@@ -474,7 +474,7 @@ def test_adding_an_already_current_member_is_refused(client, cluster, coordinato
 
     assert response.context["form"].errors == {
         "nip": [
-            f"{member.organisation.name} already has this role in the cluster since 2015-01-01."
+            f"{member.organisation.name} already has this role in the cluster since 1 Jan 2015."
         ]
     }
     assert cluster.memberships.filter(organisation=member.organisation).count() == 1

@@ -97,7 +97,7 @@ def test_agency_staff_issue_a_membership_certificate(client, world, settings):
     response = client.post(url, {"nip": "5261040828", "on": "2023-07-01"})
     assert response.status_code == 200
     assert response.context["form"].errors == {
-        "nip": ["The organisation with NIP 5261040828 is not a key-cluster member on 2023-07-01."]
+        "nip": ["The organisation with NIP 5261040828 is not a key-cluster member on 1 Jul 2023."]
     }
     response = client.post(url, {"nip": "526-104-08-28", "on": "2022-06-01"})
     certificate = Certificate.objects.get()
