@@ -64,12 +64,10 @@ class ApiKeyRateThrottle(AuthRateThrottle):
         self.remaining = self.duration - (now - window * self.duration)
         ident = getattr(request.auth, "prefix", None) or self.get_ident(request)  # type: ignore[attr-defined]
         key = self.cache_format % {"scope": self.scope, "ident": f"{ident}:{window}"}
-        cache.add(key, 0, self.duration + 1)
-        try:
+        try:  # one cache operation per request, except the first of a window
             count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, self.duration + 1)
-            count = 1
+        except ValueError:  # the window's first request (here or in another process)
+            count = 1 if cache.add(key, 1, self.duration + 1) else cache.incr(key)
         return count <= self.num_requests
 
     def wait(self) -> float | None:
