@@ -27,7 +27,7 @@ from keyclusters.domain.rulebook import load_rulebook, shipped_rulebook_ids, shi
 from keyclusters.domain.workflow import ApplicationState
 from keyclusters.registry.models import Cluster, Membership, Organisation
 
-from . import services
+from . import decisions, services
 from .models import Assignment, Expert
 from .simulation_report import report
 
@@ -262,9 +262,9 @@ def run_round(data: dict[str, Any], actors: RoundActors, *, until: str = "decide
         until != "open"
         and not call.applications.filter(state=ApplicationState.IN_EVALUATION).exists()
     ):
-        services.prepare_recommendation(call=call, by=actors.operator)
+        decisions.prepare_recommendation(call=call, by=actors.operator)
         if until == "decided":
-            services.approve_recommendation(
+            decisions.approve_recommendation(
                 call=call, approved_on=call.decision_on, by=actors.minister
             )
     return done

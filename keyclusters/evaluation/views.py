@@ -23,7 +23,7 @@ from keyclusters.competitions.models import Application, Call
 from keyclusters.competitions.texts import report_errors, translated
 from keyclusters.domain.rulebook import localized
 
-from . import selectors, services, services_drafts
+from . import decisions, selectors, services, services_drafts
 from .models import Assignment, Expert, Recommendation, ScoreSheet
 
 
@@ -189,7 +189,7 @@ def call_overview(request: HttpRequest, pk: int) -> HttpResponse:
             elif action == "panel":
                 form = PanelForm(request.POST)
                 if form.is_valid():
-                    _session, refused = services.schedule_panel(
+                    _session, refused = decisions.schedule_panel(
                         call=call, by=request.user, **form.cleaned_data
                     )
                     messages.success(request, _("The panel session has been scheduled."))
@@ -200,7 +200,7 @@ def call_overview(request: HttpRequest, pk: int) -> HttpResponse:
                         for error in errors:
                             messages.error(request, f"{field}: {error}")
             elif action == "recommend":
-                services.prepare_recommendation(call=call, by=request.user)
+                decisions.prepare_recommendation(call=call, by=request.user)
                 return redirect("evaluation:recommendation", pk=call.pk)
         except services.EvaluationError as exc:
             report_errors(request, exc)
@@ -304,7 +304,7 @@ def recommendation(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.approve_recommendation(
+                decisions.approve_recommendation(
                     call=call, approved_on=form.cleaned_data["approved_on"], by=user
                 )
             except services.EvaluationError as exc:

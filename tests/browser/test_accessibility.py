@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from keyclusters.benchmarking import services as benchmarking
 from keyclusters.competitions import services
+from keyclusters.evaluation import decisions as evaluation_decisions
 from keyclusters.evaluation import services as evaluation
 from keyclusters.evaluation.models import Assignment
 from keyclusters.statuses.services import grant_status
@@ -175,7 +176,7 @@ def test_expert_and_decision_maker_pages(page, live_server, axe):
         evaluation.submit_sheet(assignment=assignment, by=expert.user)
     application.refresh_from_db()
     assert application.state == "evaluated"
-    evaluation.prepare_recommendation(call=call, by=operator)
+    evaluation_decisions.prepare_recommendation(call=call, by=operator)
     UserFactory(username="minister", roles=["decision-maker"])
     log_in(page, base, "minister")
     axe(f"{base}/evaluation/calls/{call.pk}/recommendation/")

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 
 from keyclusters.competitions import services as competition_services
 from keyclusters.competitions.models import Application, StageResult
-from keyclusters.evaluation import services
+from keyclusters.evaluation import decisions, services
 from keyclusters.evaluation.models import Assignment, ConflictRecord, ScoreSheet
 from tests.evaluation.conftest import make_expert, submitted_application
 from tests.factories import MembershipFactory
@@ -210,7 +210,7 @@ def test_a_panel_session_assigns_its_members_except_conflicted_ones(call, operat
         role="strategic-partner",
         joined_on=dt.date(2020, 1, 1),
     )
-    session, refused = services.schedule_panel(
+    session, refused = decisions.schedule_panel(
         call=call, held_on=dt.date(2026, 9, 10), place="Warszawa", members=members, by=operator
     )
     assert list(session.members.all()) == members

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from keyclusters.competitions import services as competition_services
 from keyclusters.competitions.models import Application
-from keyclusters.evaluation import services
+from keyclusters.evaluation import decisions, services
 from keyclusters.evaluation.models import Assignment, Recommendation
 from keyclusters.statuses.models import StatusGrant
 from tests.evaluation.conftest import make_expert, submitted_application
@@ -144,7 +144,7 @@ def test_the_ranking_recomputed_as_of_an_earlier_time_equals_what_was_shown(scor
     from keyclusters.evaluation.selectors import ranking_as_of
 
     shown_at = timezone.now()
-    recommendation = services.prepare_recommendation(call=scored.call, by=operator)
+    recommendation = decisions.prepare_recommendation(call=scored.call, by=operator)
     shown = recommendation.outcomes
     assert ranking_as_of(scored.call, timezone.now()) == shown
     # later an operator corrects a panel sheet (reopen, rescore); the list is prepared again

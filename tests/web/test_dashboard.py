@@ -16,6 +16,7 @@ from keyclusters.benchmarking import services as benchmarking
 from keyclusters.benchmarking.models import Edition
 from keyclusters.competitions import services as competitions
 from keyclusters.competitions.models import Call
+from keyclusters.evaluation import decisions as evaluation_decisions
 from keyclusters.evaluation import services as evaluation
 from keyclusters.evaluation.models import Assignment, PanelSession, Recommendation
 from keyclusters.statuses.models import Certificate
@@ -400,7 +401,7 @@ def test_a_panel_member_sees_the_coming_sessions_and_the_panel_applications(
     members = [make_expert(name, role="panel-member") for name in ("paweł", "piotr", "pola")]
     member = members[0]
     member.user.groups.add(Group.objects.get(name="expert"))  # also an expert
-    evaluation.schedule_panel(
+    evaluation_decisions.schedule_panel(
         call=call, held_on=dt.date(2026, 7, 1), place="Warszawa", members=members, by=operator
     )
     PanelSession.objects.create(call=call, held_on=dt.date(2026, 6, 1)).members.add(member)

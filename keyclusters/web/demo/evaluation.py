@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 
 from keyclusters.accounts.models import User
 from keyclusters.competitions.models import Call
-from keyclusters.evaluation import services
+from keyclusters.evaluation import decisions
 from keyclusters.evaluation.models import Expert, PanelSession
 
 # (username, first name, last name, role, specialisations); the demo logins come first.
@@ -56,7 +56,7 @@ def schedule_panel(
     *, call: Call, held_on: dt.date, experts: dict[str, Expert], operator: User
 ) -> PanelSession:
     """The panel sitting of ``call``: every member on every application at the panel stage."""
-    session, refused = services.schedule_panel(
+    session, refused = decisions.schedule_panel(
         call=call,
         held_on=held_on,
         place="Ministerstwo Rozwoju i Technologii, Warszawa, sala 212",
