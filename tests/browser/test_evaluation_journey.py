@@ -26,6 +26,9 @@ def score_in_browser(page, base, username, criterion, points, why, shot=None):
     page.click("button[value=no-conflict]")
     page.fill(f"#points-{criterion}", points)
     page.fill(f"#why-{criterion}", why)
+    # leaving the field saves the draft (htmx); submitting waits for it, as a user would see it
+    page.locator(f"#why-{criterion}").blur()
+    page.wait_for_selector("#autosave-status [data-saved-at]")
     if shot:
         screenshot(page, shot)
     page.click("button[value=submit]")

@@ -159,7 +159,7 @@ def test_coordinator_adds_a_member_and_ends_a_membership(page, live_server):
     row.locator("button[type=submit]").click()
     page.wait_for_selector(".alert-success")
     assert page.inner_text(".alert-success").strip() == (
-        f"Członkostwo organizacji Spółka Odchodząca kończy się {today.isoformat()}."
+        f"Członkostwo organizacji Spółka Odchodząca kończy się {today:%d.%m.%Y}."
     )
     leaving.refresh_from_db()
     assert leaving.left_on == today
