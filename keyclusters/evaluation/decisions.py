@@ -19,6 +19,7 @@ from keyclusters.domain.evaluation import Candidate, decide, status_validity
 from keyclusters.domain.workflow import ApplicationAction, ApplicationState, CallAction
 
 from .models import Assignment, Expert, Recommendation
+from .selectors import outcome_rows
 from .services import EvaluationError, _is_operator, assign_expert
 
 # -- recommendation and decision --------------------------------------------------------------
@@ -60,19 +61,7 @@ def prepare_recommendation(*, call: Call, by: User) -> Recommendation:
     if call.applications.filter(state=ApplicationState.IN_EVALUATION).exists():
         raise EvaluationError(_("Some applications are still being evaluated."))
     rulebook = call.rulebook.parsed()
-    outcomes = decide(rulebook, candidates_of(call))
-    data = [
-        {
-            "application": int(o.key),
-            "total": str(o.total),
-            "rank": o.rank,
-            "recommended": o.recommended,
-            "reasons": [
-                {"message_id": m, "params": {k: str(v) for k, v in p.items()}} for m, p in o.reasons
-            ],
-        }
-        for o in outcomes
-    ]
+    data = outcome_rows(decide(rulebook, candidates_of(call)))
     recommendation, _created = Recommendation.objects.update_or_create(
         call=call,
         defaults={

@@ -171,6 +171,11 @@ def ranking_as_of(call: Call, when) -> list[dict]:
                     criterion.id, Decimal(0)
                 )
         candidates.append(Candidate(str(pk), stage_totals, area_totals))
+    return outcome_rows(decide(rulebook, candidates))
+
+
+def outcome_rows(outcomes) -> list[dict]:
+    """The decided outcomes as stored in a recommendation list (JSON-ready)."""
     return [
         {
             "application": int(o.key),
@@ -181,5 +186,5 @@ def ranking_as_of(call: Call, when) -> list[dict]:
                 {"message_id": m, "params": {k: str(v) for k, v in p.items()}} for m, p in o.reasons
             ],
         }
-        for o in decide(rulebook, candidates)
+        for o in outcomes
     ]
