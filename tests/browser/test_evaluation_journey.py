@@ -36,22 +36,12 @@ def score_in_browser(page, base, username, criterion, points, why, shot=None):
     log_out(page)
 
 
-def test_experts_panel_and_decision_maker(page, live_server):
-    cluster = ClusterFactory(
-        name="Klaster Ocenianych", founded_on=dt.date(2015, 1, 1), specialisation="ICT"
-    )
-    for _ in range(6):
-        MembershipFactory(cluster=cluster, joined_on=dt.date(2019, 1, 1))
-    operator = UserFactory(username="operatorka", roles=["operator"])
-    UserFactory(username="minister", roles=["decision-maker"])
-    for name in ("anna", "bartek", "celina"):
-        make_expert(name)
-    for name in ("pawel", "piotr", "patrycja"):
-        make_expert(name, role="panel-member")
+def application_at_merit(cluster, operator, call_name):
+    """An open call of the test rulebook and ``cluster``'s application past the formal stage."""
     rulebook = services.store_rulebook(source=RULEBOOK)
     now = timezone.now()
     call = services.create_call(
-        name="Runda ekspercka",
+        name=call_name,
         rulebook=rulebook,
         opens_at=now - dt.timedelta(days=1),
         closes_at=now + dt.timedelta(days=10),
@@ -67,6 +57,23 @@ def test_experts_panel_and_decision_maker(page, live_server):
     )
     services.submit_application(application=application, by=coordinator)
     services.pass_formal(application=application, by=operator)
+    return application
+
+
+def test_experts_panel_and_decision_maker(page, live_server):
+    cluster = ClusterFactory(
+        name="Klaster Ocenianych", founded_on=dt.date(2015, 1, 1), specialisation="ICT"
+    )
+    for _ in range(6):
+        MembershipFactory(cluster=cluster, joined_on=dt.date(2019, 1, 1))
+    operator = UserFactory(username="operatorka", roles=["operator"])
+    UserFactory(username="minister", roles=["decision-maker"])
+    for name in ("anna", "bartek", "celina"):
+        make_expert(name)
+    for name in ("pawel", "piotr", "patrycja"):
+        make_expert(name, role="panel-member")
+    application = application_at_merit(cluster, operator, "Runda ekspercka")
+    call = application.call
     base = live_server.url
 
     log_in(page, base, "operatorka")
@@ -137,25 +144,7 @@ def test_the_score_sheet_saves_a_draft_as_the_expert_types(page, live_server):
         MembershipFactory(cluster=cluster, joined_on=dt.date(2019, 1, 1))
     operator = UserFactory(username="operatorka", roles=["operator"])
     expert = make_expert("dorota")
-    rulebook = services.store_rulebook(source=RULEBOOK)
-    now = timezone.now()
-    call = services.create_call(
-        name="Runda z autozapisem",
-        rulebook=rulebook,
-        opens_at=now - dt.timedelta(days=1),
-        closes_at=now + dt.timedelta(days=10),
-    )
-    services.change_call_state(call=call, action="open")
-    coordinator = UserFactory(roles=["coordinator"], organisation=cluster.coordinator)
-    application = services.start_application(call=call, cluster=cluster, by=coordinator)
-    services.save_application_data(
-        application=application,
-        values={},
-        files={"strategy": ("s.pdf", b"%PDF-1.4\n%%EOF\n")},
-        by=coordinator,
-    )
-    services.submit_application(application=application, by=coordinator)
-    services.pass_formal(application=application, by=operator)
+    application = application_at_merit(cluster, operator, "Runda z autozapisem")
     assignment = evaluation_services.assign_expert(
         application=application, stage="merit", expert=expert, by=operator
     )
