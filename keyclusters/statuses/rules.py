@@ -7,10 +7,18 @@ downloads the cluster's status certificates.
 
 from __future__ import annotations
 
+from typing import Any
+
 import rules
 
 from keyclusters.accounts.roles import Role
-from keyclusters.registry.rules import _has_role, is_cluster_coordinator, is_operator
+from keyclusters.registry.rules import is_cluster_coordinator, is_operator
+
+
+def _has_role(user: Any, role: Role) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return bool(user.has_role(role))
 
 
 @rules.predicate
