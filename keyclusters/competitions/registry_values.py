@@ -6,15 +6,13 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Q
-
 from keyclusters.registry.models import Cluster, Membership, MembershipRole
 
 
 def active_memberships(cluster: Cluster, on: dt.date):
     return (
-        Membership.objects.filter(cluster=cluster, joined_on__lte=on)
-        .filter(Q(left_on__isnull=True) | Q(left_on__gte=on))
+        Membership.objects.filter(cluster=cluster)
+        .active_on(on)
         .select_related("organisation")
         .order_by("organisation__name", "pk")
     )

@@ -1,6 +1,10 @@
-"""Registry vocabulary shared by the apps, the importers and the demo data."""
+"""Registry vocabulary shared by the apps, the importers and the demo data, and the date rules
+of membership periods."""
 
 from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
 
 from .i18n import N_
 
@@ -75,3 +79,47 @@ CLUSTER_SIZE_CLASSES: dict[str, tuple[int, int | None]] = {
     "medium": (50, 99),
     "large": (100, None),
 }
+
+
+# --- membership periods ----------------------------------------------------------------------
+# A membership runs from ``joined_on`` to ``left_on``, both days included; no ``left_on``: it has
+# not ended. These two functions are the only definition of the rule in Python; the database
+# side (``Membership.objects.active_on``, ``active_on_q``, ``active_on_sql`` in the registry app)
+# states the same conditions.
+
+
+def membership_active_on(joined_on: dt.date, left_on: dt.date | None, on: dt.date) -> bool:
+    """The membership is active on ``on``: it began by then and had not ended before it."""
+    return joined_on <= on and (left_on is None or left_on >= on)
+
+
+def periods_overlap(
+    start: dt.date, end: dt.date | None, other_start: dt.date, other_end: dt.date | None
+) -> bool:
+    """Two membership periods (ends included, ``None``: open) share at least one day."""
+    return (other_end is None or start <= other_end) and (end is None or other_start <= end)
+
+
+Period = tuple[dt.date, dt.date | None]
+
+
+def overlaps(periods: Sequence[Period]) -> list[tuple[int, int]]:
+    """The overlaps among ``periods`` as pairs ``(later, earlier)`` of their indexes.
+
+    Each period that shares a day with a period starting before it (or on the same day, the one
+    given first) is paired with the one of those reaching furthest; a period overlapping nothing
+    earlier appears in no first position. Sorting, then one pass: O(n log n).
+    """
+    if len(periods) < 2:
+        return []
+    order = sorted(range(len(periods)), key=lambda i: periods[i][0])
+    found = []
+    holder = order[0]
+    reach = periods[holder][1]
+    for index in order[1:]:
+        start, end = periods[index]
+        if reach is None or start <= reach:
+            found.append((index, holder))
+        if reach is not None and (end is None or end > reach):
+            holder, reach = index, end
+    return found

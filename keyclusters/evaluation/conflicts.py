@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -34,7 +33,7 @@ def detect_conflict(expert, application: Application, today: dt.date) -> str | N
     )
     membership = (
         Membership.objects.filter(cluster=cluster, organisation_id=organisation_id)
-        .filter(Q(left_on__isnull=True) | Q(left_on__gte=since))
+        .overlapping(since, None)
         .order_by("-joined_on")
         .first()
     )

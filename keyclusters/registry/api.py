@@ -93,9 +93,7 @@ def get_cluster(request, cluster_id: int):
         pk=cluster_id,
     )
     today = dt.date.today()
-    active = Membership.objects.filter(cluster=cluster, joined_on__lte=today).filter(
-        Q(left_on__isnull=True) | Q(left_on__gte=today)
-    )
+    active = Membership.objects.filter(cluster=cluster).active_on(today)
     members = active.exclude(role=MembershipRole.STRATEGIC_PARTNER)
     by_kind = dict(members.values_list("organisation__kind").annotate(n=Count("id")).order_by())
     by_size = dict(

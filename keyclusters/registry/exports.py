@@ -10,7 +10,7 @@ import csv
 import datetime as dt
 import io
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from keyclusters.domain.tabular import MEMBER_COLUMNS
 
@@ -21,9 +21,7 @@ def member_memberships(cluster: Cluster, on: dt.date | None = None) -> QuerySet[
     """Every membership of the cluster (every role), or those active on ``on``."""
     memberships = Membership.objects.filter(cluster=cluster).select_related("organisation")
     if on is not None:
-        memberships = memberships.filter(
-            Q(joined_on__lte=on) & (Q(left_on__isnull=True) | Q(left_on__gte=on))
-        )
+        memberships = memberships.active_on(on)
     return memberships.order_by("organisation__name", "organisation__nip", "role", "joined_on")
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -17,6 +19,7 @@ from keyclusters.domain.registry import (
     MEMBERSHIP_ROLES,
     ORGANISATION_KINDS,
     VOIVODESHIPS,
+    membership_active_on,
 )
 
 
@@ -173,14 +176,43 @@ class Organisation(models.Model):
             raise ValidationError(errors)
 
 
+# --- "a membership is active on D" and "two memberships overlap", for queries ---------------
+# The rule itself is ``keyclusters.domain.registry.membership_active_on``; these state it for the
+# ORM and for raw SQL, and nothing else in the project writes it out.
+
+
+def active_on_q(on: dt.date, prefix: str = "") -> Q:
+    """Memberships active on ``on``; ``prefix`` reaches them through a relation
+    (``"memberships__"`` from a cluster or an organisation)."""
+    return Q(**{f"{prefix}joined_on__lte": on}) & (
+        Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gte": on})
+    )
+
+
+def overlapping_q(start: dt.date, end: dt.date | None, prefix: str = "") -> Q:
+    """Memberships sharing at least one day with the period from ``start`` to ``end``
+    (inclusive; ``None``: open)."""
+    q = Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gte": start})
+    if end is not None:
+        q &= Q(**{f"{prefix}joined_on__lte": end})
+    return q
+
+
+def active_on_sql(alias: str, on: str) -> str:
+    """The same condition for raw SQL: ``alias`` names the membership table in the query and
+    ``on`` is the date's placeholder (``%(on)s``, ``$2``)."""
+    joined_on, left_on = (Membership._meta.get_field(f).column for f in ("joined_on", "left_on"))
+    return (
+        f"{alias}.{joined_on} <= {on} AND ({alias}.{left_on} IS NULL OR {alias}.{left_on} >= {on})"
+    )
+
+
 class ClusterQuerySet(models.QuerySet["Cluster"]):
     def with_member_counts(self, on: dt.date | None = None) -> ClusterQuerySet:
         """Annotate ``member_count``: members and the coordinator active on ``on``."""
         on = on or dt.date.today()
-        active = (
-            Q(memberships__joined_on__lte=on)
-            & (Q(memberships__left_on__isnull=True) | Q(memberships__left_on__gte=on))
-            & ~Q(memberships__role=MembershipRole.STRATEGIC_PARTNER)
+        active = active_on_q(on, "memberships__") & ~Q(
+            memberships__role=MembershipRole.STRATEGIC_PARTNER
         )
         return self.annotate(member_count=models.Count("memberships", filter=active))
 
@@ -222,8 +254,49 @@ class Cluster(models.Model):
         return self.name
 
 
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def active_on(self, on: dt.date) -> MembershipQuerySet:
+        """The memberships active on ``on``."""
+        return self.filter(active_on_q(on))
+
+    def overlapping(self, start: dt.date, end: dt.date | None) -> MembershipQuerySet:
+        """The memberships sharing a day with the period from ``start`` to ``end``."""
+        return self.filter(overlapping_q(start, end))
+
+
+OVERLAP_CONSTRAINT = "membership_no_overlap"  # PostgreSQL only, see migration 0003
+_OVERLAP_CONSTRAINTS = {OVERLAP_CONSTRAINT: "23P01", "membership_unique_start": "23505"}
+
+
+def is_overlap_violation(error: BaseException) -> bool:
+    """``error`` (an ``IntegrityError``) is PostgreSQL refusing an overlapping membership: the
+    exclusion constraint, or the unique start (an overlap on the same day)."""
+    cause = error.__cause__ or error
+    diag = getattr(cause, "diag", None)
+    name = getattr(diag, "constraint_name", None)
+    return (
+        name in _OVERLAP_CONSTRAINTS
+        and getattr(cause, "sqlstate", None) == (_OVERLAP_CONSTRAINTS[name])
+    )
+
+
+def overlap_message(name: str, since: dt.date) -> str:
+    """Why a membership is refused: the organisation has the role already since ``since``."""
+    return gettext("%(organisation)s already has this role in the cluster since %(date)s.") % {
+        "organisation": name,
+        "date": date_format(since, "SHORT_DATE_FORMAT"),
+    }
+
+
 class Membership(models.Model):
-    """An organisation's participation in a cluster between two dates (left_on inclusive)."""
+    """An organisation's participation in a cluster between two dates (left_on inclusive).
+
+    One organisation's memberships of one cluster with the same role never overlap: checked by
+    ``validate_constraints`` (so by ``full_clean`` and model forms), by the services and the
+    member import under a lock of the cluster, and on PostgreSQL by the exclusion constraint
+    ``membership_no_overlap`` (migration 0003). Different roles may overlap (a university is a
+    member and a strategic partner at once).
+    """
 
     cluster = models.ForeignKey(
         Cluster, verbose_name=_("cluster"), on_delete=models.CASCADE, related_name="memberships"
@@ -241,6 +314,8 @@ class Membership(models.Model):
     left_on = models.DateField(_("left on"), null=True, blank=True)
     advanced_cooperation_group = models.BooleanField(_("advanced cooperation group"), default=False)
     history = HistoricalRecords()
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membership")
@@ -265,11 +340,34 @@ class Membership(models.Model):
         return f"{self.organisation} @ {self.cluster}"
 
     def is_active_on(self, on: dt.date) -> bool:
-        return self.joined_on <= on and (self.left_on is None or self.left_on >= on)
+        return membership_active_on(self.joined_on, self.left_on, on)
 
     def clean(self) -> None:
         if self.left_on and self.joined_on and self.left_on < self.joined_on:
             raise ValidationError({"left_on": gettext("A membership cannot end before it starts.")})
+
+    def overlapping(self) -> MembershipQuerySet:
+        """The other memberships of the organisation in the cluster, with the same role, that
+        share a day with this one (earliest first)."""
+        others = Membership.objects.filter(
+            cluster_id=self.cluster_id, organisation_id=self.organisation_id, role=self.role
+        ).overlapping(self.joined_on, self.left_on)
+        if self.pk is not None:
+            others = others.exclude(pk=self.pk)
+        return others.order_by("joined_on", "pk")
+
+    def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
+        """Django's constraints, and first the one the database states only on PostgreSQL:
+        no overlap with another membership of the organisation in the cluster, same role (an
+        overlap implies a same start, so that error alone is reported)."""
+        key = {"cluster", "organisation", "role", "joined_on", "left_on"}
+        if not key & set(exclude or ()) and self.joined_on is not None:
+            first = self.overlapping().select_related("organisation").first()
+            if first is not None:
+                raise ValidationError(
+                    {"organisation": overlap_message(first.organisation.name, first.joined_on)}
+                )
+        super().validate_constraints(exclude=exclude)
 
 
 class CooperationDeclaration(models.Model):

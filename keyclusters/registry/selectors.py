@@ -81,10 +81,6 @@ def search_clusters(
     return clusters.order_by(*CLUSTER_SORTS.get(sort, CLUSTER_SORTS["name"]))
 
 
-def _active(on: dt.date) -> Q:
-    return Q(joined_on__lte=on) & (Q(left_on__isnull=True) | Q(left_on__gte=on))
-
-
 def cluster_for_page(pk: int) -> QuerySet[Cluster]:
     return (
         Cluster.objects.filter(pk=pk)
@@ -96,7 +92,8 @@ def cluster_for_page(pk: int) -> QuerySet[Cluster]:
 def current_members(cluster: Cluster, *, on: dt.date | None = None) -> QuerySet[Membership]:
     """Memberships of members and the coordinator active on ``on``, by organisation name."""
     return (
-        cluster.memberships.filter(_active(on or today()), role__in=MEMBER_ROLES)
+        cluster.memberships.active_on(on or today())
+        .filter(role__in=MEMBER_ROLES)
         .select_related("organisation")
         .order_by("organisation__name", "pk")
     )
@@ -137,7 +134,8 @@ class MemberSummary:
 def member_summary(cluster: Cluster, *, on: dt.date | None = None) -> MemberSummary:
     """One grouped query; every kind and size is listed, with 0 where there is none."""
     rows = (
-        cluster.memberships.filter(_active(on or today()), role__in=MEMBER_ROLES)
+        cluster.memberships.active_on(on or today())
+        .filter(role__in=MEMBER_ROLES)
         .order_by()
         .values("organisation__kind", "organisation__size")
         .annotate(n=Count("pk"))

@@ -33,6 +33,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
 
+from keyclusters.domain.registry import membership_active_on
 from keyclusters.registry.models import Cluster, Membership
 
 from . import selectors
@@ -104,7 +105,7 @@ class VerificationIndex:
         return [
             row
             for row in self.memberships.get(nip, ())
-            if row[0] in statuses and row[2] <= on and (row[3] is None or row[3] >= on)
+            if row[0] in statuses and membership_active_on(row[2], row[3], on)
         ]
 
     def answer(self, nip: str, *, on: dt.date, min_months: int | None = None) -> dict:

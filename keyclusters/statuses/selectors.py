@@ -22,7 +22,13 @@ from django.utils.translation import gettext
 from stdnum.pl import nip as stdnum_nip
 
 from keyclusters.domain import identifiers
-from keyclusters.registry.models import Cluster, Membership, MembershipRole, Organisation
+from keyclusters.registry.models import (
+    Cluster,
+    Membership,
+    MembershipRole,
+    Organisation,
+    active_on_sql,
+)
 
 from . import validity
 from .models import StatusGrant, validity_q
@@ -136,9 +142,7 @@ def build_answer(
 
 
 def _active_memberships(on: dt.date) -> QuerySet[Membership]:
-    return Membership.objects.filter(
-        Q(left_on__isnull=True) | Q(left_on__gte=on), role__in=MEMBER_ROLES, joined_on__lte=on
-    ).order_by()
+    return Membership.objects.active_on(on).filter(role__in=MEMBER_ROLES).order_by()
 
 
 def verify_nip(nip: str, *, on: dt.date, min_months: int | None = None) -> dict:
@@ -207,7 +211,7 @@ def _prepare_statement() -> str:
         f"JOIN {q['cluster']} c ON c.id = m.cluster_id "
         f"JOIN {q['grant']} g ON g.cluster_id = m.cluster_id "
         "WHERE o.nip = $1 AND m.role IN ('member', 'coordinator') "
-        "AND m.joined_on <= $2 AND (m.left_on IS NULL OR m.left_on >= $2) "
+        f"AND {active_on_sql('m', '$2')} "
         "AND g.valid_from <= $2 AND g.valid_to >= $2 "
         "AND (g.withdrawn_on IS NULL OR g.withdrawn_on > $2) "
         "ORDER BY g.valid_from, g.id"
@@ -277,8 +281,8 @@ def _membership_rows_postgresql(
         f"FROM {quote(Membership._meta.db_table)} m "
         f"JOIN {quote(Organisation._meta.db_table)} o ON o.id = m.organisation_id "
         "WHERE o.nip = ANY(%(nips)s) AND m.cluster_id = ANY(%(clusters)s) "
-        "AND m.role IN ('member', 'coordinator') AND m.joined_on <= %(on)s "
-        "AND (m.left_on IS NULL OR m.left_on >= %(on)s)"
+        "AND m.role IN ('member', 'coordinator') "
+        f"AND {active_on_sql('m', '%(on)s')}"
     )
     connection.ensure_connection()
     with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
@@ -367,8 +371,7 @@ def key_clusters_on(
             grant_decision_on=Subquery(latest.values("decision_on")[:1]),
             member_count=Subquery(
                 Membership.objects.filter(cluster_id=OuterRef("pk"), role__in=MEMBER_ROLES)
-                .filter(joined_on__lte=on)
-                .filter(Q(left_on__isnull=True) | Q(left_on__gte=on))
+                .active_on(on)
                 .order_by()
                 .values("cluster_id")
                 .annotate(n=Count("pk"))

@@ -2,7 +2,8 @@
 
 - A status is valid on a date D when ``valid_from <= D <= valid_to`` and it was not withdrawn
   on or before D (``withdrawn_on`` empty or after D).
-- A membership is active on D when ``joined_on <= D`` and ``left_on`` is empty or ``>= D``.
+- A membership is active on D as ``keyclusters.domain.registry.membership_active_on`` says
+  (joined by D, not left before D).
 - "At least N calendar months before D": the membership began on or before
   :func:`months_before` ``(D, N)``, the same day of the month N months earlier, clamped to the
   last day of that month when it is shorter (31 August minus 6 months is 29 February in a
@@ -51,10 +52,6 @@ def months_before(on: dt.date, months: int) -> dt.date | None:
         return None
     day = min(on.day, calendar.monthrange(year, month + 1)[1])
     return dt.date(year, month + 1, day)
-
-
-def is_active_on(*, joined_on: dt.date, left_on: dt.date | None, on: dt.date) -> bool:
-    return joined_on <= on and (left_on is None or left_on >= on)
 
 
 def began_early_enough(*, joined_on: dt.date, on: dt.date, min_months: int | None) -> bool:
