@@ -12,7 +12,7 @@ import io
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from .i18n import N_
 from .identifiers import IdentifierError, normalise_krs, normalise_nip, normalise_regon
@@ -316,7 +316,9 @@ def _choice(choices: Mapping[str, str], default: str = "") -> Callable[[str], st
     return parse
 
 
-def _identifier(normalise: Callable[[str], str], *, optional: str | None = "") -> Callable:
+def _identifier(
+    normalise: Callable[[str], str], *, optional: str | None = ""
+) -> Callable[[str], str | None]:
     def parse(value: str) -> str | None:
         if not value:
             return optional
@@ -369,7 +371,8 @@ def _website(value: str) -> str:
     return _bounded(200)(url)
 
 
-PARSERS: dict[str, Callable[[Cell], object]] = {
+# The parser of a date column takes a Cell (a date or text), the others take text.
+PARSERS: dict[str, Callable[..., object]] = {
     "name": _bounded(300),
     "nip": _identifier(_nip, optional=None),
     "regon": _identifier(_regon),
@@ -394,7 +397,11 @@ _REPEATING = frozenset({"kind", "size", "voivodeship", "country", "role", *_DATE
 _ABSENT = 1 << 62  # the position of a column the file does not have (always past the row's end)
 
 
-def _plan(header: Sequence[str], columns: Sequence[str]) -> list[tuple]:
+# name, position, parser, required, is a date, cache of parsed values (or None)
+_PlanEntry = tuple[str, int, Callable[..., object], bool, bool, dict[Any, Any] | None]
+
+
+def _plan(header: Sequence[str], columns: Sequence[str]) -> list[_PlanEntry]:
     """Per column (in ``columns`` order): name, position, parser, required, is a date, cache."""
     positions = {name: i for i, name in enumerate(header)}
     return [
@@ -404,9 +411,11 @@ def _plan(header: Sequence[str], columns: Sequence[str]) -> list[tuple]:
     ]  # fmt: skip
 
 
-def _cells(row: int, cells: list[Cell], plan: list[tuple], errors: list[RowError]) -> list | None:
+def _cells(
+    row: int, cells: list[Cell], plan: list[_PlanEntry], errors: list[RowError]
+) -> list[Any] | None:
     """The parsed values of one row in the plan's column order, or None (errors recorded)."""
-    values: list[object] = []
+    values: list[Any] = []
     append = values.append
     count = len(cells)
     ok = True
@@ -414,7 +423,7 @@ def _cells(row: int, cells: list[Cell], plan: list[tuple], errors: list[RowError
         raw = cells[index] if index < count else ""
         if raw.__class__ is not str:
             if not is_date:
-                raw = raw.isoformat()
+                raw = raw.isoformat()  # type: ignore[union-attr]  # not a str: a date
         elif not raw and required:
             errors.append(RowError(row, column, "", N_("a value is required")))
             ok = False
@@ -428,7 +437,8 @@ def _cells(row: int, cells: list[Cell], plan: list[tuple], errors: list[RowError
                     value = exc.with_traceback(None)  # kept: no frames held with it
                 cache[raw] = value
             if value.__class__ is CellError:
-                errors.append(RowError(row, column, raw, value.message, value.params))
+                # raw is text here (a date was turned into text above)
+                errors.append(RowError(row, column, raw, value.message, value.params))  # type: ignore[arg-type]
                 ok = False
             else:
                 append(value)
@@ -446,7 +456,7 @@ _NIP, _KIND, _SIZE, _COUNTRY_AT = 1, 4, 5, 8
 _JOINED_ON, _LEFT_ON, _ROLE = 9, 10, 11
 
 
-def _organisation_rules(row: int, v: list, has_kind: bool, errors: list[RowError]) -> bool:
+def _organisation_rules(row: int, v: list[Any], has_kind: bool, errors: list[RowError]) -> bool:
     ok = True
     if v[_NIP] is None and v[_COUNTRY_AT] == "PL":
         message = N_("a NIP is required for an organisation in Poland (country PL)")
@@ -459,7 +469,7 @@ def _organisation_rules(row: int, v: list, has_kind: bool, errors: list[RowError
     return ok
 
 
-def _organisation(row: int, v: list) -> OrganisationRecord:
+def _organisation(row: int, v: list[Any]) -> OrganisationRecord:
     return OrganisationRecord(row, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8])
 
 
@@ -481,7 +491,9 @@ class _Conflicts:
         self.check(record.key, record.data(), record.row, column, value)
 
 
-def _start(source: bytes, filename: str, columns: Sequence[str]) -> tuple[Table | None, list]:
+def _start(
+    source: bytes, filename: str, columns: Sequence[str]
+) -> tuple[Table | None, list[RowError]]:
     try:
         table = read_table(source, filename)
     except TableError as exc:

@@ -80,7 +80,9 @@ class Structure:
 
 
 def structure_of(framework: Framework) -> Structure:
-    starts, area_starts, lower = [], [], []
+    starts: list[int] = []
+    area_starts: list[int] = []
+    lower: list[bool] = []
     position = 0
     for area in framework.areas:
         area_starts.append(len(starts))

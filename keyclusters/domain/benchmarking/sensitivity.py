@@ -16,7 +16,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -37,7 +37,7 @@ from .framework import Framework, valid_normalisations
 DEFAULT_DRAWS = 1000
 DEFAULT_CONCENTRATION = 50.0
 # Percentiles by the inverted empirical distribution: the bounds are ranks that were observed.
-PERCENTILE_METHOD = "inverted_cdf"
+PERCENTILE_METHOD: Final = "inverted_cdf"
 
 
 @dataclass(frozen=True, eq=False)

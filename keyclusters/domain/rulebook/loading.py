@@ -54,7 +54,7 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[
     loader.flatten_mapping(node)
     seen: set[object] = set()
     for key_node, _value_node in node.value:
-        key = loader.construct_object(key_node)  # type: ignore[no-untyped-call]
+        key = loader.construct_object(key_node)
         try:
             duplicate = key in seen
         except TypeError:

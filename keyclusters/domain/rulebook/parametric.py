@@ -63,7 +63,7 @@ class Explanation:
 
     @property
     def params(self) -> dict[str, object]:
-        values = {
+        values: dict[str, object] = {
             "criterion": self.criterion,
             "field": self.field,
             "per": self.per or "",

@@ -188,7 +188,7 @@ class _Checker:
         return sum((value for value in values if value is not None), Decimal(0))
 
     def check_stage(
-        self, index: int, path: str, stage: dict[str, Any], staged: set[object]
+        self, index: int, path: str, stage: dict[str, Any], staged: set[str | None]
     ) -> None:
         kind = stage.get("kind")
         if kind not in STAGE_KINDS:
