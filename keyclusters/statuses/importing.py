@@ -5,6 +5,10 @@ and ``coordinator_nip`` are optional. The cluster is matched by its exact name; 
 be its coordinator's. A grant is keyed by (cluster, round): a new one is created, one with other
 dates is updated. The decision date of a historical grant is its ``valid_from``; a grant is
 recorded as the renewal of the cluster's previous grant. All-or-nothing, like the other imports.
+
+A grant made by a decision (linked to a call or an application) is never changed: a row that
+would give it other dates is an error naming the cluster, the call and the decision's date (a
+row with the same dates leaves it unchanged).
 """
 
 from __future__ import annotations
@@ -111,6 +115,7 @@ def import_statuses(
     clusters = {
         c.name: c for c in Cluster.objects.filter(name__in=names).select_related("coordinator")
     }
+    existing = _existing(clusters)
     seen: dict[tuple, int] = {}
     for record in records:
         row, cluster = record["row"], clusters.get(record["cluster"])
@@ -128,18 +133,58 @@ def import_statuses(
             message = N_("appears also in row %(other)s")
             errors.append(RowError(row, "round", record["round"], message, {"other": seen[key]}))
         seen.setdefault(key, row)
+    errors += _decided_grants_changed(records, clusters, existing)
     if errors:
         raise ImportRejected(sorted(errors, key=lambda e: e.row or 0))
     return _write(records, clusters, by=by, progress=progress)
 
 
+def _existing(clusters: dict[str, Cluster], *, lock: bool = False) -> dict[tuple, StatusGrant]:
+    """The grants of ``clusters`` keyed by (cluster id, round), with their call if any."""
+    grants = StatusGrant.objects.filter(cluster__in=list(clusters.values()))
+    if lock:
+        grants = grants.select_for_update(of=("self",))
+    grants = grants.select_related("call", "application__call")
+    return {(g.cluster_id, g.round_label): g for g in grants}
+
+
+def _decided_grants_changed(
+    records: list[dict], clusters: dict[str, Cluster], existing: dict[tuple, StatusGrant]
+) -> list[RowError]:
+    """An error for each row that would change the dates of a grant made by a decision."""
+    errors = []
+    for record in records:
+        cluster = clusters.get(record["cluster"])
+        grant = existing.get((cluster.pk, record["round"])) if cluster else None
+        if grant is None or (grant.call_id is None and grant.application_id is None):
+            continue
+        if (grant.valid_from, grant.valid_to) == (record["valid_from"], record["valid_to"]):
+            continue
+        call = grant.call or grant.application.call
+        message = N_(
+            'is the round of the status of %(cluster)s granted in the call "%(call)s" by the '
+            "decision of %(decision_on)s (valid %(valid_from)s to %(valid_to)s); the import "
+            "does not change a grant made by a decision"
+        )
+        params = {
+            "cluster": cluster.name,
+            "call": call.name,
+            "decision_on": grant.decision_on.isoformat(),
+            "valid_from": grant.valid_from.isoformat(),
+            "valid_to": grant.valid_to.isoformat(),
+        }
+        errors.append(RowError(record["row"], "round", record["round"], message, params))
+    return errors
+
+
 def _write(records: list[dict], clusters: dict[str, Cluster], *, by, progress) -> ImportReport:
     created = updated = unchanged = 0
     with transaction.atomic():
-        existing = {
-            (g.cluster_id, g.round_label): g
-            for g in StatusGrant.objects.filter(cluster__in=list(clusters.values()))
-        }
+        # Checked again under lock: a decision made since the check is not overwritten either.
+        existing = _existing(clusters, lock=True)
+        errors = _decided_grants_changed(records, clusters, existing)
+        if errors:
+            raise ImportRejected(errors)
         for number, record in enumerate(
             sorted(records, key=lambda r: (r["cluster"], r["valid_from"])), start=1
         ):

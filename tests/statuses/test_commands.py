@@ -151,3 +151,98 @@ def test_import_statuses_needs_its_columns(clusters, tmp_path):
         "coordinator_nip, round, valid_from, valid_to)",
         "row 1, column valid_to: the required column is missing",
     ]
+
+
+@pytest.fixture
+def decided(clusters):
+    """Round V of Klaster Łódzki granted by the decision of 2021-12-20 in a call."""
+    from keyclusters.competitions.models import Call, StoredRulebook
+    from keyclusters.statuses import services
+
+    rulebook = StoredRulebook.objects.create(
+        rulebook_id="test", version=1, kind="status-competition", source="", sha256="0" * 64
+    )
+    call = Call.objects.create(
+        name="Nabór V",
+        round_label="V",
+        rulebook=rulebook,
+        opens_at=dt.datetime(2021, 5, 4, 9, tzinfo=dt.UTC),
+        closes_at=dt.datetime(2021, 6, 30, 16, tzinfo=dt.UTC),
+    )
+    return services.grant_status(
+        cluster=clusters[0], round_label="V", decision_on=dt.date(2021, 12, 20),
+        valid_from=dt.date(2022, 1, 1), valid_to=dt.date(2024, 12, 31), call=call, by=None,
+    )  # fmt: skip
+
+
+def test_import_statuses_never_changes_a_grant_made_by_a_decision(decided, tmp_path):
+    path = tmp_path / "statuses.csv"
+    path.write_text(
+        "cluster,round,valid_from,valid_to\n"
+        "Klaster Łódzki,IV,2018-12-20,2021-12-19\n"
+        "Klaster Łódzki,V,2021-12-20,2024-12-19\n"
+        "Dolina Lotnicza,V,2021-12-20,2024-12-19\n",
+        encoding="utf-8",
+    )
+    history = decided.history.count()
+    code, out, err = run("import", "statuses", path)
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        'row 3, column round: "V" is the round of the status of Klaster Łódzki granted in the '
+        'call "Nabór V" by the decision of 2021-12-20 (valid 2022-01-01 to 2024-12-31); the '
+        "import does not change a grant made by a decision",
+        f"{path}: 1 error, nothing was imported.",
+    ]
+    decided.refresh_from_db()
+    assert (decided.valid_from, decided.valid_to, decided.decision_on, decided.renewal_of) == (
+        dt.date(2022, 1, 1), dt.date(2024, 12, 31), dt.date(2021, 12, 20), None,
+    )  # fmt: skip
+    assert decided.history.count() == history
+    assert StatusGrant.objects.count() == 1  # all or nothing: rows 2 and 4 were not written
+
+
+def test_import_statuses_reports_a_decided_grant_with_the_other_errors_in_polish(decided, tmp_path):
+    decided.call = None
+    decided.application = _application(decided)
+    decided.save()
+    path = tmp_path / "statuses.csv"
+    path.write_text(
+        "cluster,round,valid_from,valid_to\n"
+        "Klaster Lodzki,IV,2018-12-20,2021-12-19\n"
+        "Klaster Łódzki,V,2022-01-01,2025-12-31\n",
+        encoding="utf-8",
+    )
+    out, err = io.StringIO(), io.StringIO()
+    with translation.override("pl"), pytest.raises(SystemExit):
+        call_command("import", "statuses", str(path), stdout=out, stderr=err)
+    assert err.getvalue().splitlines()[:2] == [
+        "wiersz 2, kolumna cluster: „Klaster Lodzki” nie jest dokładną nazwą żadnego klastra w "
+        "rejestrze",
+        "wiersz 3, kolumna round: „V” jest rundą statusu klastra Klaster Łódzki przyznanego w "
+        "naborze „Nabór V” rozstrzygnięciem z 2021-12-20 (ważnego od 2022-01-01 do 2024-12-31); "
+        "import nie zmienia statusu przyznanego rozstrzygnięciem",
+    ]
+    decided.refresh_from_db()
+    assert (decided.valid_from, decided.valid_to) == (dt.date(2022, 1, 1), dt.date(2024, 12, 31))
+
+
+def _application(grant):
+    from keyclusters.competitions.models import Application, Call
+
+    return Application.objects.create(call=Call.objects.get(), cluster=grant.cluster)
+
+
+def test_import_statuses_leaves_a_decided_grant_with_the_same_dates_unchanged(decided, tmp_path):
+    path = tmp_path / "statuses.csv"
+    path.write_text(
+        "cluster,round,valid_from,valid_to\n"
+        "Klaster Łódzki,IV,2018-12-20,2021-12-31\n"
+        "Klaster Łódzki,V,2022-01-01,2024-12-31\n",
+        encoding="utf-8",
+    )
+    assert run("import", "statuses", path) == (
+        0, "statuses: 2 rows, 1 created, 0 updated, 1 unchanged\n", "",
+    )  # fmt: skip
+    decided.refresh_from_db()
+    assert (decided.decision_on, decided.call.name) == (dt.date(2021, 12, 20), "Nabór V")
+    assert StatusGrant.objects.get(round_label="IV").valid_to == dt.date(2021, 12, 31)
