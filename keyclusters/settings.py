@@ -109,12 +109,19 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'keyclusters.sqlite3'}")
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Write transactions take the database's write lock when they begin (IMMEDIATE), and a
+    # request that finds it taken waits up to SQLITE_BUSY_TIMEOUT seconds instead of failing
+    # with "database is locked": concurrent requests queue up, none of them answers 500.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
-        if DATABASES["default"]["NAME"] != ":memory:"
-        else {}
+        {"transaction_mode": "IMMEDIATE", "timeout": env.float("SQLITE_BUSY_TIMEOUT", default=20)}
     )
-    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+    if DATABASES["default"]["NAME"] != ":memory:":
+        DATABASES["default"]["OPTIONS"]["init_command"] = (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+        )
+    # Tests run in memory unless a file is named (the concurrency tests need one: threads of a
+    # shared in-memory database lock whole tables and do not wait for each other).
+    DATABASES["default"]["TEST"] = {"NAME": env.str("SQLITE_TEST_DATABASE", default=":memory:")}
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -28,3 +28,23 @@ def _defaults(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.LANGUAGE_CODE = "pl"
     settings.AXES_ENABLED = True
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``concurrency`` need connections that wait for each other's locks: on a
+    shared in-memory SQLite database threads fail at once, so there they are skipped (``make
+    test`` runs them again against a SQLite file and on PostgreSQL)."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    in_memory = (
+        database["ENGINE"].endswith("sqlite3") and database["TEST"].get("NAME") == ":memory:"
+    )
+    if not in_memory:
+        return
+    skip = pytest.mark.skip(
+        reason="needs a shared database: run with SQLITE_TEST_DATABASE=<file> or on PostgreSQL"
+    )
+    for item in items:
+        if "concurrency" in item.keywords:
+            item.add_marker(skip)

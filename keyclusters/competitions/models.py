@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from keyclusters.domain.workflow import ApplicationState, CallState
+from keyclusters.domain.lifecycle import ApplicationState, CallState, StageState
 
 
 class StoredRulebook(models.Model):
@@ -211,8 +211,17 @@ class StageResult(models.Model):
     )
     stage = models.CharField(_("stage"), max_length=64)
     result = models.CharField(_("result"), max_length=16, choices=Result.choices)
-    points = models.DecimalField(_("points"), max_digits=9, decimal_places=4, null=True)
-    max_points = models.DecimalField(_("maximum"), max_digits=9, decimal_places=4, null=True)
+    # Where a scored (expert or panel) stage is in its lifecycle; other stages are complete
+    # as soon as their result is written.
+    state = models.CharField(
+        _("state"),
+        max_length=24,
+        choices=[(s.value, s.value) for s in StageState],
+        default=StageState.COMPLETE.value,
+    )
+    # Six decimals: the most a rulebook's precision allows, so the database never rounds.
+    points = models.DecimalField(_("points"), max_digits=12, decimal_places=6, null=True)
+    max_points = models.DecimalField(_("maximum"), max_digits=12, decimal_places=6, null=True)
     details = models.JSONField(_("explanation"), default=dict)
     rulebook_sha256 = models.CharField(max_length=64)
     revision = models.ForeignKey(

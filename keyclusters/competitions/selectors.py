@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from keyclusters.accounts.models import User
 from keyclusters.accounts.roles import Role
-from keyclusters.domain.workflow import ApplicationState
+from keyclusters.domain.lifecycle import ApplicationState
 
 from .models import Application, Call, StageResult
 

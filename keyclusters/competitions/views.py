@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from keyclusters.accounts.roles import Role
+from keyclusters.domain.lifecycle import ApplicationState, CallState
 from keyclusters.domain.rulebook.model import localized
-from keyclusters.domain.workflow import ApplicationState, CallState
 from keyclusters.registry.models import Cluster
 
 from . import exports, selectors, services
@@ -36,7 +37,9 @@ def _language() -> str:
 
 def call_list(request: HttpRequest) -> HttpResponse:
     is_operator = request.user.has_perm("competitions.manage_calls")
-    calls = Call.objects.select_related("rulebook", "recommendation")
+    calls = Call.objects.select_related("rulebook").annotate(
+        recommendation_count=Count("recommendations")
+    )
     if not is_operator:
         calls = calls.exclude(state=CallState.DRAFT)
     my_clusters = []
@@ -340,22 +343,10 @@ def call_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "stage_ids": stage_ids,
             "now": timezone.now(),
-            "actions": [
-                a for a in ("open", "close", "start-evaluation") if _allowed_call_action(call, a)
-            ],
+            "actions": services.call_actions(call),
             "result_passed": StageResult.Result.PASSED,
         },
     )
-
-
-def _allowed_call_action(call: Call, action: str) -> bool:
-    from keyclusters.domain.workflow import TransitionRefused, next_call_state
-
-    try:
-        next_call_state(call.state, action)
-    except TransitionRefused:
-        return False
-    return True
 
 
 @login_required

@@ -13,14 +13,26 @@ from django.utils.translation import gettext as _
 
 from keyclusters.accounts.models import User
 from keyclusters.accounts.roles import Role
+from keyclusters.competitions import services as competitions
 from keyclusters.competitions.models import Application, Call, StageResult
-from keyclusters.competitions.services.base import _transition
-from keyclusters.domain.evaluation import Candidate, decide, status_validity
-from keyclusters.domain.workflow import ApplicationAction, ApplicationState, CallAction
+from keyclusters.domain.evaluation import Candidate, candidate, decide, status_validity
+from keyclusters.domain.lifecycle import (
+    PREPARE,
+    RECOMMENDATION,
+    UNDER_EVALUATION_STATES,
+    ApplicationState,
+    CallAction,
+    CallState,
+    RecommendationAction,
+    RecommendationState,
+    TransitionRefused,
+    check,
+)
+from keyclusters.statuses.services import grant_status
 
 from .models import Assignment, Expert, Recommendation
 from .selectors import outcome_rows
-from .services import EvaluationError, _is_operator, assign_expert
+from .services import EvaluationError, assign_expert, is_operator
 
 # -- recommendation and decision --------------------------------------------------------------
 
@@ -36,60 +48,82 @@ def candidates_of(call: Call) -> list[Candidate]:
     candidates = []
     for application_id, stage_results in by_application.items():
         stage_totals = {s: r.points for s, r in stage_results.items() if r.points is not None}
-        area_totals: dict[str, Decimal] = {}
-        for area, criterion in rulebook.criteria():
-            result = stage_results.get(criterion.stage)
-            if result is None:
-                continue
+        criteria: dict[str, Decimal] = {}
+        for result in stage_results.values():
             points = result.details.get("criteria") or {}
             if isinstance(points, list):  # parametric details: a list of criterion rows
-                value = next(
-                    (Decimal(r["points"]) for r in points if r["criterion"] == criterion.id),
-                    Decimal(0),
-                )
+                criteria.update({r["criterion"]: Decimal(r["points"]) for r in points})
             else:
-                value = Decimal(points.get(criterion.id, "0"))
-            area_totals[area.id] = area_totals.get(area.id, Decimal(0)) + value
-        candidates.append(Candidate(str(application_id), stage_totals, area_totals))
+                criteria.update({k: Decimal(v) for k, v in points.items()})
+        candidates.append(candidate(rulebook, str(application_id), stage_totals, criteria))
     return candidates
+
+
+def _lifecycle(step) -> None:
+    try:
+        step()
+    except TransitionRefused as exc:
+        raise EvaluationError(competitions.refusal_message(exc)) from exc
+
+
+def _current(call: Call) -> Recommendation | None:
+    """The call's list that is not superseded, locked (the caller holds the call's lock)."""
+    return (
+        Recommendation.objects.select_for_update()
+        .filter(call=call)
+        .exclude(state=RecommendationState.SUPERSEDED)
+        .first()
+    )
 
 
 @transaction.atomic
 def prepare_recommendation(*, call: Call, by: User) -> Recommendation:
-    if not _is_operator(by):
+    """Rank the evaluated applications of a closed call into a new list; a list prepared before
+    is superseded (kept in the history), an approved one is never replaced. The call then
+    awaits the decision."""
+    if not is_operator(by):
         raise PermissionDenied
-    if call.applications.filter(state=ApplicationState.IN_EVALUATION).exists():
+    call = competitions.locked_call(call)
+    _lifecycle(lambda: check("recommendation", PREPARE, call=call.state))
+    if call.applications.filter(state__in=UNDER_EVALUATION_STATES).exists():
         raise EvaluationError(_("Some applications are still being evaluated."))
+    current = _current(call)
+    if current is not None:
+        _lifecycle(lambda: RECOMMENDATION.next(current.state, RecommendationAction.SUPERSEDE))
+        current.state = RecommendationState.SUPERSEDED
+        current._history_user = by
+        current.save(update_fields=["state"])
+    if call.state == CallState.CLOSED:
+        call = competitions.change_call_state(call=call, action=CallAction.START_EVALUATION, by=by)
     rulebook = call.rulebook.parsed()
-    data = outcome_rows(decide(rulebook, candidates_of(call)))
-    recommendation, _created = Recommendation.objects.update_or_create(
+    recommendation = Recommendation(
         call=call,
-        defaults={
-            "outcomes": data,
-            "rulebook_sha256": rulebook.sha256,
-            "prepared_by": by,
-            "prepared_at": timezone.now(),
-            "approved_on": None,
-            "approved_by": None,
-        },
+        state=RecommendationState.PREPARED,
+        outcomes=outcome_rows(decide(rulebook, candidates_of(call))),
+        rulebook_sha256=rulebook.sha256,
+        prepared_by=by,
+        prepared_at=timezone.now(),
     )
+    recommendation._history_user = by
+    recommendation.save()
     return recommendation
 
 
 @transaction.atomic
 def approve_recommendation(*, call: Call, approved_on: dt.date, by: User) -> Recommendation:
-    """The decision maker approves the list: statuses for the recommended, reasons for others."""
+    """The decision maker approves the list: statuses for the recommended, reasons for others;
+    the call is decided."""
     if not by.has_role(Role.DECISION_MAKER):
         raise PermissionDenied
-    recommendation = Recommendation.objects.select_for_update().get(call=call)
-    if recommendation.approved_on is not None:
-        raise EvaluationError(_("The recommendation list has already been approved."))
-    from keyclusters.competitions.services import change_call_state
-    from keyclusters.statuses.services import grant_status
-
+    call = competitions.locked_call(call)
+    recommendation = _current(call)
+    if recommendation is None:
+        raise EvaluationError(_("No recommendation list has been prepared for this call."))
+    _lifecycle(lambda: RECOMMENDATION.next(recommendation.state, RecommendationAction.APPROVE))
+    _lifecycle(lambda: check("recommendation", RecommendationAction.APPROVE, call=call.state))
     rulebook = call.rulebook.parsed()
     valid_from, valid_to = status_validity(rulebook.status, approved_on)
-    applications = {a.pk: a for a in call.applications.select_related("cluster")}
+    applications = {a.pk: a for a in call.applications.select_related("call", "cluster")}
     for row in recommendation.outcomes:
         application = applications[row["application"]]
         if row["recommended"]:
@@ -103,31 +137,25 @@ def approve_recommendation(*, call: Call, approved_on: dt.date, by: User) -> Rec
                 valid_to=valid_to,
                 by=by,
             )
-            _transition(
-                application,
-                ApplicationAction.GRANT,
-                by=by,
-                notify="granted",
-                note={"valid_from": valid_from.isoformat(), "valid_to": valid_to.isoformat()},
-            )
+            note = {"valid_from": valid_from.isoformat(), "valid_to": valid_to.isoformat()}
+            _outcome(application, granted=True, note=note, by=by)
         else:
-            application.outcome_reasons = [
-                _(reason["message_id"]) % reason["params"] for reason in row["reasons"]
-            ]
-            _transition(
-                application,
-                ApplicationAction.NOT_GRANT,
-                by=by,
-                notify="not_granted",
-                note={"reasons": application.outcome_reasons},
-            )
+            reasons = [_(reason["message_id"]) % reason["params"] for reason in row["reasons"]]
+            _outcome(application, granted=False, reasons=reasons, by=by)
+    recommendation.state = RecommendationState.APPROVED
     recommendation.approved_on = approved_on
     recommendation.approved_by = by
     recommendation._history_user = by
     recommendation.save()
-    if call.state == "evaluating":
-        change_call_state(call=call, action=CallAction.DECIDE, by=by)
+    competitions.decide_call(call=call, recommendation_state=recommendation.state, by=by)
     return recommendation
+
+
+def _outcome(application: Application, *, granted: bool, by: User, **details) -> None:
+    try:
+        competitions.decide_application(application=application, granted=granted, by=by, **details)
+    except competitions.CompetitionError as exc:
+        raise EvaluationError(exc.messages) from exc
 
 
 # -- the Expert Panel ------------------------------------------------------------------------
@@ -140,7 +168,7 @@ def schedule_panel(*, call: Call, held_on: dt.date, place: str, members: list[Ex
     recorded). Returns the session and the refused pairs with their reasons."""
     from .models import PanelSession
 
-    if not _is_operator(by):
+    if not is_operator(by):
         raise PermissionDenied
     if not members:
         raise EvaluationError({"members": [_("Choose the members of the panel.")]})

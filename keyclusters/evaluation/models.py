@@ -161,10 +161,22 @@ class PanelSession(models.Model):
 
 
 class Recommendation(models.Model):
-    """The commission's recommendation list of a call, and the decision maker's approval."""
+    """The commission's recommendation list of a call, and the decision maker's approval.
 
-    call = models.OneToOneField(
-        "competitions.Call", on_delete=models.CASCADE, related_name="recommendation"
+    A call has at most one list that is not superseded: preparing the list again supersedes
+    the prepared one (kept, with its history); an approved list is never replaced.
+    """
+
+    class State(models.TextChoices):
+        PREPARED = "prepared", _("awaiting approval")
+        APPROVED = "approved", _("approved")
+        SUPERSEDED = "superseded", _("replaced by a newer list")
+
+    call = models.ForeignKey(
+        "competitions.Call", on_delete=models.CASCADE, related_name="recommendations"
+    )
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.PREPARED
     )
     outcomes = models.JSONField(_("outcomes"))
     rulebook_sha256 = models.CharField(max_length=64)
@@ -177,6 +189,15 @@ class Recommendation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call"],
+                condition=~models.Q(state="superseded"),
+                name="recommendation_one_current_per_call",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.call} – recommendation"

@@ -8,7 +8,17 @@ from django.db.models import Prefetch, QuerySet
 
 from keyclusters.competitions.models import Application, Call, StageResult
 
-from .models import Assignment, ScoreSheet
+from .models import Assignment, Recommendation, ScoreSheet
+
+
+def current_recommendation(call: Call) -> Recommendation | None:
+    """The call's recommendation list that is not superseded (prepared or approved)."""
+    return (
+        Recommendation.objects.filter(call=call)
+        .exclude(state=Recommendation.State.SUPERSEDED)
+        .select_related("approved_by", "prepared_by")
+        .first()
+    )
 
 
 def my_assignments(user) -> QuerySet[Assignment]:
@@ -113,7 +123,7 @@ def score_breakdown(application: Application, *, name_experts: bool) -> list[dic
 def ranking_as_of(call: Call, when) -> list[dict]:
     """The call's ranking recomputed from the score sheets, consensus scores and stage results
     as they were stored at ``when`` (django-simple-history), in the shape of the stored list."""
-    from keyclusters.domain.evaluation import Candidate, ExpertSheet, aggregate_stage, decide
+    from keyclusters.domain.evaluation import ExpertSheet, aggregate_stage, candidate, decide
 
     from .models import ConsensusScore
 
@@ -148,7 +158,7 @@ def ranking_as_of(call: Call, when) -> list[dict]:
     candidates = []
     for pk in evaluated:
         stage_totals: dict[str, Decimal] = {}
-        area_totals: dict[str, Decimal] = {}
+        criteria: dict[str, Decimal] = {}
         for stage in rulebook.stages:
             if stage.kind in ("expert", "panel"):
                 key = (pk, stage.id)
@@ -158,19 +168,17 @@ def ranking_as_of(call: Call, when) -> list[dict]:
                     rulebook, stage.id, sheets.get(key, []), consensus=consensus.get(key)
                 )
                 points = dict(aggregate.criteria)
+                stage_totals[stage.id] = aggregate.total
             elif stage.kind == "parametric" and (pk, stage.id) in parametric:
                 points = {
                     row["criterion"]: Decimal(row["points"])
                     for row in parametric[(pk, stage.id)].details.get("criteria", [])
                 }
+                stage_totals[stage.id] = parametric[(pk, stage.id)].points
             else:
                 continue
-            stage_totals[stage.id] = sum(points.values(), Decimal(0))
-            for area, criterion in rulebook.criteria(stage=stage.id):
-                area_totals[area.id] = area_totals.get(area.id, Decimal(0)) + points.get(
-                    criterion.id, Decimal(0)
-                )
-        candidates.append(Candidate(str(pk), stage_totals, area_totals))
+            criteria.update(points)
+        candidates.append(candidate(rulebook, str(pk), stage_totals, criteria))
     return outcome_rows(decide(rulebook, candidates))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,15 +15,19 @@ from django.utils.translation import gettext as _
 
 from keyclusters.accounts.models import User
 from keyclusters.accounts.roles import Role
-from keyclusters.competitions import stages as competition_stages
-from keyclusters.competitions.models import Application, StageResult
-from keyclusters.competitions.services.base import _record_stage, _transition
-from keyclusters.domain.evaluation import (
-    ExpertSheet,
-    aggregate_stage,
-    round_points,
+from keyclusters.competitions import services as competitions
+from keyclusters.competitions.models import Application
+from keyclusters.domain.evaluation import ExpertSheet, aggregate_stage
+from keyclusters.domain.lifecycle import (
+    SCORE_SHEET,
+    SheetAction,
+    SheetState,
+    StageAction,
+    StageState,
+    TransitionRefused,
+    check,
 )
-from keyclusters.domain.workflow import ApplicationAction, ApplicationState
+from keyclusters.domain.points import PointsRefused, parse_points
 
 from .conflicts import detect_conflict
 from .models import Assignment, ConflictRecord, ConsensusScore, Expert, ScoreSheet
@@ -33,8 +37,35 @@ class EvaluationError(ValidationError):
     pass
 
 
-def _is_operator(user: User | None) -> bool:
+def is_operator(user: User | None) -> bool:
     return bool(user and user.has_role(Role.OPERATOR))
+
+
+def _refused(exc: TransitionRefused) -> EvaluationError:
+    return EvaluationError(competitions.refusal_message(exc))
+
+
+def _sheet_step(sheet_state: str, action: SheetAction, stage_state: str) -> None:
+    """Refuse ``action`` on a sheet in ``sheet_state`` when the lifecycle or its guard (the
+    stage must not be complete) does not allow it."""
+    try:
+        SCORE_SHEET.next(sheet_state, action)
+        check("sheet", action, stage=stage_state)
+    except TransitionRefused as exc:
+        raise _refused(exc) from exc
+
+
+def _locked_assignment(assignment: Assignment) -> Assignment:
+    return (
+        Assignment.objects.select_for_update()
+        .select_related("application__call__rulebook", "expert")
+        .get(pk=assignment.pk)
+    )
+
+
+def _locked_sheet(assignment: Assignment) -> ScoreSheet:
+    sheet, _created = ScoreSheet.objects.select_for_update().get_or_create(assignment=assignment)
+    return sheet
 
 
 # -- assignments -----------------------------------------------------------------------------
@@ -130,21 +161,34 @@ def auto_assign(
 
 @transaction.atomic
 def declare(*, assignment: Assignment, conflict: bool, note: str, by: User) -> Assignment:
-    """The expert says whether they have a conflict; a conflict withdraws the assignment."""
-    if assignment.expert.user_id != by.pk:
+    """The expert says whether they have a conflict; a conflict withdraws the assignment.
+
+    A conflict can be declared only while the expert's sheet is a draft and the stage is not
+    complete: a submitted sheet stays (the operator reopens it first if it must go).
+    """
+    competitions.locked_application(assignment.application)
+    assignment = _locked_assignment(assignment)
+    if assignment.expert.user_id != by.pk or assignment.state != Assignment.State.ACTIVE:
         raise PermissionDenied
-    if conflict:
-        ConflictRecord.objects.create(
-            expert=assignment.expert,
-            application=assignment.application,
-            source=ConflictRecord.Source.DECLARED,
-            detail=note or _("Declared by the expert."),
-        )
-        return _withdraw(assignment, reason=_("conflict of interest declared"), by=by)
-    assignment.no_conflict_declared_at = timezone.now()
-    assignment._history_user = by
-    assignment.save(update_fields=["no_conflict_declared_at"])
-    return assignment
+    if not conflict:
+        if assignment.no_conflict_declared_at is None:
+            assignment.no_conflict_declared_at = timezone.now()
+            assignment._history_user = by
+            assignment.save(update_fields=["no_conflict_declared_at"])
+        return assignment
+    sheet = ScoreSheet.objects.filter(assignment=assignment).first()
+    _sheet_step(
+        sheet.state if sheet else SheetState.DRAFT,
+        SheetAction.DECLARE_CONFLICT,
+        competitions.scored_stage_state(assignment.application, assignment.stage),
+    )
+    ConflictRecord.objects.create(
+        expert=assignment.expert,
+        application=assignment.application,
+        source=ConflictRecord.Source.DECLARED,
+        detail=note or _("Declared by the expert."),
+    )
+    return _withdraw(assignment, reason=_("conflict of interest declared"), by=by)
 
 
 def _withdraw(assignment: Assignment, *, reason: str, by: User | None) -> Assignment:
@@ -158,48 +202,87 @@ def _withdraw(assignment: Assignment, *, reason: str, by: User | None) -> Assign
 @transaction.atomic
 def replace_expert(*, assignment: Assignment, reason: str, by: User) -> list[Assignment]:
     """Withdraw an expert (who withdrew or cannot go on) and assign another automatically."""
-    if not _is_operator(by):
+    if not is_operator(by):
         raise PermissionDenied
+    application = competitions.locked_application(assignment.application)
+    assignment = _locked_assignment(assignment)
+    if assignment.state != Assignment.State.ACTIVE:
+        raise EvaluationError(_("This expert has already been withdrawn."))
     if hasattr(assignment, "sheet") and assignment.sheet.state == ScoreSheet.State.SUBMITTED:
         raise EvaluationError(_("A submitted score sheet cannot be withdrawn."))
+    if competitions.scored_stage_state(application, assignment.stage) == StageState.COMPLETE:
+        raise EvaluationError(_("The stage is complete; its experts can no longer change."))
     _withdraw(assignment, reason=reason, by=by)
-    return auto_assign(application=assignment.application, stage=assignment.stage, by=by)
+    return auto_assign(application=application, stage=assignment.stage, by=by)
 
 
 # -- score sheets ----------------------------------------------------------------------------
 
 
-def _criteria(assignment: Assignment):
+def sheet_criteria(assignment: Assignment):
     rulebook = assignment.application.call.rulebook.parsed()
     return [criterion for _area, criterion in rulebook.criteria(stage=assignment.stage)]
 
 
-def _require_own(assignment: Assignment, by: User) -> None:
+def require_own(assignment: Assignment, by: User) -> None:
     if assignment.expert.user_id != by.pk or assignment.state != Assignment.State.ACTIVE:
         raise PermissionDenied
     if assignment.no_conflict_declared_at is None:
         raise EvaluationError(_("Declare that you have no conflict of interest first."))
 
 
-def clean_points(criterion, raw: object) -> str | None:
+def clean_points(criterion, raw: object, *, precision: int) -> str | None:
     """The points typed for a criterion as stored (``"7.5"``), None when left empty.
 
     A decimal comma is accepted; anything that is not a finite number between 0 and the
-    criterion's maximum is refused with an EvaluationError.
+    criterion's maximum, or that has more decimals than the rulebook's ``precision``, is
+    refused with an EvaluationError.
     """
-    if raw is None or str(raw).strip() == "":
-        return None
     try:
-        value = Decimal(str(raw).strip().replace(",", "."))
-    except InvalidOperation:
-        value = None
-    if value is None or not value.is_finite():
-        raise EvaluationError(_("Enter a number."))
-    if not Decimal(0) <= value <= criterion.max:
-        raise EvaluationError(
-            _("Points must be between 0 and %(max)s.") % {"max": formats.localize(criterion.max)}
-        )
-    return format(value.copy_abs() if value.is_zero() else value, "f")
+        value = parse_points(raw, maximum=criterion.max, precision=precision)
+    except PointsRefused as exc:
+        params = {
+            k: formats.localize(v) if isinstance(v, Decimal) else v for k, v in exc.params.items()
+        }
+        raise EvaluationError(_(exc.message_id) % params) from None
+    return None if value is None else format(value, "f")
+
+
+def clean_sheet_points(
+    assignment: Assignment, stored: Mapping[str, str], points: Mapping[str, object]
+) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """The sheet's points with ``points`` applied (criteria absent keep their stored value, an
+    empty value clears it), and each refused criterion's messages."""
+    precision = assignment.application.call.rulebook.parsed().precision
+    clean = dict(stored)
+    errors: dict[str, list[str]] = {}
+    for criterion in sheet_criteria(assignment):
+        if criterion.id not in points:
+            continue
+        try:
+            value = clean_points(criterion, points[criterion.id], precision=precision)
+        except EvaluationError as exc:
+            errors[criterion.id] = list(exc.messages)
+            continue
+        if value is None:
+            clean.pop(criterion.id, None)
+        else:
+            clean[criterion.id] = value
+    return clean, errors
+
+
+def lock_sheet_for(action: SheetAction, *, assignment: Assignment, by: User) -> ScoreSheet:
+    """The expert's own sheet, locked, after checking that ``action`` is allowed now (an
+    autosave, a save, a submission: the assignment's lock first, then the sheet's)."""
+    assignment = _locked_assignment(assignment)
+    require_own(assignment, by)
+    sheet = _locked_sheet(assignment)
+    _sheet_step(
+        sheet.state,
+        action,
+        competitions.scored_stage_state(assignment.application, assignment.stage),
+    )
+    return sheet
 
 
 @transaction.atomic
@@ -210,24 +293,8 @@ def save_sheet(
     justifications: Mapping[str, str],
     by: User,
 ) -> ScoreSheet:
-    _require_own(assignment, by)
-    sheet, _created = ScoreSheet.objects.get_or_create(assignment=assignment)
-    if sheet.state == ScoreSheet.State.SUBMITTED:
-        raise EvaluationError(_("The score sheet has been submitted and cannot change."))
-    errors: dict[str, list[str]] = {}
-    clean: dict[str, str] = dict(sheet.points)
-    for criterion in _criteria(assignment):
-        if criterion.id not in points:
-            continue
-        try:
-            value = clean_points(criterion, points[criterion.id])
-        except EvaluationError as exc:
-            errors.setdefault(criterion.id, []).extend(exc.messages)
-            continue
-        if value is None:
-            clean.pop(criterion.id, None)
-        else:
-            clean[criterion.id] = value
+    sheet = lock_sheet_for(SheetAction.SAVE, assignment=assignment, by=by)
+    clean, errors = clean_sheet_points(sheet.assignment, sheet.points, points)
     if errors:
         raise EvaluationError(errors)
     sheet.points = clean
@@ -236,18 +303,16 @@ def save_sheet(
         **{k: str(v).strip() for k, v in justifications.items()},
     }
     sheet._history_user = by
-    sheet.save()
+    sheet.save(update_fields=["points", "justifications"])
     return sheet
 
 
 @transaction.atomic
 def submit_sheet(*, assignment: Assignment, by: User) -> ScoreSheet:
-    _require_own(assignment, by)
-    sheet = ScoreSheet.objects.select_for_update().get(assignment=assignment)
-    if sheet.state == ScoreSheet.State.SUBMITTED:
-        raise EvaluationError(_("The score sheet has already been submitted."))
+    application = competitions.locked_application(assignment.application)
+    sheet = lock_sheet_for(SheetAction.SUBMIT, assignment=assignment, by=by)
     errors: dict[str, list[str]] = {}
-    for criterion in _criteria(assignment):
+    for criterion in sheet_criteria(sheet.assignment):
         if criterion.id not in sheet.points:
             errors.setdefault(criterion.id, []).append(_("Give the points."))
         if not sheet.justifications.get(criterion.id):
@@ -257,27 +322,35 @@ def submit_sheet(*, assignment: Assignment, by: User) -> ScoreSheet:
     sheet.state = ScoreSheet.State.SUBMITTED
     sheet.submitted_at = timezone.now()
     sheet._history_user = by
-    sheet.save()
-    complete_stage_if_ready(assignment.application, assignment.stage, by=by)
+    sheet.save(update_fields=["state", "submitted_at"])
+    settle_stage(application, sheet.assignment.stage, by=by)
     return sheet
 
 
 @transaction.atomic
 def reopen_sheet(*, sheet: ScoreSheet, reason: str, by: User) -> ScoreSheet:
-    if not _is_operator(by):
+    """The operator gives a submitted sheet back to its expert; only while the stage is not
+    complete (the stage collects sheets again)."""
+    if not is_operator(by):
         raise PermissionDenied
     if not reason.strip():
         raise EvaluationError({"reason": [_("Give the reason for reopening.")]})
-    result = StageResult.objects.filter(
-        application=sheet.assignment.application, stage=sheet.assignment.stage
-    ).first()
-    if result is not None and result.result != StageResult.Result.PENDING:
-        raise EvaluationError(_("The stage is complete; its sheets can no longer be reopened."))
+    application = competitions.locked_application(sheet.assignment.application)
+    assignment = _locked_assignment(sheet.assignment)
+    sheet = _locked_sheet(assignment)
+    _sheet_step(
+        sheet.state,
+        SheetAction.REOPEN,
+        competitions.scored_stage_state(application, assignment.stage),
+    )
     sheet.state = ScoreSheet.State.DRAFT
     sheet.submitted_at = None
     sheet._history_user = by
     sheet._change_reason = reason.strip()[:100]
-    sheet.save()
+    sheet.save(update_fields=["state", "submitted_at"])
+    competitions.move_scored_stage(
+        application=application, stage=assignment.stage, action=StageAction.REOPEN, by=by
+    )
     return sheet
 
 
@@ -285,24 +358,37 @@ def reopen_sheet(*, sheet: ScoreSheet, reason: str, by: User) -> ScoreSheet:
 def record_consensus(
     *, application: Application, stage: str, points: Mapping[str, object], note: str, by: User
 ) -> ConsensusScore:
-    if not _is_operator(by):
+    """The points the diverging experts agreed on; only where the stage awaits a consensus."""
+    if not is_operator(by):
         raise PermissionDenied
+    application = competitions.locked_application(application)
+    state = competitions.scored_stage_state(application, stage)
+    if state != StageState.AWAITING_CONSENSUS or application.stage != stage:
+        raise EvaluationError(
+            _("A consensus can be recorded only where the experts' scores diverge and the stage "
+              "waits for it.")
+        )  # fmt: skip
     rulebook = application.call.rulebook.parsed()
     clean = {}
     for _area, criterion in rulebook.criteria(stage=stage):
         try:
-            value = clean_points(criterion, points.get(criterion.id, "0"))
+            value = clean_points(
+                criterion, points.get(criterion.id, ""), precision=rulebook.precision
+            )
         except EvaluationError as exc:
             raise EvaluationError({criterion.id: exc.messages}) from None
         if value is None:
             raise EvaluationError({criterion.id: [_("Give the points.")]})
         clean[criterion.id] = value
+    if not note.strip():
+        raise EvaluationError({"note": [_("Say how the experts reached the consensus.")]})
     consensus = ConsensusScore(
-        application=application, stage=stage, points=clean, note=note, recorded_by=by
+        application=application, stage=stage, points=clean, note=note.strip(), recorded_by=by
     )
     consensus._history_user = by
     consensus.save()
-    complete_stage_if_ready(application, stage, by=by)
+    aggregate = stage_aggregate(application, stage)
+    _complete(application, stage, aggregate, action=StageAction.RECORD_CONSENSUS, by=by)
     return consensus
 
 
@@ -342,39 +428,59 @@ def stage_aggregate(application: Application, stage: str):
     )
 
 
-def complete_stage_if_ready(application: Application, stage: str, *, by: User | None) -> bool:
-    """Aggregate the stage once enough experts have submitted and no divergence is open."""
-    application = Application.objects.select_for_update().get(pk=application.pk)
-    if application.state != ApplicationState.IN_EVALUATION or application.stage != stage:
-        return False
-    rulebook = application.call.rulebook.parsed()
-    definition = rulebook.stage(stage)
+def _has_pending_expert(application: Application, stage: str) -> bool:
+    return (
+        Assignment.objects.filter(
+            application=application, stage=stage, state=Assignment.State.ACTIVE
+        )
+        .exclude(sheet__state=ScoreSheet.State.SUBMITTED)
+        .exists()
+    )
+
+
+def settle_stage(application: Application, stage: str, *, by: User | None) -> StageState:
+    """Move the scored stage after a submitted sheet (the caller holds the application's lock):
+    wait for more sheets, ask a third expert or a consensus when the experts diverge, or
+    complete the stage with its points. Returns the stage's state."""
+    if application.state != "in-evaluation" or application.stage != stage:
+        return competitions.scored_stage_state(application, stage)
+    state = competitions.scored_stage_state(application, stage)
+    if state == StageState.COMPLETE:
+        return state
+    definition = application.call.rulebook.parsed().stage(stage)
     needed = definition.experts or 1
     sheets = submitted_sheets(application, stage)
     aggregate = stage_aggregate(application, stage)
-    if aggregate is None:
-        return False
-    if not aggregate.consensus:
-        if len(sheets) < needed:
-            return False
-        if aggregate.divergence is not None:
-            resolution = definition.divergence.resolution if definition.divergence else None
-            if resolution == "third-expert" and len(sheets) < needed + 1:
-                if (
-                    not Assignment.objects.filter(
-                        application=application, stage=stage, state=Assignment.State.ACTIVE
-                    )
-                    .exclude(sheet__state=ScoreSheet.State.SUBMITTED)
-                    .exists()
-                ):
-                    auto_assign(application=application, stage=stage, by=by, extra=1)
-                return False
-            if resolution == "consensus":
-                return False
-    total = aggregate.total
-    passed = definition.gate is None or definition.gate.holds(
-        round_points(total, rulebook.precision)
-    )
+    if aggregate is None or len(sheets) < needed:
+        return state
+    resolution = definition.divergence.resolution if definition.divergence else None
+    if aggregate.divergence is not None and resolution == "third-expert":
+        if len(sheets) < needed + 1:
+            if state == StageState.COLLECTING:
+                state = competitions.move_scored_stage(
+                    application=application,
+                    stage=stage,
+                    action=StageAction.AWAIT_THIRD_EXPERT,
+                    by=by,
+                )
+            if not _has_pending_expert(application, stage):
+                auto_assign(application=application, stage=stage, by=by, extra=1)
+            return state
+    elif aggregate.divergence is not None and resolution == "consensus":
+        if state == StageState.COLLECTING:
+            state = competitions.move_scored_stage(
+                application=application, stage=stage, action=StageAction.AWAIT_CONSENSUS, by=by
+            )
+        return state
+    _complete(application, stage, aggregate, action=StageAction.COMPLETE, by=by)
+    return StageState.COMPLETE
+
+
+def _complete(application: Application, stage: str, aggregate, *, action, by) -> None:
+    rulebook = application.call.rulebook.parsed()
+    definition = rulebook.stage(stage)
+    total = aggregate.total  # an exact sum of the criteria, each rounded once
+    passed = definition.gate is None or definition.gate.holds(total)
     details = {
         "method": aggregate.method,
         "criteria": {k: str(v) for k, v in aggregate.criteria.items()},
@@ -388,21 +494,15 @@ def complete_stage_if_ready(application: Application, stage: str, *, by: User | 
     }
     if definition.gate is not None:
         details["gate"] = {"op": definition.gate.op, "value": str(definition.gate.value)}
-    _record_stage(
-        application,
-        result=StageResult.Result.PASSED if passed else StageResult.Result.FAILED,
-        details=details,
-        points=total,
-        max_points=rulebook.stage_maximum(stage),
-        by=by,
-    )
-    if not passed:
-        _transition(application, ApplicationAction.FAIL_GATE, by=by, notify="gate_failed")
-        return True
-    following = competition_stages.stage_after(application, stage)
-    if following is None:
-        _transition(application, ApplicationAction.COMPLETE, by=by)
-    else:
-        _transition(application, ApplicationAction.ADVANCE, by=by, stage=following)
-        competition_stages.enter_stage(application, following, by=by)
-    return True
+    try:
+        competitions.complete_scored_stage(
+            application=application,
+            stage=stage,
+            action=action,
+            points=total,
+            details=details,
+            passed=passed,
+            by=by,
+        )
+    except competitions.CompetitionError as exc:
+        raise EvaluationError(exc.messages) from exc

@@ -17,9 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from keyclusters.accounts.models import User
+from keyclusters.domain.lifecycle import SheetAction, SheetState
 
 from .models import Assignment, ScoreSheet
-from .services import EvaluationError, _criteria, _require_own, clean_points
+from .services import EvaluationError, clean_sheet_points, lock_sheet_for, sheet_criteria
 
 
 class SheetSubmitted(EvaluationError):
@@ -51,24 +52,17 @@ def save_draft(
     assigned expert, EvaluationError before the declaration of no conflict, SheetSubmitted
     once the sheet is submitted.
     """
-    _require_own(assignment, by)
-    sheet, _created = ScoreSheet.objects.select_for_update().get_or_create(assignment=assignment)
-    if sheet.state == ScoreSheet.State.SUBMITTED:
-        raise SheetSubmitted(_("The score sheet has been submitted and cannot change."))
-    errors: dict[str, list[str]] = {}
-    clean_points_ = dict(sheet.points)
+    try:
+        sheet = lock_sheet_for(SheetAction.SAVE, assignment=assignment, by=by)
+    except EvaluationError as exc:
+        if ScoreSheet.objects.filter(assignment=assignment, state=SheetState.SUBMITTED).exists():
+            raise SheetSubmitted(
+                _("The score sheet has been submitted and cannot change.")
+            ) from exc
+        raise
+    clean_points_, errors = clean_sheet_points(sheet.assignment, sheet.points, points)
     clean_notes = dict(sheet.justifications)
-    for criterion in _criteria(assignment):
-        if criterion.id in points:
-            try:
-                value = clean_points(criterion, points[criterion.id])
-            except EvaluationError as exc:
-                errors[criterion.id] = list(exc.messages)
-            else:
-                if value is None:
-                    clean_points_.pop(criterion.id, None)
-                else:
-                    clean_points_[criterion.id] = value
+    for criterion in sheet_criteria(sheet.assignment):
         if criterion.id in justifications:
             clean_notes[criterion.id] = str(justifications[criterion.id]).strip()
     changed = clean_points_ != sheet.points or clean_notes != sheet.justifications

@@ -23,8 +23,8 @@ from stdnum.pl import nip as stdnum_nip
 from keyclusters.accounts.models import User
 from keyclusters.competitions import services as competitions
 from keyclusters.competitions.models import Application, Call
+from keyclusters.domain.lifecycle import ApplicationState
 from keyclusters.domain.rulebook import load_rulebook, shipped_rulebook_ids, shipped_rulebook_path
-from keyclusters.domain.workflow import ApplicationState
 from keyclusters.registry.models import Cluster, Membership, Organisation
 
 from . import decisions, services

@@ -7,9 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 from keyclusters.competitions.models import Application, Call, StageResult
-from keyclusters.domain.workflow import ApplicationState
+from keyclusters.domain.lifecycle import ApplicationState
 
-from .models import Recommendation
+from .selectors import current_recommendation
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -20,7 +20,7 @@ def report(call: Call, rulebook, order: list[Application], outcome: dict) -> dic
     results = {
         (r.application_id, r.stage): r for r in StageResult.objects.filter(application__call=call)
     }
-    recommendation = Recommendation.objects.filter(call=call).first()
+    recommendation = current_recommendation(call)
     ranked = {
         row["application"]: row for row in (recommendation.outcomes if recommendation else [])
     }

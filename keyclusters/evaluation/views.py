@@ -295,7 +295,7 @@ def recommendation(request: HttpRequest, pk: int) -> HttpResponse:
     if not (user.has_perm("evaluation.manage") or user.has_perm("evaluation.decide")):
         raise PermissionDenied
     call = get_object_or_404(Call.objects.select_related("rulebook"), pk=pk)
-    recommendation = Recommendation.objects.filter(call=call).first()
+    recommendation = selectors.current_recommendation(call)
     if recommendation is None:
         raise Http404
     form = ApprovalForm(request.POST or None, initial={"approved_on": timezone.localdate()})
@@ -333,7 +333,8 @@ def recommendation(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "rulebook": rulebook,
             "form": form,
-            "can_decide": user.has_perm("evaluation.decide") and not recommendation.approved_on,
+            "can_decide": user.has_perm("evaluation.decide")
+            and recommendation.state == Recommendation.State.PREPARED,
         },
     )
 

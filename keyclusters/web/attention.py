@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from keyclusters.competitions.models import Application, Call
 from keyclusters.domain.evaluation import ExpertSheet, aggregate_stage
-from keyclusters.domain.workflow import ApplicationState
+from keyclusters.domain.lifecycle import ApplicationState
 from keyclusters.evaluation.models import Assignment, ConsensusScore, ScoreSheet
 from keyclusters.statuses.models import StatusGrant
 

@@ -24,8 +24,8 @@ from keyclusters.benchmarking.models import EditionState
 from keyclusters.competitions.labels import APPLICATION_STATES, STAGE_KINDS
 from keyclusters.competitions.models import Application, Call, StageResult, StoredRulebook
 from keyclusters.competitions.selectors import funnel_rows
+from keyclusters.domain.lifecycle import ApplicationState, CallState
 from keyclusters.domain.rulebook import localized
-from keyclusters.domain.workflow import ApplicationState, CallState
 from keyclusters.evaluation import selectors as evaluation_selectors
 from keyclusters.evaluation.models import PanelSession, Recommendation, ScoreSheet
 from keyclusters.registry.selectors import clusters_coordinated_by
@@ -202,7 +202,7 @@ def panel_section(user: Any, *, today: dt.date) -> dict[str, Any]:
 
 def decision_maker_section() -> dict[str, Any]:
     pending = (
-        Recommendation.objects.filter(approved_on__isnull=True)
+        Recommendation.objects.filter(state=Recommendation.State.PREPARED)
         .select_related("call")
         .order_by("prepared_at", "pk")
     )

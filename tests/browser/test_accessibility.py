@@ -176,6 +176,7 @@ def test_expert_and_decision_maker_pages(page, live_server, axe):
         evaluation.submit_sheet(assignment=assignment, by=expert.user)
     application.refresh_from_db()
     assert application.state == "evaluated"
+    services.change_call_state(call=call, action="close", by=operator)
     evaluation_decisions.prepare_recommendation(call=call, by=operator)
     UserFactory(username="minister", roles=["decision-maker"])
     log_in(page, base, "minister")

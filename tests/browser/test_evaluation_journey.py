@@ -107,6 +107,7 @@ def test_experts_panel_and_decision_maker(page, live_server):
     application.refresh_from_db()
     assert application.state == "evaluated"
 
+    services.change_call_state(call=call, action="close")
     log_in(page, base, "operatorka")
     page.goto(f"{base}/evaluation/calls/{call.pk}/")
     page.click("button[value=recommend]")

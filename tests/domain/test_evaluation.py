@@ -67,7 +67,7 @@ def test_mean_median_trimmed_mean():
         aggregate("mode", values)
 
 
-def test_aggregation_is_not_rounded_in_between(rulebook):
+def test_criteria_are_not_rounded_and_the_stage_total_is_rounded_once(rulebook):
     result = aggregate_stage(
         rulebook,
         "merit",
@@ -78,9 +78,32 @@ def test_aggregation_is_not_rounded_in_between(rulebook):
         ],
     )
     assert result.criteria == {"team": D(13) / 3, "finance": D(5) / 3}
-    assert result.total == D(6)
-    assert round_points(result.criteria["team"]) == D("4.33")
+    assert result.exact_total == D(6)
+    assert str(result.total) == "6.00"
+    assert round_points(result.criteria["team"], 2) == D("4.33")
     assert result.area_totals(rulebook) == {"resources": D(6)}
+
+
+def test_the_stage_total_rounds_the_exact_sum_half_up(rulebook):
+    # the team mean 4.335 plus 1.5: the exact 5.835 is rounded half up, once
+    result = aggregate_stage(
+        rulebook,
+        "merit",
+        [
+            sheet("e1", team="4.33", finance="1.5"),
+            sheet("e2", team="4.34", finance="1.5"),
+        ],
+    )
+    assert result.exact_total == D("5.835")
+    assert str(result.total) == "5.84"
+
+
+def test_area_totals_of_a_candidate_are_rounded_once_from_exact_points(rulebook):
+    from keyclusters.domain.evaluation import candidate
+
+    built = candidate(rulebook, "a", {"merit": D("6.00")}, {"team": D(13) / 3, "finance": D(5) / 3})
+    assert built.area_totals == {"resources": D("6.00")}
+    assert built.total == D("6.00")
 
 
 def test_divergence_exactly_at_the_gap_is_allowed(rulebook):
@@ -140,10 +163,13 @@ def test_threshold_inclusive_and_strict(rulebook):
     assert [o.recommended for o in decide(strict, [candidate("a", 6, 5)])] == [False]
 
 
-def test_the_threshold_applies_to_the_reported_total(rulebook):
-    # 10.995 is reported as 11.00 and meets >= 11
+def test_the_decision_never_rounds_again(rulebook):
+    # stage totals arrive rounded to the precision; a value with more decimals is compared as
+    # it is (10.995 does not meet >= 11) and shown as it is
     (outcome,) = decide(rulebook, [candidate("a", "5.995", 5)])
-    assert (outcome.total, outcome.recommended) == (D("11.00"), True)
+    assert (str(outcome.total), outcome.recommended) == ("10.995", False)
+    (outcome,) = decide(rulebook, [candidate("a", 6, 5)])
+    assert str(outcome.total) == "11.00"
 
 
 def test_per_area_minimum(rulebook):

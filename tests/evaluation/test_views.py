@@ -1,4 +1,5 @@
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -103,6 +104,13 @@ def test_why_this_score_names_experts_for_the_operator_only(client, scored, oper
 def test_recommendation_then_the_decision_grants_the_status(client, scored, operator):
     # merit 7.5 + parametric 4 + panel 7 = 18.5 >= 15
     client.force_login(operator)
+    # while the call is open the list cannot be prepared
+    response = client.post(
+        reverse("evaluation:call", args=[scored.call.pk]), {"action": "recommend"}, follow=True
+    )
+    assert not Recommendation.objects.exists()
+    assert "the call is open" in response.content.decode()
+    competition_services.change_call_state(call=scored.call, action="close", by=operator)
     response = client.post(
         reverse("evaluation:call", args=[scored.call.pk]), {"action": "recommend"}
     )
@@ -143,6 +151,7 @@ def test_the_ranking_recomputed_as_of_an_earlier_time_equals_what_was_shown(scor
     from keyclusters.evaluation.models import ScoreSheet
     from keyclusters.evaluation.selectors import ranking_as_of
 
+    competition_services.change_call_state(call=scored.call, action="close", by=operator)
     shown_at = timezone.now()
     recommendation = decisions.prepare_recommendation(call=scored.call, by=operator)
     shown = recommendation.outcomes
@@ -214,7 +223,7 @@ def test_the_operator_records_a_consensus_through_the_page(client, call, operato
     response = client.post(url, {"points-team": "6.5", "note": "Uzgodniono"})
     assert response.status_code == 302
     result = StageResult.objects.get(application=application, stage="merit")
-    assert (str(result.points), result.details["method"]) == ("6.5000", "consensus")
+    assert (result.points, result.details["method"]) == (Decimal("6.5"), "consensus")
     expert = UserFactory(roles=["expert"])
     client.force_login(expert)
     assert client.get(url).status_code == 403

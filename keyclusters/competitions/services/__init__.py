@@ -1,7 +1,9 @@
-"""Every write of the competitions app: rulebooks, calls, applications and the formal stage.
+"""Every write of the competitions app: rulebooks, calls, applications, the formal stage, the
+stages after it and the decision's outcome for each application.
 
-Each state change goes through ``base._transition``, which checks the transition table of
-``keyclusters.domain.workflow``, saves, writes the audit trail and notifies the coordinators.
+Each state change asks the lifecycle tables of ``keyclusters.domain.lifecycle`` (transitions
+and guards) under a row lock, saves, writes the audit trail and notifies the coordinators.
+Other apps call the names exported here, never the modules' underscored helpers.
 """
 
 from .applications import (
@@ -10,8 +12,15 @@ from .applications import (
     start_application,
     submit_application,
 )
-from .base import CompetitionError, latest_revision
-from .calls import change_call_state, create_call, store_rulebook
+from .base import CompetitionError, latest_revision, refusal_message
+from .calls import (
+    call_actions,
+    change_call_state,
+    create_call,
+    decide_call,
+    locked_call,
+    store_rulebook,
+)
 from .formal import (
     expire_completions,
     fail_formal,
@@ -19,19 +28,37 @@ from .formal import (
     pass_formal,
     request_completion,
 )
+from .outcomes import decide_application
+from .stages import (
+    complete_scored_stage,
+    locked_application,
+    move_scored_stage,
+    scored_stage_state,
+    stage_after,
+)
 
 __all__ = [
     "CompetitionError",
+    "call_actions",
     "change_call_state",
+    "complete_scored_stage",
     "create_call",
+    "decide_application",
+    "decide_call",
     "editable_fields",
     "expire_completions",
     "fail_formal",
     "formal_assessment",
     "latest_revision",
+    "locked_application",
+    "locked_call",
+    "move_scored_stage",
     "pass_formal",
+    "refusal_message",
     "request_completion",
     "save_application_data",
+    "scored_stage_state",
+    "stage_after",
     "start_application",
     "store_rulebook",
     "submit_application",

@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 
 from keyclusters.accounts.models import User
 from keyclusters.domain import documents as document_rules
-from keyclusters.domain.rulebook.values import ValueInvalid, coerce_value
-from keyclusters.domain.workflow import (
+from keyclusters.domain.lifecycle import (
     ApplicationAction,
     ApplicationState,
 )
+from keyclusters.domain.rulebook.values import ValueInvalid, coerce_value
 from keyclusters.registry.models import Cluster
 
 from ..models import (

@@ -13,10 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from keyclusters.accounts.models import User
-from keyclusters.domain.workflow import (
+from keyclusters.domain.lifecycle import (
+    APPLICATION,
     ApplicationAction,
+    StageState,
     TransitionRefused,
-    next_application_state,
+    check,
 )
 
 from ..models import (
@@ -35,6 +37,27 @@ class CompetitionError(ValidationError):
     """A refused action; ``message_dict`` (field -> messages) where it concerns fields."""
 
 
+def refusal_message(exc: TransitionRefused) -> str:
+    """A refused transition in people's words, in the active language."""
+    return _(TransitionRefused.MESSAGE) % {
+        "action": _(exc.action_label or exc.action),
+        "subject": _(exc.subject_label or exc.subject),
+        "state": _(exc.state_label or exc.state),
+    }
+
+
+def refused(exc: TransitionRefused) -> CompetitionError:
+    return CompetitionError(refusal_message(exc))
+
+
+def require(lifecycle: str, action: str, **states: str | None) -> None:
+    """Check the guards of ``action`` (see ``keyclusters.domain.lifecycle.guards``)."""
+    try:
+        check(lifecycle, action, **states)
+    except TransitionRefused as exc:
+        raise refused(exc) from exc
+
+
 # -- transitions ------------------------------------------------------------------------------
 
 
@@ -49,12 +72,10 @@ def _transition(
 ) -> None:
     before = application.state
     try:
-        application.state = next_application_state(before, action).value
+        application.state = APPLICATION.next(before, action).value
+        check("application", action, call=application.call.state)
     except TransitionRefused as exc:
-        raise CompetitionError(
-            _("Not allowed: %(action)s in state %(state)s")
-            % {"action": exc.action, "state": exc.state}
-        ) from exc
+        raise refused(exc) from exc
     if stage is not None:
         application.stage = stage
     application._history_user = by
@@ -101,12 +122,14 @@ def _record_stage(
     max_points=None,
     by: User | None = None,
     revision: ApplicationRevision | None = None,
+    state: str = StageState.COMPLETE,
 ) -> StageResult:
     stage_result, _created = StageResult.objects.update_or_create(
         application=application,
         stage=application.stage,
         defaults={
             "result": result,
+            "state": state,
             "points": points,
             "max_points": max_points,
             "details": details,

@@ -9,19 +9,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from keyclusters.accounts.models import User
-from keyclusters.domain.rulebook import load_rulebook
-from keyclusters.domain.workflow import (
+from keyclusters.domain.lifecycle import (
+    CALL,
+    OPERATOR_CALL_ACTIONS,
     CallAction,
     TransitionRefused,
-    next_call_state,
+    check,
 )
+from keyclusters.domain.rulebook import load_rulebook
 
 from ..models import (
     Call,
     StoredRulebook,
 )
 from ..registry_values import REGISTRY_FIELDS
-from .base import CompetitionError
+from .base import CompetitionError, refused
 
 # -- rulebooks --------------------------------------------------------------------------------
 
@@ -106,19 +108,49 @@ def create_call(
     return call
 
 
+def locked_call(call: Call) -> Call:
+    """The call as stored now, locked until the end of the transaction (the first lock any
+    service of a call's aggregates takes, so that they always lock in the same order)."""
+    return Call.objects.select_for_update().select_related("rulebook").get(pk=call.pk)
+
+
 @transaction.atomic
 def change_call_state(*, call: Call, action: str, by: User | None = None) -> Call:
+    """An operator's action on a call: open, close, start the final evaluation. The decision
+    comes only with the approval of the recommendation list (:func:`decide_call`)."""
+    if action not in OPERATOR_CALL_ACTIONS:
+        raise refused(CALL.refusal(call.state, action))
+    current = locked_call(call)
     try:
-        call.state = next_call_state(call.state, action).value
+        current.state = CALL.next(current.state, action).value
     except TransitionRefused as exc:
-        raise CompetitionError(
-            _("Not allowed: %(action)s in state %(state)s")
-            % {"action": exc.action, "state": exc.state}
-        ) from exc
-    if action == CallAction.OPEN and call.rulebook.frozen_at is None:
-        call.rulebook.frozen_at = timezone.now()
-        call.rulebook._history_user = by
-        call.rulebook.save(update_fields=["frozen_at"])
-    call._history_user = by
-    call.save(update_fields=["state"])
-    return call
+        raise refused(exc) from exc
+    if action == CallAction.OPEN and current.rulebook.frozen_at is None:
+        current.rulebook.frozen_at = timezone.now()
+        current.rulebook._history_user = by
+        current.rulebook.save(update_fields=["frozen_at"])
+    current._history_user = by
+    current.save(update_fields=["state"])
+    call.state = current.state
+    return current
+
+
+@transaction.atomic
+def decide_call(*, call: Call, recommendation_state: str, by: User | None) -> Call:
+    """The call is decided: called by the approval of its recommendation list (the caller
+    holds the call's lock and says the state of the list)."""
+    current = locked_call(call)
+    try:
+        current.state = CALL.next(current.state, CallAction.DECIDE).value
+        check("call", CallAction.DECIDE, recommendation=recommendation_state)
+    except TransitionRefused as exc:
+        raise refused(exc) from exc
+    current._history_user = by
+    current.save(update_fields=["state"])
+    call.state = current.state
+    return current
+
+
+def call_actions(call: Call) -> list[str]:
+    """The operator's actions the call's state allows now."""
+    return [a.value for a in OPERATOR_CALL_ACTIONS if CALL.allows(call.state, a)]

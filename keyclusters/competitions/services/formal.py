@@ -10,18 +10,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from keyclusters.accounts.models import User
-from keyclusters.domain.rulebook import evaluate_eligibility
-from keyclusters.domain.workflow import (
+from keyclusters.domain.lifecycle import (
     ApplicationAction,
     ApplicationState,
 )
+from keyclusters.domain.rulebook import evaluate_eligibility
 
-from .. import stages
 from ..models import (
     Application,
     StageResult,
 )
 from .base import WARSAW, CompetitionError, _locked, _record_stage, _transition, latest_revision
+from .stages import _enter_stage, stage_after
 
 # -- formal evaluation ------------------------------------------------------------------------
 
@@ -122,7 +122,7 @@ def pass_formal(
         details={"checklist": application.formal_checklist},
         by=by,
     )
-    next_stage = stages.stage_after(application, application.stage)
+    next_stage = stage_after(application, application.stage)
     _transition(
         application,
         ApplicationAction.PASS_FORMAL,
@@ -133,7 +133,7 @@ def pass_formal(
     if next_stage is None:
         _transition(application, ApplicationAction.COMPLETE, by=by)
     else:
-        stages.enter_stage(application, next_stage, by=by)
+        _enter_stage(application, next_stage, by=by)
     return application
 
 

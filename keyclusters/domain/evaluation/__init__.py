@@ -4,15 +4,15 @@ Pure Python; every function takes the rulebook and plain values and returns plai
 say how they came about.
 """
 
+from ..points import round_points
 from .aggregation import (
     ExpertSheet,
     StageAggregate,
     aggregate,
     aggregate_stage,
     find_divergence,
-    round_points,
 )
-from .decision import Candidate, Outcome, decide
+from .decision import Candidate, Outcome, candidate, decide
 from .validity import anniversary, status_validity
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "aggregate",
     "aggregate_stage",
     "anniversary",
+    "candidate",
     "decide",
     "find_divergence",
     "round_points",

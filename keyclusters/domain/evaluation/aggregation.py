@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from statistics import median
 
+from ..points import round_points
 from ..rulebook.model import Rulebook
 
 ZERO = Decimal(0)
@@ -43,11 +44,6 @@ def aggregate(method: str, values: Sequence[Decimal]) -> Decimal:
     raise ValueError(f"unknown aggregation {method!r}")
 
 
-def round_points(value: Decimal, precision: int = 2) -> Decimal:
-    """Points as reported: ``precision`` decimals, half up."""
-    return value.quantize(Decimal(1).scaleb(-precision), rounding=ROUND_HALF_UP)
-
-
 @dataclass(frozen=True)
 class Divergence:
     """Two experts whose stage totals differ by more than the allowed gap."""
@@ -68,9 +64,16 @@ class StageAggregate:
     consensus: bool = False
     notes: tuple[str, ...] = field(default=())
 
+    precision: int = 2
+
+    @property
+    def exact_total(self) -> Decimal:
+        return sum(self.criteria.values(), ZERO)
+
     @property
     def total(self) -> Decimal:
-        return sum(self.criteria.values(), ZERO)
+        """The stage's points as stored and shown: the exact sum rounded once."""
+        return round_points(self.exact_total, self.precision)
 
     def area_totals(self, rulebook: Rulebook) -> dict[str, Decimal]:
         totals: dict[str, Decimal] = {}
@@ -122,6 +125,7 @@ def aggregate_stage(
             per_expert=per_expert,
             maximum=rulebook.stage_maximum(stage_id),
             consensus=True,
+            precision=rulebook.precision,
         )
     method = stage.aggregation or "mean"
     values = {
@@ -135,4 +139,5 @@ def aggregate_stage(
         per_expert=per_expert,
         maximum=rulebook.stage_maximum(stage_id),
         divergence=find_divergence(rulebook, stage_id, sheets),
+        precision=rulebook.precision,
     )

@@ -7,15 +7,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..i18n import N_
+from ..points import fixed, round_points
 from ..rulebook.model import Rulebook
-from .aggregation import round_points
 
 ZERO = Decimal(0)
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """An application that completed every stage, with its unrounded points."""
+    """An application that completed every stage, with its points as stored (already rounded
+    to the rulebook's precision where experts' points were aggregated)."""
 
     key: str
     stage_totals: Mapping[str, Decimal]
@@ -29,29 +30,46 @@ class Candidate:
 @dataclass(frozen=True)
 class Outcome:
     key: str
-    total: Decimal  # as reported (rounded to the rulebook's precision)
+    total: Decimal  # the exact sum of the stage totals
     rank: int
     recommended: bool
     reasons: tuple[tuple[str, Mapping[str, object]], ...] = field(default=())
+
+
+def candidate(
+    rulebook: Rulebook,
+    key: str,
+    stage_totals: Mapping[str, Decimal],
+    criteria: Mapping[str, Decimal],
+) -> Candidate:
+    """A candidate from its stored stage totals (each already rounded once) and the exact
+    points of its criteria, whose sums per area are rounded here, once, the same way."""
+    areas: dict[str, Decimal] = {}
+    for area, criterion in rulebook.criteria():
+        if criterion.stage in stage_totals:
+            areas[area.id] = areas.get(area.id, ZERO) + criteria.get(criterion.id, ZERO)
+    rounded = {area: round_points(points, rulebook.precision) for area, points in areas.items()}
+    return Candidate(key, dict(stage_totals), rounded)
 
 
 def _sort_key(rulebook: Rulebook, candidate: Candidate) -> tuple[Decimal, ...]:
     keys = []
     for item in rulebook.decision.ranking:
         value = candidate.total if item == "total" else candidate.stage_totals.get(item, ZERO)
-        keys.append(round_points(value, rulebook.precision))
+        keys.append(value)
     return tuple(keys)
 
 
 def decide(rulebook: Rulebook, candidates: Sequence[Candidate]) -> list[Outcome]:
     """Rank the candidates and say who is recommended, with the reasons of the others.
 
-    The threshold and the per-area minima apply to the points as reported (rounded to the
-    rulebook's precision). Ranking: by the rulebook's ``ranking`` keys, all descending; candidates
+    The points come as stored: each stage's aggregate was rounded once to the rulebook's
+    precision (:func:`keyclusters.domain.points.round_points`), so every total here is an exact
+    sum and the threshold and the per-area minima compare the figures that are shown; nothing
+    is rounded here. Ranking: by the rulebook's ``ranking`` keys, all descending; candidates
     equal on every key share a rank (1, 1, 3). The quota takes the best; a tie that the quota
     would cut is not resolved here: every candidate of that tie is left for the decision maker.
     """
-    precision = rulebook.precision
     ordered = sorted(candidates, key=lambda c: _sort_key(rulebook, c), reverse=True)
     ranks: dict[str, int] = {}
     previous = None
@@ -65,7 +83,7 @@ def decide(rulebook: Rulebook, candidates: Sequence[Candidate]) -> list[Outcome]
     reasons: dict[str, list[tuple[str, Mapping[str, object]]]] = {c.key: [] for c in ordered}
     passing = []
     for candidate in ordered:
-        total = round_points(candidate.total, precision)
+        total = fixed(candidate.total, rulebook.precision)
         condition = rulebook.decision.pass_
         if not condition.holds(total):
             reasons[candidate.key].append(
@@ -75,7 +93,7 @@ def decide(rulebook: Rulebook, candidates: Sequence[Candidate]) -> list[Outcome]
                 )
             )
         for area_id, minimum in rulebook.decision.min_per_area.items():
-            points = round_points(candidate.area_totals.get(area_id, ZERO), precision)
+            points = fixed(candidate.area_totals.get(area_id, ZERO), rulebook.precision)
             if points < minimum:
                 reasons[candidate.key].append(
                     (
@@ -111,7 +129,7 @@ def decide(rulebook: Rulebook, candidates: Sequence[Candidate]) -> list[Outcome]
     return [
         Outcome(
             key=c.key,
-            total=round_points(c.total, precision),
+            total=fixed(c.total, rulebook.precision),
             rank=ranks[c.key],
             recommended=c.key in recommended,
             reasons=tuple(reasons[c.key]),

@@ -22,6 +22,7 @@ from keyclusters.accounts.models import User
 from keyclusters.competitions.models import Call
 from keyclusters.domain.rulebook import load_shipped_rulebook
 from keyclusters.evaluation.models import Expert
+from keyclusters.evaluation.selectors import current_recommendation
 from keyclusters.evaluation.simulation import RoundActors, load_scenario, run_round
 from keyclusters.registry.models import Cluster
 from keyclusters.statuses.models import StatusGrant
@@ -124,7 +125,8 @@ def build_finished_round(
 
 def ranked_grants(call: Call) -> list[StatusGrant]:
     """The status grants a decided call made, in the order of its recommendation list."""
-    rank = {row["application"]: row["rank"] for row in call.recommendation.outcomes}
+    recommendation = current_recommendation(call)
+    rank = {row["application"]: row["rank"] for row in recommendation.outcomes}
     return sorted(call.status_grants.all(), key=lambda g: rank[g.application_id])
 
 
