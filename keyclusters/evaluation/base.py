@@ -1,0 +1,48 @@
+"""What the evaluation's services share: the error, the operator check, the locks of an
+assignment and its sheet, and the sheet's lifecycle step."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+from keyclusters.accounts.models import User
+from keyclusters.accounts.roles import Role
+from keyclusters.competitions import services as competitions
+from keyclusters.domain.lifecycle import SCORE_SHEET, SheetAction, TransitionRefused, check
+
+from .models import Assignment, ScoreSheet
+
+
+class EvaluationError(ValidationError):
+    pass
+
+
+def is_operator(user: User | None) -> bool:
+    return bool(user and user.has_role(Role.OPERATOR))
+
+
+def refused(exc: TransitionRefused) -> EvaluationError:
+    return EvaluationError(competitions.refusal_message(exc))
+
+
+def sheet_step(sheet_state: str, action: SheetAction, stage_state: str) -> None:
+    """Refuse ``action`` on a sheet in ``sheet_state`` when the lifecycle or its guard (the
+    stage must not be complete) does not allow it."""
+    try:
+        SCORE_SHEET.next(sheet_state, action)
+        check("sheet", action, stage=stage_state)
+    except TransitionRefused as exc:
+        raise refused(exc) from exc
+
+
+def locked_assignment(assignment: Assignment) -> Assignment:
+    return (
+        Assignment.objects.select_for_update()
+        .select_related("application__call__rulebook", "expert")
+        .get(pk=assignment.pk)
+    )
+
+
+def locked_sheet(assignment: Assignment) -> ScoreSheet:
+    sheet, _created = ScoreSheet.objects.select_for_update().get_or_create(assignment=assignment)
+    return sheet
