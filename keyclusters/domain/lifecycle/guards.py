@@ -8,6 +8,7 @@ does not hold raises :class:`TransitionRefused` naming the other aggregate and i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ..i18n import N_
 from .competition import APPLICATION, CALL, ApplicationAction, CallAction, CallState
@@ -22,7 +23,7 @@ from .evaluation import (
 )
 from .machine import Lifecycle, TransitionRefused
 
-LIFECYCLES: dict[str, Lifecycle] = {
+LIFECYCLES: dict[str, Lifecycle[Any, Any]] = {
     lifecycle.name: lifecycle
     for lifecycle in (CALL, APPLICATION, SCORED_STAGE, SCORE_SHEET, RECOMMENDATION)
 }

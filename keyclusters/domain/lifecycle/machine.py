@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from ..i18n import N_
 
@@ -56,7 +56,7 @@ class Lifecycle(Generic[S, A]):
 
     def __post_init__(self) -> None:
         states = {state for state, _action in self.transitions} | set(self.transitions.values())
-        missing = [s for s in states if s not in self.state_labels]
+        missing: list[str] = [s for s in states if s not in self.state_labels]
         missing += [a for _s, a in self.transitions if a not in self.action_labels]
         if missing:
             raise ValueError(f"{self.name}: no label for {sorted(set(missing))}")
@@ -107,7 +107,7 @@ class Lifecycle(Generic[S, A]):
             yield s, a, t
 
 
-def _label(labels: Mapping, key: str) -> str:
+def _label(labels: Mapping[Any, str], key: str) -> str:
     for known, label in labels.items():
         if known == key:
             return str(label)
