@@ -8,12 +8,14 @@ from typing import Any
 
 from keyclusters.competitions.models import Application, Call, StageResult
 from keyclusters.domain.lifecycle import ApplicationState
+from keyclusters.domain.points import round_points
 
 from .selectors import current_recommendation
 
 
 def _money(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value.quantize(Decimal('0.01'))}"
+    """Stored points (already rounded to the precision) written with two decimals."""
+    return None if value is None else str(round_points(value, 2))
 
 
 def report(call: Call, rulebook, order: list[Application], outcome: dict) -> dict[str, Any]:

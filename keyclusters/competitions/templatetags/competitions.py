@@ -8,6 +8,7 @@ from django import template
 from django.utils import formats
 from django.utils.translation import gettext
 
+from keyclusters.domain.points import round_points
 from keyclusters.domain.rulebook.parametric import PLAIN, RATIO, SENTENCES, UPPER
 
 from ..labels import ACTIONS, APPLICATION_STATES
@@ -33,7 +34,7 @@ def _number(text: object, places: int | None = None) -> str:
     except InvalidOperation:
         return str(text)
     if places is not None and number.as_tuple().exponent < -places:  # type: ignore[operator]
-        number = number.quantize(Decimal(1).scaleb(-places)).normalize()
+        number = round_points(number, places).normalize()
     return formats.number_format(number, use_l10n=True)
 
 
