@@ -162,3 +162,25 @@ def test_two_experts_submitting_at_once_complete_the_stage_once(call, operator):
     merit = application.stage_results.get(stage="merit")
     assert (merit.state, str(merit.points)) == ("complete", "7.500000")
     assert application.events.filter(action="advance").count() == 2  # merit → parametric → panel
+
+
+def test_two_approvals_through_the_page_answer_no_500(prepared):
+    url = reverse("evaluation:recommendation", args=[prepared.pk])
+    ministers = [UserFactory(username=f"minister{i}", roles=["decision-maker"]) for i in (1, 2)]
+
+    def approve(who):
+        def send():
+            client = Client()
+            client.force_login(who)
+            return client.post(url, {"approved_on": "2026-09-30"})
+
+        return send
+
+    outcomes = run_together(*(approve(who) for who in ministers))
+    assert all(o.ok for o in outcomes), [o.error for o in outcomes]
+    statuses = sorted(o.value.status_code for o in outcomes)
+    # the first is redirected to the approved list; the second sees the refusal on the page
+    assert statuses == [200, 302], statuses
+    refused = next(o.value for o in outcomes if o.value.status_code == 200)
+    assert "approve the recommendation list" in refused.content.decode()
+    assert StatusGrant.objects.count() == 1

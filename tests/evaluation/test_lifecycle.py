@@ -134,7 +134,7 @@ def test_no_conflict_can_be_declared_after_submitting(in_merit, operator):  # no
     with pytest.raises(services.EvaluationError) as info:
         services.declare(assignment=first, conflict=True, note="", by=first.expert.user)
     assert info.value.messages == [
-        "Not possible now: declare a conflict of interest (the score sheet is submitted)."
+        "Not possible now: declare a conflict of interest (the score sheet is already submitted)."
     ]
     first.refresh_from_db()
     assert first.state == "active"

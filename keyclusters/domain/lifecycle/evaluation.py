@@ -84,7 +84,10 @@ SCORE_SHEET = Lifecycle[SheetState, SheetAction](
         (SheetState.DRAFT, SheetAction.DECLARE_CONFLICT): SheetState.DRAFT,
         (SheetState.SUBMITTED, SheetAction.REOPEN): SheetState.DRAFT,
     },
-    state_labels={SheetState.DRAFT: N_("a draft"), SheetState.SUBMITTED: N_("submitted")},
+    state_labels={
+        SheetState.DRAFT: N_("being filled in"),
+        SheetState.SUBMITTED: N_("already submitted"),
+    },
     action_labels={
         SheetAction.SAVE: N_("save the score sheet"),
         SheetAction.SUBMIT: N_("submit the score sheet"),
