@@ -8,26 +8,22 @@ a deadline of their own); from the day after, it is overdue.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, Max, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from keyclusters.competitions.models import Application, Call
-from keyclusters.domain.evaluation import ExpertSheet, aggregate_stage
-from keyclusters.domain.lifecycle import ApplicationState
-from keyclusters.evaluation.models import Assignment, ConsensusScore, ScoreSheet
+from keyclusters.competitions.models import Application, Call, StageResult
+from keyclusters.domain.lifecycle import ApplicationState, StageState
+from keyclusters.evaluation.models import Assignment, ScoreSheet
 from keyclusters.statuses.models import StatusGrant
 
 COMPLETION_WARNING_DAYS = 3  # completion deadlines shown from this many days ahead
 EXPIRY_WARNING_DAYS = 90  # statuses shown when they end within this many days
 ASSIGNMENT_DAYS = 14  # a score sheet is due this many days after the assignment
-SCORED_KINDS = ("expert", "panel")
 
 
 def start_of(day: dt.date) -> dt.datetime:
@@ -111,69 +107,41 @@ def _completion_deadlines(now: dt.datetime, today: dt.date) -> dict[str, Any]:
 
 
 def _divergences(calls: list[Call]) -> dict[str, Any]:
-    """Applications whose experts' totals diverge and that wait for a third expert's sheet or
-    for a consensus score (as the evaluation's stage completion decides)."""
-    rulebooks = {call.pk: call.rulebook.parsed() for call in calls}
-    applications = [
-        a
-        for a in Application.objects.filter(
-            call_id__in=list(rulebooks), state=ApplicationState.IN_EVALUATION
+    """Applications whose scored stage waits for a third expert's sheet or for a consensus
+    score (the stage's state, as the evaluation recorded it)."""
+    waiting = [
+        r
+        for r in StageResult.objects.filter(
+            application__call__in=calls,
+            application__state=ApplicationState.IN_EVALUATION,
+            state__in=[StageState.AWAITING_THIRD_EXPERT, StageState.AWAITING_CONSENSUS],
         )
-        .select_related("cluster", "call")
-        .order_by("call__name", "cluster__name", "pk")
-        if _has_divergence_rule(rulebooks[a.call_id], a.stage)
+        .select_related("application__cluster", "application__call")
+        .order_by("application__call__name", "application__cluster__name", "application_id")
+        if r.stage == r.application.stage
     ]
-    ids = [a.pk for a in applications]
-    sheets: dict[tuple[int, str], list[ExpertSheet]] = defaultdict(list)
-    latest: dict[tuple[int, str], dt.datetime] = {}
-    for application_id, stage, expert_id, points, submitted_at in (
-        ScoreSheet.objects.filter(
+    latest = {
+        (application_id, stage): last
+        for application_id, stage, last in ScoreSheet.objects.filter(
             state=ScoreSheet.State.SUBMITTED,
             assignment__state=Assignment.State.ACTIVE,
-            assignment__application_id__in=ids,
+            assignment__application_id__in=[r.application_id for r in waiting],
         )
-        .order_by("submitted_at", "pk")
-        .values_list(
-            "assignment__application_id",
-            "assignment__stage",
-            "assignment__expert_id",
-            "points",
-            "submitted_at",
-        )
-    ):
-        sheets[(application_id, stage)].append(
-            ExpertSheet(str(expert_id), {k: Decimal(str(v)) for k, v in points.items()})
-        )
-        latest[(application_id, stage)] = submitted_at
-    agreed = set(
-        ConsensusScore.objects.filter(application_id__in=ids).values_list("application_id", "stage")
-    )
+        .order_by()
+        .values("assignment__application_id", "assignment__stage")
+        .annotate(last=Max("submitted_at"))
+        .values_list("assignment__application_id", "assignment__stage", "last")
+    }
     items = []
-    for a in applications:
-        rulebook, key = rulebooks[a.call_id], (a.pk, a.stage)
-        stage = rulebook.stage(a.stage)
-        needed = stage.experts or 1
-        stage_sheets = sheets.get(key, [])
-        if key in agreed or len(stage_sheets) < needed:
-            continue
-        if aggregate_stage(rulebook, a.stage, stage_sheets).divergence is None:
-            continue
-        if stage.divergence.resolution == "consensus":
+    for result in waiting:
+        a = result.application
+        if result.state == StageState.AWAITING_CONSENSUS:
             note, url = _("awaiting a consensus"), reverse("evaluation:consensus", args=[a.pk])
-        elif len(stage_sheets) < needed + 1:
-            note, url = _("awaiting a third expert"), reverse("evaluation:call", args=[a.call_id])
         else:
-            continue
-        items.append(Item(a.cluster.name, a.call.name, latest[key], url, False, str(note)))
+            note, url = _("awaiting a third expert"), reverse("evaluation:call", args=[a.call_id])
+        when = latest.get((a.pk, result.stage), result.decided_at)
+        items.append(Item(a.cluster.name, a.call.name, when, url, False, str(note)))
     return _group("divergence", _("Divergent scores"), _("last sheet submitted on"), items)
-
-
-def _has_divergence_rule(rulebook: Any, stage_id: str) -> bool:
-    try:
-        stage = rulebook.stage(stage_id)
-    except KeyError:
-        return False
-    return stage.kind in SCORED_KINDS and stage.divergence is not None
 
 
 def _overdue_assignments(today: dt.date) -> dict[str, Any]:

@@ -431,7 +431,11 @@ def test_the_decision_maker_sees_the_lists_awaiting_approval(client, call, opera
         name="Runda zatwierdzona", rulebook=call.rulebook, opens_at=at(1), closes_at=at(2)
     )
     Recommendation.objects.create(
-        call=approved, outcomes=outcomes, rulebook_sha256="x", approved_on=dt.date(2026, 6, 5)
+        call=approved,
+        outcomes=outcomes,
+        rulebook_sha256="x",
+        state=Recommendation.State.APPROVED,
+        approved_on=dt.date(2026, 6, 5),
     )
     minister = UserFactory(roles=["decision-maker"])
     response = page(client, minister)
