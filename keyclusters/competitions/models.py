@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from keyclusters.domain.lifecycle import ApplicationState, CallState, StageState
+from keyclusters.domain.lifecycle import SCORED_STAGE, ApplicationState, CallState, StageState
 
 
 class StoredRulebook(models.Model):
@@ -216,7 +216,7 @@ class StageResult(models.Model):
     state = models.CharField(
         _("state"),
         max_length=24,
-        choices=[(s.value, s.value) for s in StageState],
+        choices=[(s.value, _(SCORED_STAGE.state_labels[s])) for s in StageState],
         default=StageState.COMPLETE.value,
     )
     # Six decimals: the most a rulebook's precision allows, so the database never rounds.
