@@ -262,3 +262,16 @@ def test_preparing_again_supersedes_a_prepared_list_but_never_an_approved_one(ca
     with pytest.raises(services.EvaluationError):
         decisions.approve_recommendation(call=call, approved_on=dt.date(2026, 10, 1), by=minister)
     assert StatusGrant.objects.count() == 1
+
+
+def test_pages_show_where_a_scored_stage_is(client, in_merit, operator):  # noqa: F811
+    from django.urls import reverse
+
+    client.force_login(operator)
+    for url in (
+        reverse("competitions:application-detail", args=[in_merit.pk]),
+        reverse("competitions:call-dashboard", args=[in_merit.call_id]),
+    ):
+        body = client.get(url).content.decode()
+        assert "collecting score sheets" in body
+        assert ">failed<" not in body and "✗" not in body
