@@ -30,25 +30,24 @@ run: install
 	KEYCLUSTERS_DEV=1 $(BIN)/keyclusters demo
 	KEYCLUSTERS_DEV=1 $(BIN)/keyclusters serve --dev --host $(HOST) --port $(PORT)
 
+# Static checks first (ruff, the import contracts of pyproject.toml, mypy on the domain), then
+# the pytest runs side by side: the whole suite on SQLite and on PostgreSQL, and the tests
+# marked `concurrency` on a SQLite file (keyclusters/devtools/suites.py; logs in var/test-logs).
+# With CI=true, a PostgreSQL that does not answer at PG_URL is a failure.
 test: install-dev
 	bash scripts/system-packages.sh
 	bash tests/browser/install-browser.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	@echo "== pytest on SQLite =="
-	DATABASE_URL=sqlite:///:memory: $(BIN)/pytest -q
-	@if $(BIN)/python -m keyclusters.devtools.pg_available "$(PG_URL)"; then \
-		echo "== pytest on PostgreSQL =="; \
-		DATABASE_URL="$(PG_URL)" $(BIN)/pytest -q --create-db || exit 1; \
-	elif [ "$$CI" = "true" ]; then \
-		echo "PostgreSQL is not reachable at $(PG_URL); CI requires it." >&2; exit 1; \
-	else \
-		echo "PostgreSQL is not reachable at $(PG_URL): ran the suite on SQLite only." >&2; \
-	fi
+	$(BIN)/lint-imports --no-cache --no-logo
+	$(BIN)/mypy
+	$(BIN)/python -m keyclusters.devtools.suites --pg-url "$(PG_URL)" -- $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache --no-logo
+	$(BIN)/mypy
 
 format: install-dev
 	$(BIN)/ruff check --fix .
