@@ -269,8 +269,8 @@ _OVERLAP_CONSTRAINTS = {OVERLAP_CONSTRAINT: "23P01", "membership_unique_start": 
 
 
 def is_overlap_violation(error: BaseException) -> bool:
-    """``error`` (an ``IntegrityError``) is PostgreSQL refusing an overlapping membership: the
-    exclusion constraint, or the unique start (an overlap on the same day)."""
+    """``error`` (an ``IntegrityError``) is PostgreSQL refusing an overlapping membership: its
+    overlap check (SQLSTATE 23P01, as an exclusion constraint), or the unique start."""
     cause = error.__cause__ or error
     diag = getattr(cause, "diag", None)
     name = getattr(diag, "constraint_name", None)
@@ -293,9 +293,9 @@ class Membership(models.Model):
 
     One organisation's memberships of one cluster with the same role never overlap: checked by
     ``validate_constraints`` (so by ``full_clean`` and model forms), by the services and the
-    member import under a lock of the cluster, and on PostgreSQL by the exclusion constraint
-    ``membership_no_overlap`` (migration 0003). Different roles may overlap (a university is a
-    member and a strategic partner at once).
+    member import under a lock of the cluster, and on PostgreSQL by the database itself after
+    every statement (``membership_no_overlap``, migration 0003). Different roles may overlap (a
+    university is a member and a strategic partner at once).
     """
 
     cluster = models.ForeignKey(

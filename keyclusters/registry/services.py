@@ -7,17 +7,31 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Q
+from django.db import IntegrityError, transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from keyclusters.domain import identifiers
 
-from .models import Cluster, Membership, MembershipRole, Organisation
+from .models import (
+    Cluster,
+    Membership,
+    MembershipRole,
+    Organisation,
+    is_overlap_violation,
+    overlap_message,
+)
 
 # Keys of ``organisation_data`` used when a new organisation is created.
 ORGANISATION_FIELDS = ("name", "nip", "regon", "kind", "size", "voivodeship", "city")
+
+
+def lock_cluster(cluster_id: int) -> None:
+    """Lock the cluster's row until the transaction ends: the writers of its memberships (this
+    module, the member import, and on PostgreSQL the database's own overlap check) take turns.
+    ``FOR NO KEY UPDATE``: rows that merely refer to the cluster are written meanwhile. (SQLite
+    has no row locks: its write transactions, which begin IMMEDIATE, run one at a time.)"""
+    Cluster.objects.select_for_update(no_key=True).filter(pk=cluster_id).values_list("pk").get()
 
 
 def _identifier_error(field: str, exc: identifiers.IdentifierError) -> ValidationError:
@@ -38,7 +52,12 @@ def _normalised_nip(value: str) -> str:
 
 
 def _organisation_for(data: Mapping[str, Any], *, by: Any) -> Organisation:
-    """The organisation with the NIP of ``data``; created from ``data`` when there is none."""
+    """The organisation with the NIP of ``data``; created from ``data`` when there is none.
+
+    Another transaction may create the same NIP meanwhile (an import, another request): the
+    insert then waits for it and fails on the unique NIP, the savepoint is rolled back and the
+    organisation it created is used.
+    """
     nip = _normalised_nip(str(data.get("nip") or ""))
     existing = Organisation.objects.filter(nip=nip).first()
     if existing is not None:
@@ -52,8 +71,31 @@ def _organisation_for(data: Mapping[str, Any], *, by: Any) -> Organisation:
     organisation = Organisation(**{**values, "nip": nip})
     organisation.full_clean()
     organisation._history_user = by
-    organisation.save()
+    try:
+        with transaction.atomic():
+            organisation.save()
+    except IntegrityError:
+        existing = Organisation.objects.filter(nip=nip).first()
+        if existing is None:
+            raise
+        return existing
     return organisation
+
+
+def _save_membership(membership: Membership) -> None:
+    """Save; PostgreSQL's refusal of an overlap (a writer that did not lock the cluster) becomes
+    the same ``ValidationError`` as the check before it."""
+    try:
+        with transaction.atomic():
+            membership.save()
+    except IntegrityError as exc:
+        if not is_overlap_violation(exc):
+            raise
+        first = membership.overlapping().first()
+        since = first.joined_on if first is not None else membership.joined_on
+        raise ValidationError(
+            {"organisation": overlap_message(membership.organisation.name, since)}
+        ) from exc
 
 
 def add_membership(
@@ -70,34 +112,19 @@ def add_membership(
 
     Raises ``ValidationError`` (keyed by organisation or membership field names, or
     ``organisation``) and writes nothing when the data is invalid or the organisation already
-    has an open or overlapping membership with the same role.
+    has an open or overlapping membership with the same role. The check runs with the cluster's
+    row locked, so two writers of one cluster's memberships take turns (on SQLite the write
+    transaction serialises them anyway); on PostgreSQL the exclusion constraint backs it up.
     """
     if (organisation is None) == (organisation_data is None):
         raise TypeError("give exactly one of organisation and organisation_data")
     if role not in MembershipRole.values:
         raise ValidationError({"role": gettext("Choose a valid role.")})
     with transaction.atomic():
+        lock_cluster(cluster.pk)
         if organisation is None:
             assert organisation_data is not None
             organisation = _organisation_for(organisation_data, by=by)
-        overlapping = (
-            cluster.memberships.filter(organisation=organisation, role=role)
-            .filter(Q(left_on__isnull=True) | Q(left_on__gte=joined_on))
-            .order_by("joined_on")
-            .first()
-        )
-        if overlapping is not None:
-            raise ValidationError(
-                {
-                    "organisation": gettext(
-                        "%(organisation)s already has this role in the cluster since %(date)s."
-                    )
-                    % {
-                        "organisation": organisation.name,
-                        "date": date_format(overlapping.joined_on, "SHORT_DATE_FORMAT"),
-                    }
-                }
-            )
         membership = Membership(
             cluster=cluster,
             organisation=organisation,
@@ -105,9 +132,9 @@ def add_membership(
             joined_on=joined_on,
             advanced_cooperation_group=advanced_cooperation_group,
         )
-        membership.full_clean()
+        membership.full_clean()  # with the overlap check (Membership.validate_constraints)
         membership._history_user = by
-        membership.save()
+        _save_membership(membership)
     return membership
 
 
