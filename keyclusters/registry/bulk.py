@@ -17,12 +17,15 @@ from contextlib import contextmanager
 from itertools import islice
 from queue import SimpleQueue
 
-from django.db import connection, models
+from django.db import IntegrityError, connection, models, transaction
 from simple_history.utils import bulk_create_with_history
 
 from .models import Organisation
 
 BATCH_SIZE = 1000  # objects per INSERT/UPDATE statement
+# The key of the transaction-level advisory lock that imports hold from their first write of
+# organisations until they end (PostgreSQL): see ``lock_organisation_writes``.
+ORGANISATION_WRITES_LOCK = 0x6B6300000001
 LOOKUP_CHUNK = 2000  # values per IN (...) lookup
 VALIDATION_SLICE = 100  # records taken between two chances for the writing thread to run
 
@@ -106,16 +109,39 @@ def _new(model: type[models.Model], **values: object) -> models.Model:
     return obj
 
 
+def lock_organisation_writes() -> None:
+    """Wait for, then hold until the transaction ends, the right to write organisations in bulk
+    (PostgreSQL; on SQLite write transactions run one at a time anyway).
+
+    Two imports that create or update the same organisations in different orders would each
+    wait for a row the other wrote (a deadlock, one of them failing): with this lock the second
+    import's organisation writes wait until the first import has ended. Nothing else takes it:
+    the memberships of other clusters, and single organisations created by the services, are
+    written meanwhile.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ORGANISATION_WRITES_LOCK])
+
+
 def insert_with_history(
     model: type[models.Model], fields: Sequence[str], rows: Sequence[tuple], *, by,
-    when: dt.datetime,
-) -> Sequence[int]:  # fmt: skip
+    when: dt.datetime, unique: str | None = None,
+) -> list[int]:  # fmt: skip
     """Insert new rows and their "created" history records; return their primary keys in order.
 
     ``rows`` hold the values of ``fields`` (attribute names); the model's other fields get their
     defaults. On PostgreSQL the rows go in with COPY (primary keys drawn from the table's
-    sequence), the same rows ``bulk_create_with_history`` would write, several times faster;
-    elsewhere it is ``bulk_create_with_history``.
+    sequence with ``nextval``, so other writers of the table go on meanwhile), the same rows
+    ``bulk_create_with_history`` would write, several times faster; elsewhere it is
+    ``bulk_create_with_history``.
+
+    ``unique`` names a field with a unique constraint that another transaction may fill while
+    this one runs (an organisation's NIP). On PostgreSQL the COPY then fails in a savepoint,
+    which is rolled back, and the rows go in with ``INSERT ... ON CONFLICT DO NOTHING`` (which
+    waits for the other transaction to end): a row whose value exists by then is not inserted,
+    gets no history record, and its key is that of the existing row. (On SQLite the write
+    transaction keeps every other writer out, so the case does not arise.)
     """
     if not rows:
         return []
@@ -135,28 +161,63 @@ def insert_with_history(
     if tracked != set(names):  # the history table must record exactly the model's fields
         raise ValueError(f"{history.label} does not track the fields of {meta.label}")
     history_columns = [*(history.get_field(n).column for n in names), *stamp]
+    columns = [meta.get_field(n).column for n in names]  # attribute names work too
     with connection.cursor() as cursor:
-        # A block of primary keys: the lock keeps other writers of the table (who would draw
-        # from the same sequence) waiting until this transaction ends.
-        table = connection.ops.quote_name(meta.db_table)
-        cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [meta.db_table, meta.pk.column])
+        sequence = cursor.fetchone()[0]
         cursor.execute(
-            "SELECT setval(seq, nextval(seq) + %s - 1) FROM pg_get_serial_sequence(%s, %s) seq",
-            [len(rows), meta.db_table, meta.pk.column],
+            "SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, len(rows)]
         )
-        last = cursor.fetchone()[0]
-        keys = range(last - len(rows) + 1, last + 1)
+        keys = [key for (key,) in cursor.fetchall()]
         full = [(pk, *row, *defaults) for pk, row in zip(keys, rows, strict=True)]
-        columns = [meta.get_field(n).column for n in names]  # attribute names work too
-        _copy(cursor, meta.db_table, columns, full)
+        inserted = full
+        if unique is None:
+            _copy(cursor, meta.db_table, columns, full)
+        else:
+            try:
+                with transaction.atomic():
+                    _copy(cursor, meta.db_table, columns, full)
+            except IntegrityError:  # written meanwhile by another transaction
+                position = names.index(unique)
+                inserted, keys = _insert_missing(cursor, meta, columns, full, position)
         constant = tuple(stamp.values())
-        _copy(cursor, history.db_table, history_columns, (row + constant for row in full))
+        _copy(cursor, history.db_table, history_columns, (row + constant for row in inserted))
     return keys
+
+
+def _insert_missing(
+    cursor, meta, columns: list[str], full: list[tuple], position: int
+) -> tuple[list[tuple], list[int]]:
+    """Insert the rows whose value in column ``position`` is not in the table (waiting for
+    transactions that are writing it); return the rows inserted and every row's key (that of
+    the existing row where it was not inserted)."""
+    quote = connection.ops.quote_name
+    table, pending = quote(meta.db_table), f"{meta.db_table}_pending"
+    names = ", ".join(quote(c) for c in columns)
+    cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {quote(pending)} (LIKE {table}) "
+                   "ON COMMIT DROP")  # fmt: skip
+    cursor.execute(f"TRUNCATE {quote(pending)}")
+    _copy(cursor, pending, columns, full)
+    cursor.execute(
+        f"INSERT INTO {table} ({names}) SELECT {names} FROM {quote(pending)} "
+        f"ON CONFLICT ({quote(columns[position])}) DO NOTHING RETURNING {quote(columns[0])}"
+    )
+    new = {key for (key,) in cursor.fetchall()}
+    inserted = [row for row in full if row[0] in new]
+    values = [row[position] for row in full if row[0] not in new]
+    cursor.execute(
+        f"SELECT {quote(columns[position])}, {quote(columns[0])} FROM {table} "
+        f"WHERE {quote(columns[position])} = ANY(%s)",
+        [values],
+    )
+    existing = dict(cursor.fetchall())
+    return inserted, [row[0] if row[0] in new else existing[row[position]] for row in full]
 
 
 def _copy(cursor, table: str, columns: list[str], rows: Iterable[tuple]) -> None:
     """COPY the rows in, in PostgreSQL's binary format (the columns' types read from the
-    catalogue): cheaper to write and to read than text."""
+    catalogue): cheaper to write and to read than text. A refusal of the database is raised as
+    Django's exception (``IntegrityError``…), as from its cursors."""
     cursor.execute(
         "SELECT attname, atttypid FROM pg_attribute"
         " WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
@@ -165,7 +226,8 @@ def _copy(cursor, table: str, columns: list[str], rows: Iterable[tuple]) -> None
     types = dict(cursor.fetchall())
     quote = connection.ops.quote_name
     names = ", ".join(quote(c) for c in columns)
-    with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN (FORMAT BINARY)") as copy:
+    sql = f"COPY {quote(table)} ({names}) FROM STDIN (FORMAT BINARY)"
+    with connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
         copy.set_types([types[c] for c in columns])
         write = copy.write_row
         for row in rows:

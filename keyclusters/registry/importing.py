@@ -9,6 +9,19 @@ a thread validates the rows after the chunk, and an error anywhere rolls the tra
 A row's outcome is ``created``, ``updated`` or ``unchanged``: for organisations and clusters
 that of the upserted object; for members that of the membership, counted as ``updated`` also
 when only the member organisation's data changed. A row repeating an earlier row is unchanged.
+
+Locks: a member import locks the row of its cluster (as the membership services do), so the
+writers of one cluster's memberships take turns and those of other clusters go on. Imports that
+write organisations take turns from their first such write (``bulk.lock_organisation_writes``);
+a NIP that another transaction creates meanwhile is taken as it is (``insert_with_history``
+with ``unique="nip"``). On SQLite a write transaction keeps out every other writer anyway.
+
+Overlaps: the memberships of one organisation in the cluster with the same role must not share
+a day. The member import checks the file's rows against each other and against the cluster's
+memberships as they will be after the import (a row may change the ``left_on`` of an existing
+one) once the whole file is planned (:mod:`.member_periods`), and an overlap rejects the file.
+On PostgreSQL the database checks every statement as well (migration 0003); the import orders
+its writes so that a valid file never leaves an overlap on the way (``_Members.flush``).
 """
 
 from __future__ import annotations
@@ -17,7 +30,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as N_
@@ -38,10 +51,19 @@ from .bulk import (
     _chunks,
     _organisations_by_nip,
     insert_with_history,
+    lock_organisation_writes,
     paused_gc,
     validated_ahead,
 )
-from .models import Cluster, Membership, MembershipRole, Organisation
+from .member_periods import OVERLAPS_MEANWHILE, MemberPeriods
+from .models import (
+    Cluster,
+    Membership,
+    MembershipRole,
+    Organisation,
+    is_overlap_violation,
+)
+from .services import lock_cluster
 from .signals import rows_written
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
@@ -132,6 +154,7 @@ class _Organisations:
         self.by, self.when = by, when
         self.new: list[tuple[_Pending, tuple]] = []
         self.changed: list[Organisation] = []
+        self.locked = False
 
     def _fetch(self, records: Sequence[OrganisationRecord]) -> None:
         nips = list({r.nip for r in records if r.nip and (r.nip,) not in self.known})
@@ -183,10 +206,13 @@ class _Organisations:
         return changed
 
     def flush(self) -> None:
+        if (self.new or self.changed) and not self.locked:
+            lock_organisation_writes()
+            self.locked = True
         if self.new:
             rows = [row for _, row in self.new]
             keys = insert_with_history(
-                Organisation, ORGANISATION_FIELDS, rows, by=self.by, when=self.when
+                Organisation, ORGANISATION_FIELDS, rows, by=self.by, when=self.when, unique="nip"
             )
             for (pending, _), pk in zip(self.new, keys, strict=True):
                 pending.pk = pk
@@ -209,31 +235,45 @@ class _Members:
         self.organisations = _Organisations(columns, by=by, when=when)
         self.by, self.when = by, when
         self.existing: dict[tuple, Membership] | None = None
+        self.periods = MemberPeriods(())
         self.planned: set[tuple] = set()
         self.new: list[tuple] = []
         self.changed: list[Membership] = []
+        # New memberships of an organisation that has some with the same role in the cluster,
+        # written after every update of the file (see ``flush``).
+        self.postponed: list[tuple] = []
+        self.refused = False  # the database refused an overlap: nothing more is written
 
     def plan(self, records: Sequence[MemberRecord], write: bool) -> list[str]:
         if self.existing is None:
-            memberships = Membership.objects.filter(cluster=self.cluster).order_by()
+            memberships = list(Membership.objects.filter(cluster=self.cluster).order_by())
             self.existing = {(m.organisation_id, m.role, m.joined_on): m for m in memberships}
+            self.periods = MemberPeriods(memberships)
         organisations = self.organisations.plan([r.organisation for r in records])
         if write:
             self.organisations.flush()
         outcomes = []
         existing, planned, cluster = self.existing, self.planned, self.cluster.pk
+        periods = self.periods
         for record, (organisation, organisation_outcome) in zip(
             records, organisations, strict=True
         ):
             role, joined_on, left_on = record.role, record.joined_on, record.left_on
-            start = (record.organisation.key, role, joined_on)
+            key = record.organisation.key
+            start = (key, role, joined_on)
             membership = None
             if organisation_outcome != CREATED and organisation.pk is not None:
                 membership = existing.get((organisation.pk, role, joined_on))
             if start in planned:
                 outcomes.append(UNCHANGED)
-            elif membership is None:
-                self.new.append((cluster, organisation.pk, role, joined_on, left_on))
+                continue  # the same membership as an earlier row (same data: see tabular)
+            periods.add(key, role, organisation, (joined_on, left_on, record.row))
+            if membership is None:
+                row = (cluster, organisation.pk, role, joined_on, left_on)
+                if organisation_outcome != CREATED and periods.has_existing(organisation.pk, role):
+                    self.postponed.append(row)
+                else:
+                    self.new.append(row)
                 outcomes.append(CREATED)
             elif membership.left_on != record.left_on:
                 membership.left_on = record.left_on
@@ -247,16 +287,45 @@ class _Members:
         return outcomes
 
     def flush(self) -> None:
-        if self.new:
-            insert_with_history(
-                Membership, _MEMBERSHIP_FIELDS, self.new, by=self.by, when=self.when
-            )
-        if self.changed:
-            bulk_update_with_history(
-                self.changed, Membership, ["left_on"], batch_size=BATCH_SIZE,
-                default_user=self.by, default_date=self.when,
-            )  # fmt: skip
+        """Write the planned updates, then the new memberships.
+
+        The database (PostgreSQL) refuses each statement that leaves an overlap, so the order
+        matters: a row may end a membership that a new one follows. Updates only move the end
+        of a membership whose start stays, so updates alone never overlap unless the file does;
+        new memberships of organisations without one with the same role in the cluster can only
+        overlap other rows of the file; the others are postponed until every update is written
+        (``finish``). A refusal is then an overlap of the file (or one written meanwhile): the
+        writes stop, and ``finish`` names the rows.
+        """
+        changed, new = self.changed, self.new
         self.new, self.changed = [], []
+        if self.refused or not (changed or new):
+            return
+        try:
+            with transaction.atomic():
+                if changed:
+                    bulk_update_with_history(
+                        changed, Membership, ["left_on"], batch_size=BATCH_SIZE,
+                        default_user=self.by, default_date=self.when,
+                    )  # fmt: skip
+                if new:
+                    insert_with_history(
+                        Membership, _MEMBERSHIP_FIELDS, new, by=self.by, when=self.when
+                    )
+        except IntegrityError as exc:
+            if not is_overlap_violation(exc):
+                raise
+            self.refused = True
+
+    def finish(self) -> list[RowError]:
+        """After the last chunk: the overlaps of the file, else write the postponed memberships
+        (an error if the database still finds an overlap: one written meanwhile)."""
+        errors = self.periods.errors()
+        if errors:
+            return errors
+        self.new, self.postponed = self.postponed, []
+        self.flush()
+        return [RowError(None, None, "", OVERLAPS_MEANWHILE)] if self.refused else []
 
 
 # --- clusters --------------------------------------------------------------------------------
@@ -419,14 +488,17 @@ def import_members(
     # The chunks are written while a thread validates the rest of the file; after an error
     # nothing more is written and the transaction is rolled back.
     with transaction.atomic(), validated_ahead(stream.records, CHUNK_ROWS) as chunks:
+        lock_cluster(cluster.pk)
         for chunk in chunks:
             if stream.errors:
                 continue  # the file is rejected: validate the rest, write nothing more
-            outcomes.extend(members.plan(chunk, True))
+            outcomes.extend(members.plan(chunk, not members.refused))
             if progress is not None:
                 progress(len(outcomes))
         if stream.errors:
             raise ImportRejected(stream.errors)
+        if errors := members.finish():
+            raise ImportRejected(errors)
         rows_written.send(sender=Membership)
     return _report(outcomes)
 
@@ -437,11 +509,17 @@ def _cell(value: object) -> str:
     return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
-def _preview(parsed: Parsed, plan, values: Callable[[object], dict], limit: int) -> ImportPreview:
+def _preview(
+    parsed: Parsed, plan, values: Callable[[object], dict], limit: int,
+    check: Callable[[], list[RowError]] | None = None,
+) -> ImportPreview:  # fmt: skip
     if parsed.errors:
         return ImportPreview(parsed.columns, parsed.rows, 0, 0, 0, errors=parsed.errors)
     with transaction.atomic():  # a consistent snapshot; nothing is written
         outcomes = _run(parsed, plan, write=False)
+    errors = check() if check is not None else []
+    if errors:
+        return ImportPreview(parsed.columns, parsed.rows, 0, 0, 0, errors=errors)
     report = _report(outcomes)
     sample = [
         PreviewRow(r.row, outcome, tuple(_cell(values(r).get(c)) for c in parsed.columns))
@@ -489,4 +567,4 @@ def preview_members(
 ) -> ImportPreview:
     parsed = tabular.parse_members(source, filename)
     members = _Members(cluster, parsed.columns, by=None, when=timezone.now())
-    return _preview(parsed, members.plan, _member_values, limit)
+    return _preview(parsed, members.plan, _member_values, limit, lambda: members.periods.errors())

@@ -1,0 +1,97 @@
+"""The overlap check of a member import: the periods of the file's rows, by organisation and
+role, against each other and against the cluster's memberships as the file leaves them.
+
+A row whose organisation, role and ``joined_on`` name an existing membership updates its
+``left_on``; any other row adds a membership. After the import, no two memberships of one
+organisation in the cluster with the same role may share a day (``domain.registry.overlaps``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.utils.translation import gettext_noop as N_
+
+from keyclusters.domain.registry import overlaps
+from keyclusters.domain.tabular import RowError
+
+from .models import Membership, Organisation
+
+OVERLAPS_ROW = N_("overlaps row %(other)s (the same organisation and role)")
+OVERLAPS_EXISTING = N_(
+    "overlaps the organisation's membership with the same role from %(since)s in the registry"
+)
+REACHES_EXISTING = N_(
+    "reaches into the organisation's membership with the same role from %(since)s in the registry"
+)
+OVERLAPS_MEANWHILE = N_(
+    "Memberships of the file overlap memberships of the cluster written meanwhile; nothing was "
+    "imported. Try again."
+)
+
+_Row = tuple[dt.date, "dt.date | None", int]  # joined_on, left_on, row number
+
+
+class MemberPeriods:
+    """The periods of one member file, added row by row; ``errors`` checks them all."""
+
+    def __init__(self, existing: Iterable[Membership]) -> None:
+        self.existing: dict[tuple, list[Membership]] = {}  # (organisation id, role) -> ...
+        for membership in existing:
+            group = (membership.organisation_id, membership.role)
+            self.existing.setdefault(group, []).append(membership)
+        # (organisation key, role) -> [organisation, (joined_on, left_on, row), ...]
+        self.rows: dict[tuple, list] = {}
+
+    def has_existing(self, organisation_id: int | None, role: str) -> bool:
+        """The organisation has memberships in the cluster with this role already."""
+        return (organisation_id, role) in self.existing
+
+    def add(self, key: tuple, role: str, organisation: object, row: _Row) -> None:
+        """A row's membership (once per distinct membership of the file); ``organisation`` is
+        an ``Organisation``, or a stand-in for one the import creates."""
+        group = self.rows.get((key, role))
+        if group is None:
+            self.rows[key, role] = [organisation, row]
+        else:
+            group.append(row)
+
+    def errors(self) -> list[RowError]:
+        """One error per row whose membership overlaps another (in row order)."""
+        errors = []
+        for (_key, role), (organisation, *rows) in self.rows.items():
+            others: list[Membership] = []
+            if isinstance(organisation, Organisation):
+                others = self.existing.get((organisation.pk, role), [])
+            if len(rows) + len(others) < 2:
+                continue
+            starts = {joined_on for joined_on, _, _ in rows}  # rows naming a membership update it
+            kept = [m for m in others if m.joined_on not in starts]
+            periods = [(joined_on, left_on) for joined_on, left_on, _ in rows]
+            periods += [(m.joined_on, m.left_on) for m in kept]
+            for later, earlier in overlaps(periods):
+                error = _error(rows, kept, later, earlier)
+                if error is not None:
+                    errors.append(error)
+        return sorted(errors, key=lambda e: e.row or 0)
+
+
+def _error(rows: list[_Row], kept: list[Membership], later: int, earlier: int) -> RowError | None:
+    """The error of an overlap between periods ``later`` and ``earlier`` (indexes into the
+    file's ``rows`` followed by the memberships ``kept`` as they are); None for two memberships
+    that the file does not touch."""
+    if later < len(rows):
+        joined_on, _, row = rows[later]
+        if earlier < len(rows):
+            message, params = OVERLAPS_ROW, {"other": rows[earlier][2]}
+        else:
+            message = OVERLAPS_EXISTING
+            params = {"since": kept[earlier - len(rows)].joined_on.isoformat()}
+        return RowError(row, "joined_on", joined_on.isoformat(), message, params)
+    if earlier < len(rows):  # the row reaches into a later membership
+        _, left_on, row = rows[earlier]
+        since = kept[later - len(rows)].joined_on.isoformat()
+        value = left_on.isoformat() if left_on else ""
+        return RowError(row, "left_on", value, REACHES_EXISTING, {"since": since})
+    return None
