@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from keyclusters.domain.registry import periods_overlap
 from keyclusters.registry import importing
 from keyclusters.registry import services as registry_services
 from keyclusters.registry.models import Membership, MembershipRole, Organisation
@@ -57,16 +58,19 @@ def test_the_index_answers_as_the_database(memberships, grants, on, min_months):
             Organisation(name=f"Firma {i}", nip=nip) for i, nip in enumerate(nips)
         )
         clusters = [ClusterFactory(name=f"Klaster {i}") for i in range(3)]
-        seen = set()
+        kept: dict[tuple, list] = {}  # the registry holds no overlapping memberships
         for o, c, role, joined, left in memberships:
-            key = (o, c, role, joined)
-            if key in seen:
+            period = (
+                START + dt.timedelta(joined),
+                None if left is None else START + dt.timedelta(joined + left),
+            )
+            others = kept.setdefault((o, c, role), [])
+            if any(periods_overlap(*period, *other) for other in others):
                 continue
-            seen.add(key)
+            others.append(period)
             Membership.objects.create(
                 organisation=organisations[o], cluster=clusters[c], role=role,
-                joined_on=START + dt.timedelta(joined),
-                left_on=None if left is None else START + dt.timedelta(joined + left),
+                joined_on=period[0], left_on=period[1],
             )  # fmt: skip
         for number, (c, start, length, withdrawn) in enumerate(grants):
             valid_from = START + dt.timedelta(start)
