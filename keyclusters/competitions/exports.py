@@ -1,11 +1,19 @@
-"""A call's applications with their states and stage results, as CSV and XLSX."""
+"""A call's applications with their states and stage results, as CSV and XLSX.
+
+Text that a spreadsheet would run as a formula gets a quote in front, and XLSX cells of text are
+typed as text (keyclusters.domain.spreadsheet_safety); points are numbers with two decimals (text
+``12.50`` in CSV, a number cell in XLSX).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 
 from openpyxl import Workbook
+
+from keyclusters.domain.spreadsheet_safety import safe_row, xlsx_row
 
 from .models import Call
 
@@ -46,18 +54,26 @@ def _rows(call: Call) -> tuple[list[str], list[list[object]]]:
             result = results.get(stage_id)
             row += [
                 result.result if result else "",
-                "" if result is None or result.points is None else f"{result.points:.2f}",
+                None if result is None or result.points is None else result.points,
             ]
         rows.append(row)
     return header, rows
+
+
+def _csv_value(value: object) -> object:
+    return f"{value:.2f}" if isinstance(value, Decimal) else value
+
+
+def _xlsx_value(value: object) -> object:
+    return value.quantize(Decimal("0.01")) if isinstance(value, Decimal) else value
 
 
 def applications_csv(call: Call) -> bytes:
     header, rows = _rows(call)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow(safe_row(header))
+    writer.writerows(safe_row(_csv_value(value) for value in row) for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -65,9 +81,9 @@ def applications_xlsx(call: Call) -> bytes:
     header, rows = _rows(call)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("applications")
-    sheet.append(header)
+    sheet.append(xlsx_row(sheet, header))
     for row in rows:
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, [_xlsx_value(value) for value in row]))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -1,7 +1,8 @@
 """Exports of a cluster's members, in the columns of the member import (they re-import as is).
 
 CSV is UTF-8 with a byte-order mark (so that spreadsheets detect the encoding), separated by
-commas, dates ``YYYY-MM-DD``. XLSX has real date cells and identifiers as text.
+commas, dates ``YYYY-MM-DD``. XLSX has real date cells and identifiers as text. Text that a
+spreadsheet would run as a formula gets a quote in front (keyclusters.domain.spreadsheet_safety).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import io
 
 from django.db.models import QuerySet
 
+from keyclusters.domain.spreadsheet_safety import safe_row, xlsx_row
 from keyclusters.domain.tabular import MEMBER_COLUMNS
 
 from .models import Cluster, Membership
@@ -41,11 +43,9 @@ def members_csv(cluster: Cluster, on: dt.date | None = None) -> bytes:
     """The members as CSV (UTF-8 with BOM, comma-separated, ISO dates)."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, delimiter=",", lineterminator="\r\n")
-    writer.writerow(MEMBER_COLUMNS)
+    writer.writerow(safe_row(MEMBER_COLUMNS))
     for values in member_rows(cluster, on):
-        writer.writerow(
-            [v.isoformat() if isinstance(v, dt.date) else ("" if v is None else v) for v in values]
-        )
+        writer.writerow(safe_row(v.isoformat() if isinstance(v, dt.date) else v for v in values))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -57,7 +57,7 @@ def members_xlsx(cluster: Cluster, on: dt.date | None = None) -> bytes:
     sheet = workbook.create_sheet(
         title=cluster.name[:31].translate(str.maketrans("[]:*?/\\", "_______"))
     )
-    sheet.append(list(MEMBER_COLUMNS))
+    sheet.append(xlsx_row(sheet, MEMBER_COLUMNS))
     date_columns = {MEMBER_COLUMNS.index("joined_on"), MEMBER_COLUMNS.index("left_on")}
     for values in member_rows(cluster, on):
         row = []
@@ -66,7 +66,7 @@ def members_xlsx(cluster: Cluster, on: dt.date | None = None) -> bytes:
                 row.append(value)
             else:
                 row.append("" if value is None else str(value))
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

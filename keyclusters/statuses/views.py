@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from keyclusters.accounts.models import ApiKey
+from keyclusters.domain.spreadsheet_safety import safe_cell, safe_row, xlsx_row
 from keyclusters.registry import selectors as registry_selectors
 from keyclusters.registry.models import Cluster
 
@@ -77,7 +78,7 @@ def registry_export(request: HttpRequest, format: str) -> HttpResponse:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=selectors.REGISTRY_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({key: safe_cell(value) for key, value in row.items()} for row in rows)
     return _download(out.getvalue(), "text/csv; charset=utf-8", filename)
 
 
@@ -179,16 +180,16 @@ def _results_file(answers: list[dict], format: str, on: str) -> HttpResponse:
 
         workbook = openpyxl.Workbook(write_only=True)
         sheet = workbook.create_sheet("verification")
-        sheet.append(list(RESULT_COLUMNS))
+        sheet.append(xlsx_row(sheet, RESULT_COLUMNS))
         for row in rows:
-            sheet.append(row)
+            sheet.append(xlsx_row(sheet, row))
         out = io.BytesIO()
         workbook.save(out)
         return _download(out.getvalue(), XLSX, f"verification-{on}.xlsx")
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
-    writer.writerow(RESULT_COLUMNS)
-    writer.writerows(rows)
+    writer.writerow(safe_row(RESULT_COLUMNS))
+    writer.writerows(safe_row(row) for row in rows)
     return _download(text.getvalue(), "text/csv; charset=utf-8", f"verification-{on}.csv")
 
 
