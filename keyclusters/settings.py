@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -164,8 +165,19 @@ USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Uploaded and generated files. Nothing serves MEDIA_ROOT by URL: each file goes out through a
+# view that checks who asks (keyclusters/private_files.py). PRIVATE_FILES_SERVER hands the
+# sending to the web server in front: "django" (Python sends the bytes), "x-accel-redirect"
+# (nginx, an internal location at PRIVATE_FILES_ACCEL_PREFIX aliased to MEDIA_ROOT) or
+# "x-sendfile" (Apache mod_xsendfile); docs/operations.md, "Private files".
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
+PRIVATE_FILES_SERVER = env.str("PRIVATE_FILES_SERVER", default="django")
+PRIVATE_FILES_ACCEL_PREFIX = env.str("PRIVATE_FILES_ACCEL_PREFIX", default="/private-media/")
+if PRIVATE_FILES_SERVER not in ("django", "x-accel-redirect", "x-sendfile"):
+    raise ImproperlyConfigured(
+        "PRIVATE_FILES_SERVER must be django, x-accel-redirect or x-sendfile"
+    )
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

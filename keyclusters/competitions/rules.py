@@ -23,9 +23,21 @@ def coordinates_application_cluster(user, application) -> bool:
     )
 
 
+@rules.predicate
+def is_decision_maker(user) -> bool:
+    return bool(user and user.is_authenticated and user.has_role(Role.DECISION_MAKER))
+
+
 can_manage_application = coordinates_application_cluster
 
 rules.add_perm("competitions.edit_application", coordinates_application_cluster)
 rules.add_perm("competitions.view_application", coordinates_application_cluster | is_operator)
 rules.add_perm("competitions.evaluate_formally", is_operator)
 rules.add_perm("competitions.manage_calls", is_operator)
+# An application's documents: the coordinator of its cluster, operators and the decision maker.
+# The evaluation adds the experts and panel members assigned to the application
+# ("evaluation.read_application_documents"); competitions.downloads asks both.
+rules.add_perm(
+    "competitions.read_application_documents",
+    coordinates_application_cluster | is_operator | is_decision_maker,
+)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import rulebook_views, views
+from . import downloads, rulebook_views, views
 
 app_name = "competitions"
 urlpatterns = [
@@ -19,4 +19,9 @@ urlpatterns = [
     path("applications/", views.application_list, name="application-list"),
     path("applications/<int:pk>/", views.application_detail, name="application-detail"),
     path("applications/<int:pk>/formal/", views.formal_evaluation, name="formal-evaluation"),
+    path(
+        "applications/<int:pk>/documents/<slug:field_id>/",
+        downloads.application_document,
+        name="application-document",
+    ),
 ]

@@ -6,6 +6,8 @@ import rules
 
 from keyclusters.accounts.roles import Role
 
+from .models import Assignment
+
 
 @rules.predicate
 def is_operator(user) -> bool:
@@ -28,6 +30,21 @@ def coordinates(user, application) -> bool:
     )
 
 
+@rules.predicate
+def assigned_without_conflict(user, application) -> bool:
+    """The user is an expert (or panel member) with an active assignment to the application
+    who has declared no conflict of interest."""
+    if not (user and user.is_authenticated and application is not None):
+        return False
+    return application.assignments.filter(
+        expert__user=user,
+        state=Assignment.State.ACTIVE,
+        no_conflict_declared_at__isnull=False,
+    ).exists()
+
+
 rules.add_perm("evaluation.manage", is_operator)
 rules.add_perm("evaluation.decide", is_decision_maker)
 rules.add_perm("evaluation.see_scores", is_operator | is_decision_maker | coordinates)
+# Read by competitions.downloads next to "competitions.read_application_documents".
+rules.add_perm("evaluation.read_application_documents", assigned_without_conflict)

@@ -1,0 +1,42 @@
+"""An application's documents, to those who may read them (never by a media URL).
+
+Who: the coordinator of the application's cluster, operators and the decision maker
+("competitions.read_application_documents"), and the experts and panel members with an active
+assignment to the application who have declared no conflict of interest (the evaluation's
+"evaluation.read_application_documents"). Anyone else gets a 404, the same as for a document
+that does not exist; an anonymous visitor is sent to log in.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_safe
+
+from keyclusters.private_files import download_name, file_response
+
+from .models import Application, ApplicationDocument
+
+READ_PERMISSIONS = (
+    "competitions.read_application_documents",
+    "evaluation.read_application_documents",
+)
+
+
+def may_read_documents(user, application: Application) -> bool:
+    return any(user.has_perm(permission, application) for permission in READ_PERMISSIONS)
+
+
+@login_required
+@require_safe
+def application_document(request: HttpRequest, pk: int, field_id: str) -> HttpResponse:
+    application = get_object_or_404(Application.objects.select_related("cluster"), pk=pk)
+    if not may_read_documents(request.user, application):
+        raise Http404
+    document = get_object_or_404(ApplicationDocument, application=application, field_id=field_id)
+    return file_response(
+        document.file,
+        kind=document.content_kind,
+        filename=download_name(document.original_name, document.content_kind, default=field_id),
+    )
