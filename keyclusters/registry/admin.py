@@ -1,5 +1,11 @@
+from django import forms
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
+
+from keyclusters.domain.documents import DocumentRefused, check_document
+from keyclusters.private_files import PrivateFileInput
 
 from .admin_import import ImportAdminMixin
 from .models import (
@@ -46,8 +52,38 @@ class MembershipAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ("organisation", "cluster")
 
 
+class CooperationDeclarationForm(forms.ModelForm):
+    """The scan of a declaration is a PDF, checked by its content; the "currently" link goes to
+    the download view (nothing serves media URLs)."""
+
+    class Meta:
+        model = CooperationDeclaration
+        fields = ("cluster", "signatories", "signed_on", "place", "subject", "document")
+        widgets = {"document": PrivateFileInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.document:
+            self.fields["document"].widget.download_url = reverse(
+                "registry:declaration-document", args=[self.instance.cluster_id, self.instance.pk]
+            )
+
+    def clean_document(self):
+        document = self.cleaned_data.get("document")
+        if document and hasattr(document, "content_type"):  # a new upload
+            document.seek(0)
+            content = document.read()
+            document.seek(0)
+            try:
+                check_document(content, accepted=("pdf",))
+            except DocumentRefused as refused:
+                raise forms.ValidationError(gettext(refused.message_id) % refused.params) from None
+        return document
+
+
 @admin.register(CooperationDeclaration)
 class CooperationDeclarationAdmin(SimpleHistoryAdmin):
+    form = CooperationDeclarationForm
     list_display = ("cluster", "signed_on", "place")
     autocomplete_fields = ("cluster", "signatories")
 

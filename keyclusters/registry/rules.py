@@ -1,7 +1,9 @@
 """Object-level permissions of the registry (the ``rules`` library).
 
 A coordinator manages the members of the clusters their organisation coordinates; an operator
-manages the members of every cluster.
+manages the members of every cluster. The scanned documents of cooperation declarations (which
+carry signatures) go to the coordinator of the cluster and to operators; the declarations'
+facts (date, place, subject, signatories) are public on the cluster's page.
 """
 
 from __future__ import annotations
@@ -38,3 +40,4 @@ def is_cluster_coordinator(user: Any, cluster: Any) -> bool:
 
 
 rules.add_perm("registry.manage_cluster_members", is_cluster_coordinator | is_operator)
+rules.add_perm("registry.read_declaration_documents", is_cluster_coordinator | is_operator)

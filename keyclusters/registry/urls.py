@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from . import downloads, views
 
 app_name = "registry"
 urlpatterns = [
@@ -11,6 +11,11 @@ urlpatterns = [
         r"^(?P<pk>[0-9]+)/members\.(?P<format>csv|xlsx)$",
         views.members_export,
         name="members-export",
+    ),
+    path(
+        "<int:pk>/declarations/<int:declaration_pk>/document/",
+        downloads.declaration_document,
+        name="declaration-document",
     ),
     path("<int:pk>/manage/", views.cluster_manage, name="cluster-manage"),
     path("<int:pk>/manage/members/add/", views.member_add, name="member-add"),

@@ -99,6 +99,9 @@ def cluster_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "partners": list(selectors.strategic_partners(cluster)),
         "declarations": list(selectors.declarations(cluster)),
         "can_manage": request.user.has_perm(MANAGE_PERMISSION, cluster),
+        "can_read_declarations": request.user.has_perm(
+            "registry.read_declaration_documents", cluster
+        ),
     }
     return render(request, "registry/cluster_detail.html", context)
 
