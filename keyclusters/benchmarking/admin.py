@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from .models import AreaSummary, ClusterReport, Edition, EditionResult, Framework
 
@@ -49,4 +52,15 @@ class ClusterReportAdmin(admin.ModelAdmin):
     list_filter = ("edition",)
     list_select_related = ("edition", "cluster")
     search_fields = ("cluster__name",)
-    readonly_fields = ("pdf", "generated_at")
+    readonly_fields = ("pdf_link", "generated_at")
+    exclude = ("pdf",)
+
+    @admin.display(description=_("PDF"))
+    def pdf_link(self, report: ClusterReport) -> str:
+        """The download view (nothing serves media URLs)."""
+        if not report.pdf:
+            return "—"
+        url = reverse(
+            "benchmarking:cluster-report-pdf", args=[report.edition_id, report.cluster_id]
+        )
+        return format_html('<a href="{}">{}</a>', url, report.pdf.name.rsplit("/", 1)[-1])

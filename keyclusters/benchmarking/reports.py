@@ -214,10 +214,15 @@ def generate_stored_pdf(result: EditionResult, *, language: str | None = None) -
     return report
 
 
-def current_pdf(result: EditionResult) -> bytes:
-    """The stored PDF when it is current, else a new one (stored for the next request)."""
+def current_report(result: EditionResult) -> ClusterReport:
+    """The report whose stored PDF is current, generating the PDF when it is not."""
     report = ClusterReport.objects.filter(edition=result.edition, cluster=result.cluster).first()
     if report is None or not report.pdf_is_current():
         report = generate_stored_pdf(result)
-    with report.pdf.open("rb") as handle:
+    return report
+
+
+def current_pdf(result: EditionResult) -> bytes:
+    """The stored PDF when it is current, else a new one (stored for the next request)."""
+    with current_report(result).pdf.open("rb") as handle:
         return handle.read()

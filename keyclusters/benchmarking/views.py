@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from keyclusters.private_files import file_response
+
 from . import reports, selectors, services, tasks
 from .forms import DataFileForm, EditionForm, ParticipantsForm, ReportTextsForm
 from .models import ClusterReport, Edition, EditionResult
@@ -206,11 +208,11 @@ def cluster_report(request: HttpRequest, pk: int, cluster_pk: int) -> HttpRespon
 
 
 def cluster_report_pdf(request: HttpRequest, pk: int, cluster_pk: int) -> HttpResponse:
+    """The stored PDF (generated when missing or out of date), to whoever may see the report:
+    analysts, and the cluster's coordinator once the edition is published."""
     result = _result(request, pk, cluster_pk)
-    content = reports.current_pdf(result)
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{reports.pdf_filename(result)}"'
-    return response
+    report = reports.current_report(result)
+    return file_response(report.pdf, kind="pdf", filename=reports.pdf_filename(result))
 
 
 @login_required

@@ -72,7 +72,7 @@ def test_coordinator_sees_only_their_published_report(client, framework, cluster
     pdf = client.get(_report_url(published, clusters["A"], "benchmarking:cluster-report-pdf"))
     assert pdf.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"
-    assert pdf.content.startswith(b"%PDF-")
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF-")
     for url in (
         _report_url(published, clusters["B"]),
         _report_url(published, clusters["B"], "benchmarking:cluster-report-pdf"),
