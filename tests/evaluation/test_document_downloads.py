@@ -198,3 +198,20 @@ def test_media_urls_answer_404(client, application, settings, debug):
     client.force_login(_user(application, "operator"))
     assert client.get(f"/{settings.MEDIA_URL}{document.file.name}").status_code == 404
     assert client.get(document.file.url).status_code == 404
+
+
+@pytest.mark.parametrize("declared", [False, True])
+def test_the_score_sheet_links_the_documents_after_the_declaration(client, application, declared):
+    user = _assigned(application, "ekspert", declared=declared)
+    assignment = Assignment.objects.get(expert__user=user)
+    client.force_login(user)
+    html = client.get(reverse("evaluation:sheet", args=[assignment.pk])).content.decode()
+    assert NAME in html
+    assert (f'href="{_url(application)}"' in html) is declared
+
+
+@pytest.mark.parametrize("who", ["decision-maker", "operator", "coordinator"])
+def test_the_why_page_links_the_documents(client, application, who):
+    client.force_login(_user(application, who))
+    html = client.get(reverse("evaluation:why", args=[application.pk])).content.decode()
+    assert f'href="{_url(application)}"' in html
