@@ -37,12 +37,14 @@ def sheet_step(sheet_state: str, action: SheetAction, stage_state: str) -> None:
 
 def locked_assignment(assignment: Assignment) -> Assignment:
     return (
-        Assignment.objects.select_for_update()
+        Assignment.objects.select_for_update(no_key=True, of=("self",))
         .select_related("application__call__rulebook", "expert")
         .get(pk=assignment.pk)
     )
 
 
 def locked_sheet(assignment: Assignment) -> ScoreSheet:
-    sheet, _created = ScoreSheet.objects.select_for_update().get_or_create(assignment=assignment)
+    sheet, _created = ScoreSheet.objects.select_for_update(no_key=True).get_or_create(
+        assignment=assignment
+    )
     return sheet

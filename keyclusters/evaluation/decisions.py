@@ -69,7 +69,7 @@ def _lifecycle(step) -> None:
 def _current(call: Call) -> Recommendation | None:
     """The call's list that is not superseded, locked (the caller holds the call's lock)."""
     return (
-        Recommendation.objects.select_for_update()
+        Recommendation.objects.select_for_update(no_key=True)
         .filter(call=call)
         .exclude(state=RecommendationState.SUPERSEDED)
         .first()

@@ -98,7 +98,7 @@ def _transition(
 def _locked(application: Application) -> Application:
     """The application as stored now, locked until the end of the transaction."""
     return (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(no_key=True, of=("self",))
         .select_related("call__rulebook", "cluster")
         .get(pk=application.pk)
     )

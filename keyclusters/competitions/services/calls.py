@@ -111,7 +111,11 @@ def create_call(
 def locked_call(call: Call) -> Call:
     """The call as stored now, locked until the end of the transaction (the first lock any
     service of a call's aggregates takes, so that they always lock in the same order)."""
-    return Call.objects.select_for_update().select_related("rulebook").get(pk=call.pk)
+    return (
+        Call.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("rulebook")
+        .get(pk=call.pk)
+    )
 
 
 @transaction.atomic

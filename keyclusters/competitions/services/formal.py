@@ -74,7 +74,7 @@ def request_completion(
 def expire_completions(*, now=None, by: User | None = None) -> int:
     """Fail every application whose deadline to complete has passed; returns how many."""
     now = now or timezone.now()
-    overdue = Application.objects.select_for_update().filter(
+    overdue = Application.objects.select_for_update(no_key=True, of=("self",)).filter(
         state=ApplicationState.COMPLETION_REQUESTED, completion_deadline__lt=now
     )
     count = 0
