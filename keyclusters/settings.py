@@ -201,9 +201,19 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="keyclusters@localhost")
 
 
-# The cache holds the API throttling counters: with several server processes, point CACHE_URL
-# at a shared cache (e.g. redis://127.0.0.1:6379/1 or dbcache://keyclusters_cache).
+# The cache holds the API throttle's counters, the state of API keys (so that a revocation
+# holds everywhere at once) and the verification index's change counter. With several server
+# processes or hosts, point CACHE_URL at a shared Redis (redis://127.0.0.1:6379/0: Django's
+# RedisCache); without it each process keeps its own (locmem), which is right for one process.
+# CACHE_KEY_PREFIX separates installations sharing one Redis database. A Redis that does not
+# answer costs a request at most CACHE_TIMEOUT seconds, and then the process does without it
+# for a few seconds (docs/operations.md, "When a component fails").
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+CACHES["default"].setdefault("KEY_PREFIX", env.str("CACHE_KEY_PREFIX", default="keyclusters"))
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    _cache_timeout = env.float("CACHE_TIMEOUT", default=0.5)
+    for _option in ("socket_connect_timeout", "socket_timeout"):
+        CACHES["default"].setdefault("OPTIONS", {}).setdefault(_option, _cache_timeout)
 # Requests per API key to the verification endpoints, and the public address of the site
 # (written into the QR codes of certificates made outside a request).
 VERIFICATION_API_RATE = env.str("VERIFICATION_API_RATE", default="600/m")
