@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "csp",
+    # Serves the API documentation's scripts from the static files (not from a CDN), so
+    # that the Content-Security-Policy holds on /api/v1/docs too.
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "keyclusters.accounts",
@@ -73,6 +77,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -145,13 +150,34 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:dashboard"
 LOGOUT_REDIRECT_URL = "web:home"
 
-# Failed-login lockout: 5 failures per user name and address lock it for 30 minutes.
+# The client's address. Without TRUSTED_PROXY_HEADER it is the peer of the connection
+# (REMOTE_ADDR); behind a reverse proxy, name the header the proxy sets (e.g. X-Forwarded-For
+# or X-Real-IP): the address is then read from it, TRUSTED_PROXY_COUNT entries from its right
+# (the entries the proxies added; those on the left are the client's word), and only on
+# requests whose peer is one of TRUSTED_PROXIES (addresses or networks; empty: any peer, so
+# let nothing but the proxy reach the server). keyclusters/accounts/client_address.py.
+TRUSTED_PROXY_HEADER = env.str("TRUSTED_PROXY_HEADER", default="")
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+if TRUSTED_PROXY_COUNT < 1:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 1 or more")
+
+# Failed-login lockout: 5 failures for one user name from one client address lock that user
+# name from that address for 30 minutes; the same user from another address, and other users
+# from the same address, are not locked. Someone who knows a user name therefore cannot lock
+# its owner out: only their own address. The address is the client's, not the proxy's.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "keyclusters.accounts.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# Password reset requests: at most PASSWORD_RESET_LIMIT per client address and, separately,
+# per e-mail address within PASSWORD_RESET_WINDOW seconds (counted in the default cache).
+PASSWORD_RESET_LIMIT = env.int("PASSWORD_RESET_LIMIT", default=5)
+PASSWORD_RESET_WINDOW = env.int("PASSWORD_RESET_WINDOW", default=3600)
 
 LANGUAGE_CODE = "pl"
 LANGUAGES = [("pl", _("Polish")), ("en", _("English"))]
@@ -228,10 +254,68 @@ KEYCLUSTERS_PUBLIC_URL = env.str("KEYCLUSTERS_PUBLIC_URL", default="http://local
 # Run a worker with `keyclusters db_worker`; tests run tasks at once (ImmediateBackend).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# HTTPS and security headers; production (KEYCLUSTERS_DEV off) has them all on by default.
+# Behind a proxy that ends TLS, SECURE_PROXY_SSL_HEADER names the header by which it says the
+# request came over HTTPS ("X-Forwarded-Proto: https"): without it every request looks like
+# plain HTTP, the SSL redirect loops and the certificates' QR links begin with http://.
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEV)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEV)
+# A load balancer's health checks may come over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^api/v1/(health|ready)$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEV else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+# Preloading is the domain owner's decision (it binds every subdomain, and undoing it takes
+# months), so it stays off unless asked for; the deploy check's reminder is silenced for that.
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+
+def _proxy_ssl_header(value: str) -> tuple[str, str] | None:
+    """``"X-Forwarded-Proto: https"`` (or ``HTTP_X_FORWARDED_PROTO=https``) as Django wants it."""
+    if not value.strip():
+        return None
+    name, separator, expected = value.replace("=", ":", 1).partition(":")
+    name, expected = name.strip(), expected.strip()
+    if not separator or not name or not expected:
+        raise ImproperlyConfigured(
+            'SECURE_PROXY_SSL_HEADER must look like "X-Forwarded-Proto: https"'
+        )
+    meta = name.upper().replace("-", "_")
+    return (meta if meta.startswith("HTTP_") else f"HTTP_{meta}", expected)
+
+
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(env.str("SECURE_PROXY_SSL_HEADER", default=""))
+# The host the proxy received (X-Forwarded-Host), when it does not pass Host on.
+USE_X_FORWARDED_HOST = env.bool("USE_X_FORWARDED_HOST", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp), in development too: scripts, styles, fonts and images
+# come from the site itself only (no inline script, style element or style attribute; htmx's
+# own indicator styles are off, site.css has them), plus data: images (Bootstrap's icons).
+# CSP_REPORT_URI collects violations; CSP_REPORT_ONLY=1 reports without blocking.
+_CSP_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+if env.str("CSP_REPORT_URI", default=""):
+    _CSP_DIRECTIVES["report-uri"] = [env.str("CSP_REPORT_URI")]
+if env.bool("CSP_REPORT_ONLY", default=False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _CSP_DIRECTIVES}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_DIRECTIVES}
 
 # Uploads of import files are read in memory up to 20 MB.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
