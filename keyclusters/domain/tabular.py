@@ -1,155 +1,36 @@
-"""Import tables: CSV/XLSX bytes into rows, and rows into validated, typed records.
+"""Import tables: the rows of a CSV/XLSX file into validated, typed records.
 
-Pure: no Django, no files. Every problem is collected as a :class:`RowError`; row numbers are the
-spreadsheet's line numbers (the header is row 1, the first data row is row 2).
+Pure: no Django. The file (its bytes, or a binary file read as a stream) is read by
+:mod:`.tablefile` within :class:`Limits`. Every problem is collected as a :class:`RowError`; row
+numbers are the spreadsheet's (the header is row 1, the first data row is row 2).
+
+Plausibility: membership dates and ``founded_on`` lie between 1989-01-01 and a year from today
+(``today`` may be given); NIP, REGON and KRS are ASCII digits and not all zeros
+(:mod:`.identifiers`).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from . import textfile
 from .i18n import N_
 from .identifiers import IdentifierError, normalise_krs, normalise_nip, normalise_regon
 from .registry import ENTERPRISE_SIZES, MEMBERSHIP_ROLES, ORGANISATION_KINDS, voivodeship_code
-
-Cell = str | dt.date
-
-
-class Text(str):
-    """A message parameter that is itself a translatable message id."""
-
-
-def _identity(message: str) -> str:
-    return message
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem in an import file; ``message`` is an English message id with ``params``."""
-
-    row: int | None
-    column: str | None
-    value: str
-    message: str
-    params: Mapping[str, str | int] = field(default_factory=dict)
-
-    def format(self, translate: Callable[[str], str] = _identity) -> str:
-        params = {k: translate(v) if isinstance(v, Text) else v for k, v in self.params.items()}
-        message = translate(self.message) % params if params else translate(self.message)
-        if self.row is None:
-            return message
-        if self.column is None:
-            return translate(N_("row %(row)s: %(message)s")) % {"row": self.row, "message": message}
-        values = {"row": self.row, "column": self.column, "value": self.value, "message": message}
-        if self.value:
-            return translate(N_('row %(row)s, column %(column)s: "%(value)s" %(message)s')) % values
-        return translate(N_("row %(row)s, column %(column)s: %(message)s")) % values
-
-    def __str__(self) -> str:
-        return self.format()
-
-
-class TableError(ValueError):
-    """The file cannot be read as a table, or its header is wrong."""
-
-    def __init__(self, errors: Sequence[RowError]) -> None:
-        super().__init__("\n".join(map(str, errors)))
-        self.errors = list(errors)
-
-
-@dataclass(frozen=True)
-class Table:
-    header: tuple[str, ...]
-    rows: list[tuple[int, list[Cell]]]  # (spreadsheet row number, cells)
-
-
-# --- reading ---------------------------------------------------------------------------------
-
-_ZIP_MAGIC = b"PK\x03\x04"
+from .repeats import MemberRepeats, Repeats
+from .tablefile import Rows, open_table
+from .tablefile import Table as Table  # re-exported, with read_table: the reading of a file
+from .tablefile import read_table as read_table
+from .tables import DEFAULT_LIMITS, Cell, Limits, RowError, Source, TableError, Text
 
 
 def decode_text(source: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1250."""
-    if source.startswith(b"\xef\xbb\xbf"):
-        return source[3:].decode("utf-8")
-    try:
-        return source.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            return source.decode("cp1250")
-        except UnicodeDecodeError as exc:
-            raise TableError([RowError(None, None, "", N_("the file is not a text file"))]) from exc
-
-
-def _separator(first_line: str) -> str:
-    return ";" if first_line.count(";") > first_line.count(",") else ","
-
-
-def _csv_rows(source: bytes) -> Iterable[list[Cell]]:
-    text = decode_text(source)
-    if "\x00" in text:
-        raise TableError([RowError(None, None, "", N_("the file is not a CSV or XLSX file"))])
-    first_line = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(first_line))
-    strip = str.strip
-    for record in reader:
-        yield list(map(strip, record))
-
-
-def _xlsx_cell(value: object) -> Cell:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _xlsx_rows(source: bytes) -> Iterable[list[Cell]]:
-    import openpyxl  # a reader library, imported only when a workbook comes in
-
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(source), read_only=True, data_only=True)
-    except Exception as exc:
-        message = N_("the XLSX workbook cannot be read (%(reason)s)")
-        raise TableError([RowError(None, None, "", message, {"reason": str(exc)})]) from exc
-    try:
-        for values in workbook.worksheets[0].iter_rows(values_only=True):
-            yield [_xlsx_cell(v) for v in values]
-    finally:
-        workbook.close()
-
-
-def read_table(source: bytes, filename: str = "") -> Table:
-    """Header (lower case, trimmed) and the non-empty data rows with their row numbers.
-
-    XLSX is recognised by its content (a zip archive), anything else is read as CSV.
-    """
-    rows = _xlsx_rows(source) if source[:4] == _ZIP_MAGIC else _csv_rows(source)
-    header: tuple[str, ...] | None = None
-    data: list[tuple[int, list[Cell]]] = []
-    for number, cells in enumerate(rows, start=1):
-        if header is None:
-            header = tuple(str(c).strip().lower() for c in cells)
-            while header and not header[-1]:
-                header = header[:-1]
-            continue
-        if any(cells):  # "" is the only false cell
-            data.append((number, cells))
-    if not header:
-        raise TableError([RowError(None, None, "", N_("the file has no header row"))])
-    return Table(header=header, rows=data)
+    """UTF-8 (with or without BOM), else Windows-1250, by the rule of :mod:`.textfile`."""
+    return textfile.decode(source)
 
 
 # --- schemas ---------------------------------------------------------------------------------
@@ -257,7 +138,12 @@ class Stream(Generic[R]):
     columns: tuple[str, ...]
     records: Iterator[R]
     errors: list[RowError]
-    rows: int = 0
+    table: Rows | None = None  # the rows being read
+
+    @property
+    def rows(self) -> int:
+        """The data rows read so far: all of them once ``records`` is exhausted."""
+        return self.table.count if self.table is not None else 0
 
     def collect(self) -> Parsed[R]:
         """Validate the whole file."""
@@ -294,6 +180,35 @@ def parse_date(value: Cell) -> dt.date:
     except ValueError:
         pass
     raise CellError(N_("is not a date (YYYY-MM-DD or DD.MM.YYYY)"))
+
+
+EARLIEST_DATE = dt.date(1989, 1, 1)  # no membership, cluster or status is older
+
+
+def years_after(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def plausible_dates(
+    earliest: dt.date, latest: dt.date, *, optional: bool = False
+) -> Callable[[Cell], dt.date | None]:
+    """A parser of a date column that refuses dates outside ``earliest`` … ``latest``."""
+
+    def parse(value: Cell) -> dt.date | None:
+        if optional and value == "":
+            return None
+        day = parse_date(value)
+        if not earliest <= day <= latest:
+            raise CellError(
+                N_("is outside the dates accepted (%(earliest)s to %(latest)s)"),
+                earliest=earliest.isoformat(), latest=latest.isoformat(),
+            )  # fmt: skip
+        return day
+
+    return parse
 
 
 def _optional_date(value: Cell) -> dt.date | None:
@@ -401,11 +316,26 @@ _ABSENT = 1 << 62  # the position of a column the file does not have (always pas
 _PlanEntry = tuple[str, int, Callable[..., object], bool, bool, dict[Any, Any] | None]
 
 
-def _plan(header: Sequence[str], columns: Sequence[str]) -> list[_PlanEntry]:
+def _parsers(today: dt.date | None) -> dict[str, Callable[..., object]]:
+    """PARSERS with the date columns limited to 1989-01-01 … a year from ``today``."""
+    latest = years_after(today or dt.date.today(), 1)
+    dates = plausible_dates(EARLIEST_DATE, latest)
+    return {
+        **PARSERS,
+        "joined_on": dates,
+        "left_on": plausible_dates(EARLIEST_DATE, latest, optional=True),
+        "founded_on": dates,
+    }
+
+
+def _plan(
+    header: Sequence[str], columns: Sequence[str], today: dt.date | None = None
+) -> list[_PlanEntry]:
     """Per column (in ``columns`` order): name, position, parser, required, is a date, cache."""
     positions = {name: i for i, name in enumerate(header)}
+    parsers = _parsers(today)
     return [
-        (c, positions.get(c, _ABSENT), PARSERS[c], c in _REQUIRED_VALUES, c in _DATE_COLUMNS,
+        (c, positions.get(c, _ABSENT), parsers[c], c in _REQUIRED_VALUES, c in _DATE_COLUMNS,
          {} if c in _REPEATING else None)
         for c in columns
     ]  # fmt: skip
@@ -473,73 +403,74 @@ def _organisation(row: int, v: list[Any]) -> OrganisationRecord:
     return OrganisationRecord(row, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8])
 
 
-class _Conflicts:
-    """Keys seen earlier in the file with their data; a key with other data is an error."""
-
-    def __init__(self, errors: list[RowError]) -> None:
-        self.errors = errors
-        self.seen: dict[object, tuple[int, object]] = {}
-
-    def check(self, key: object, data: object, row: int, column: str, value: str) -> None:
-        first = self.seen.setdefault(key, (row, data))
-        if first[1] != data:
-            message = N_("appears also in row %(other)s with different data")
-            self.errors.append(RowError(row, column, value, message, {"other": first[0]}))
-
-    def organisation(self, record: OrganisationRecord) -> None:
-        column, value = ("nip", record.nip) if record.nip else ("name", record.name)
-        self.check(record.key, record.data(), record.row, column, value)
+def _organisation_key(record: OrganisationRecord) -> tuple[object, str, str]:
+    """The key of an organisation in a file, and the column and value that name it."""
+    if record.nip:
+        return record.nip, "nip", record.nip
+    return (record.name, record.country), "name", record.name
 
 
 def _start(
-    source: bytes, filename: str, columns: Sequence[str]
-) -> tuple[Table | None, list[RowError]]:
+    source: Source, filename: str, columns: Sequence[str], limits: Limits
+) -> tuple[Rows | None, list[RowError]]:
+    """The rows of a file whose header is right (else None), and the list of its errors."""
     try:
-        table = read_table(source, filename)
+        rows = open_table(source, filename, limits=limits)
     except TableError as exc:
         return None, exc.errors
-    errors = check_header(table.header, columns)
-    return (None if errors else table), errors
+    errors = rows.errors  # problems found while reading are added as they are found
+    errors += check_header(rows.header, columns)
+    return (None if errors else rows), errors
 
 
 def _present(header: Sequence[str], columns: Sequence[str]) -> tuple[str, ...]:
     return tuple(c for c in columns if c in header)
 
 
-def parse_organisations(source: bytes, filename: str = "") -> Parsed[OrganisationRecord]:
-    table, errors = _start(source, filename, ORGANISATION_COLUMNS)
-    if table is None:
+def parse_organisations(
+    source: Source, filename: str = "", *, limits: Limits = DEFAULT_LIMITS,
+    today: dt.date | None = None,
+) -> Parsed[OrganisationRecord]:  # fmt: skip
+    rows, errors = _start(source, filename, ORGANISATION_COLUMNS, limits)
+    if rows is None:
         return Parsed((), [], errors)
-    plan, has_kind = _plan(table.header, ORGANISATION_COLUMNS), "kind" in table.header
-    conflicts = _Conflicts(errors)
+    plan, has_kind = _plan(rows.header, ORGANISATION_COLUMNS, today), "kind" in rows.header
+    repeats = Repeats(errors)
     records: list[OrganisationRecord] = []
-    for row, cells in table.rows:
+    for row, cells in rows:
         v = _cells(row, cells, plan, errors)
         if v is not None and _organisation_rules(row, v, has_kind, errors):
             record = _organisation(row, v)
-            conflicts.organisation(record)
+            key, column, value = _organisation_key(record)
+            repeats.check(key, record.data(), row, column, value)
             records.append(record)
-    return Parsed(_present(table.header, ORGANISATION_COLUMNS), records, errors, len(table.rows))
+    return Parsed(_present(rows.header, ORGANISATION_COLUMNS), records, errors, rows.count)
 
 
-def parse_members(source: bytes, filename: str = "") -> Parsed[MemberRecord]:
-    return stream_members(source, filename).collect()
+def parse_members(
+    source: Source, filename: str = "", *, limits: Limits = DEFAULT_LIMITS,
+    today: dt.date | None = None,
+) -> Parsed[MemberRecord]:  # fmt: skip
+    return stream_members(source, filename, limits=limits, today=today).collect()
 
 
-def stream_members(source: bytes, filename: str = "") -> Stream[MemberRecord]:
-    """Like ``parse_members``, validating the rows as the records are taken (the file is read
-    and its header checked at once)."""
-    table, errors = _start(source, filename, MEMBER_COLUMNS)
-    if table is None:
+def stream_members(
+    source: Source, filename: str = "", *, limits: Limits = DEFAULT_LIMITS,
+    today: dt.date | None = None,
+) -> Stream[MemberRecord]:  # fmt: skip
+    """Like ``parse_members``, reading and validating the rows as the records are taken (the
+    file is checked and its header read at once)."""
+    rows, errors = _start(source, filename, MEMBER_COLUMNS, limits)
+    if rows is None:
         return Stream((), iter(()), errors)
-    columns = _present(table.header, MEMBER_COLUMNS)
-    return Stream(columns, _members(table, errors), errors, len(table.rows))
+    columns = _present(rows.header, MEMBER_COLUMNS)
+    return Stream(columns, _members(rows, errors, today), errors, rows)
 
 
-def _members(table: Table, errors: list[RowError]) -> Iterator[MemberRecord]:
-    plan, has_kind = _plan(table.header, MEMBER_COLUMNS), "kind" in table.header
-    organisations, starts = _Conflicts(errors), _Conflicts(errors)
-    for row, cells in table.rows:
+def _members(rows: Rows, errors: list[RowError], today: dt.date | None) -> Iterator[MemberRecord]:
+    plan, has_kind = _plan(rows.header, MEMBER_COLUMNS, today), "kind" in rows.header
+    repeats = MemberRepeats(errors)
+    for row, cells in rows:
         v = _cells(row, cells, plan, errors)
         if v is None or not _organisation_rules(row, v, has_kind, errors):
             continue
@@ -551,24 +482,27 @@ def _members(table: Table, errors: list[RowError]) -> Iterator[MemberRecord]:
             )
             continue
         organisation = _organisation(row, v)
-        organisations.organisation(organisation)
-        start = (organisation.key, role, joined_on)
-        starts.check(start, left_on, row, "left_on", _text(left_on or ""))
+        key, column, value = _organisation_key(organisation)
+        repeats.check(key, organisation.data(), (role, joined_on), left_on, row, column, value,
+                      _text(left_on or ""))  # fmt: skip
         yield MemberRecord(row, organisation, role, joined_on, left_on)
 
 
-def parse_clusters(source: bytes, filename: str = "") -> Parsed[ClusterRecord]:
-    table, errors = _start(source, filename, CLUSTER_COLUMNS)
-    if table is None:
+def parse_clusters(
+    source: Source, filename: str = "", *, limits: Limits = DEFAULT_LIMITS,
+    today: dt.date | None = None,
+) -> Parsed[ClusterRecord]:  # fmt: skip
+    rows, errors = _start(source, filename, CLUSTER_COLUMNS, limits)
+    if rows is None:
         return Parsed((), [], errors)
-    plan = _plan(table.header, CLUSTER_COLUMNS)
-    conflicts = _Conflicts(errors)
+    plan = _plan(rows.header, CLUSTER_COLUMNS, today)
+    repeats = Repeats(errors)
     records: list[ClusterRecord] = []
-    for row, cells in table.rows:
+    for row, cells in rows:
         v = _cells(row, cells, plan, errors)
         if v is None:
             continue
         record = ClusterRecord(row, *v)  # in CLUSTER_COLUMNS order
-        conflicts.check(record.name, record.data(), row, "name", record.name)
+        repeats.check(record.name, record.data(), row, "name", record.name)
         records.append(record)
-    return Parsed(_present(table.header, CLUSTER_COLUMNS), records, errors, len(table.rows))
+    return Parsed(_present(rows.header, CLUSTER_COLUMNS), records, errors, rows.count)

@@ -207,7 +207,7 @@ def test_stream_validates_rows_as_records_are_taken():
     )
     stream = tabular.stream_members(source, "m.csv")
     assert (stream.columns, stream.rows, stream.errors) == (("name", "nip", "kind", "joined_on"),
-                                                            3, [])  # fmt: skip
+                                                            0, [])  # fmt: skip
     first = next(stream.records)
     assert (first.row, first.organisation.nip, first.joined_on) == (
         2, "5261040828", dt.date(2015, 1, 1),
@@ -215,6 +215,7 @@ def test_stream_validates_rows_as_records_are_taken():
     assert stream.errors == []  # row 4 is not validated yet
     rest = list(stream.records)
     assert [r.row for r in rest] == [3]
+    assert stream.rows == 3  # the rows are counted as they are read
     assert [str(e) for e in stream.errors] == [
         'row 4, column nip: "123-456-32-19" is not a valid NIP (checksum)'
     ]
