@@ -63,7 +63,7 @@ def member_csv(rows: int, coordinator_nip: str) -> str:
         joined = start + dt.timedelta(days=i % 3000)
         left = (joined + dt.timedelta(days=400)).isoformat() if i % 10 == 0 else ""
         lines.append(
-            f"Firma {i} Sp. z o.o.,{nip},{regon(i)},,enterprise,{SIZES[i % 4]},"
+            f"Firma {i} Sp. z o.o.,{nip},{regon(i + 1)},,enterprise,{SIZES[i % 4]},"
             f"{VOIVODESHIPS[i % 6]},Miasto {i % 500},PL,{joined.isoformat()},{left},member"
         )
     lines.append(f"Koordynator,{coordinator_nip},,,business-support,,mazowieckie,Warszawa,PL,"

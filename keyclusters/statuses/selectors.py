@@ -59,7 +59,7 @@ class InvalidNip(ValueError):
 
 def normalise_nip(value: str, index: int | None = None) -> str:
     """The 10 digits of a NIP (dashes, spaces, ``PL`` prefix allowed), else :class:`InvalidNip`."""
-    if _TEN_DIGITS.fullmatch(value) and stdnum_nip.checksum(value) == 0:
+    if _TEN_DIGITS.fullmatch(value) and stdnum_nip.checksum(value) == 0 and value != "0000000000":
         return value
     try:
         return identifiers.normalise_nip(value)

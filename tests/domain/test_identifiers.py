@@ -75,11 +75,31 @@ def test_krs_keeps_leading_zeros():
     [
         ("5261040828", "5261040828"),  # plain digits: checked directly
         ("0121007840", "0121007840"),  # leading zero kept
-        ("５２６１０４０８２８", "5261040828"),  # full-width digits: python-stdnum cleans them
     ],
 )
 def test_nip_plain_digits_and_other_digits_agree(raw, expected):
     assert normalise_nip(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("normalise", "raw", "reason"),
+    [
+        (normalise_nip, "５２６１０４０８２８", "format"),  # full-width digits
+        (normalise_nip, "٥٢٦١٠٤٠٨٢٨", "format"),  # Arabic-Indic digits
+        (normalise_regon, "１９２５９８１８４", "format"),
+        (normalise_krs, "００００１２３４５６", "format"),
+        (normalise_krs, "१२३४५६", "format"),  # Devanagari digits
+        (normalise_nip, "0000000000", "only zeros"),  # passes the checksum, never issued
+        (normalise_nip, "PL 000-000-00-00", "only zeros"),
+        (normalise_regon, "000000000", "only zeros"),
+        (normalise_regon, "00000000000000", "only zeros"),
+        (normalise_krs, "0", "only zeros"),
+    ],
+)
+def test_implausible_identifiers_are_refused(normalise, raw, reason):
+    with pytest.raises(IdentifierError) as info:
+        normalise(raw)
+    assert info.value.reason == reason
 
 
 @pytest.mark.parametrize(
