@@ -317,9 +317,29 @@ if env.bool("CSP_REPORT_ONLY", default=False):
 else:
     CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_DIRECTIVES}
 
-# Uploads of import files are read in memory up to 20 MB.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest file of each kind, in the web pages and on the command line alike (checked before
+# the file is read; keyclusters/registry/uploads.py). UPLOAD_LIMITS_MB="members=80,documents=10"
+# changes some of them. What a file may hold once read: keyclusters/domain/tablefile.py (Limits).
+UPLOAD_LIMITS_MB = {
+    "organisations": 50, "clusters": 5, "members": 50, "statuses": 5,
+    "benchmarking": 20, "documents": 20, "verification": 10,
+}  # fmt: skip
+for _kind, _mb in env.dict("UPLOAD_LIMITS_MB", default={}).items():
+    if _kind not in UPLOAD_LIMITS_MB:
+        raise ImproperlyConfigured(f"UPLOAD_LIMITS_MB: {_kind!r} is not one of {UPLOAD_LIMITS_MB}")
+    UPLOAD_LIMITS_MB[_kind] = float(_mb)
+UPLOAD_LIMITS = {kind: int(mb * 2**20) for kind, mb in UPLOAD_LIMITS_MB.items()}
+# Past the largest limit nothing more of an upload is kept (its size is still counted, so the
+# page can say how large it was); uploads over 2.5 MB wait in a temporary file, not in memory.
+FILE_UPLOAD_HANDLERS = [
+    "keyclusters.registry.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 2**20)
+# A request's body other than its files (forms, JSON: a bulk verification of 100,000 NIPs is
+# about 2 MB).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 2**20
 
 LOGGING = {
     "version": 1,

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from keyclusters.domain.benchmarking import NORMALISATIONS
+from keyclusters.registry import uploads
 from keyclusters.registry.models import Cluster
 
 from .models import Edition, Framework
@@ -40,6 +41,9 @@ class ParticipantsForm(forms.Form):
 
 class DataFileForm(forms.Form):
     file = forms.FileField(label=_("CSV or XLSX file"))
+
+    def clean_file(self):
+        return uploads.clean_upload(self.cleaned_data["file"], "benchmarking")
 
 
 class ReportTextsForm(forms.Form):

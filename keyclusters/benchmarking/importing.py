@@ -20,10 +20,24 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from keyclusters.domain.i18n import N_
-from keyclusters.domain.tabular import Cell, RowError, TableError, read_table
+from keyclusters.domain.tabular import (
+    DEFAULT_LIMITS,
+    Cell,
+    Limits,
+    RowError,
+    Source,
+    TableError,
+    open_table,
+)
 
 CLUSTER_COLUMN = "cluster"
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
+# The largest magnitude of a value: more is no indicator or answer, and sums of values stay finite.
+MAX_MAGNITUDE = 1e15
+
+
+class NumberTooLarge(ValueError):
+    """A finite number beyond ``MAX_MAGNITUDE``."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +65,9 @@ class Aggregate:
 def parse_number(value: Cell) -> float | None:
     """A number cell: ``12``, ``12.5``, ``12,5`` (decimal comma), spaces as thousands separators.
 
-    ``None`` for an empty cell; :class:`ValueError` for anything else.
+    ``None`` for an empty cell; :class:`NumberTooLarge` for a number beyond ``MAX_MAGNITUDE``
+    (also one written too large to be finite), :class:`ValueError` for anything else (``inf``
+    and ``nan`` too).
     """
     if isinstance(value, dt.date):
         raise ValueError(value)
@@ -61,25 +77,29 @@ def parse_number(value: Cell) -> float | None:
     if not _NUMBER.match(text):
         raise ValueError(value)
     number = float(text.replace(",", "."))
-    if not math.isfinite(number):
-        raise ValueError(value)
+    if not math.isfinite(number):  # 1e999 overflows to infinity
+        raise NumberTooLarge(value)
+    if abs(number) > MAX_MAGNITUDE:
+        raise NumberTooLarge(value)
     return number
 
 
 def read_data(
-    source: bytes,
+    source: Source,
     filename: str = "",
     *,
     indicators: Collection[str],
     unique_clusters: bool = True,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> DataFile:
     """Read a data file whose columns may be ``cluster`` and the ids in ``indicators``."""
     result = DataFile()
     try:
-        table = read_table(source, filename)
+        table = open_table(source, filename, limits=limits)
     except TableError as exc:
         result.errors.extend(exc.errors)
         return result
+    result.errors = table.errors  # problems found while reading are added as they are found
     allowed = set(indicators)
     seen: set[str] = set()
     plan: list[tuple[int, str]] = []
@@ -103,7 +123,7 @@ def read_data(
     assert cluster_index is not None
     result.columns = tuple(name for _index, name in plan)
     first_row: dict[str, int] = {}
-    for row, cells in table.rows:
+    for row, cells in table:
         count = len(cells)
         raw_name = cells[cluster_index] if cluster_index < count else ""
         name = raw_name.isoformat() if isinstance(raw_name, dt.date) else raw_name.strip()
@@ -124,6 +144,11 @@ def read_data(
             raw = cells[index] if index < count else ""
             try:
                 number = parse_number(raw)
+            except NumberTooLarge:
+                message = N_("is too large (at most 10^15 in absolute value)")
+                result.errors.append(RowError(row, indicator, str(raw), message))
+                ok = False
+                continue
             except ValueError:
                 text = raw.isoformat() if isinstance(raw, dt.date) else raw
                 result.errors.append(RowError(row, indicator, text, N_("is not a number")))
@@ -147,6 +172,7 @@ def aggregate_answers(rows: list[DataRow], indicators: Collection[str]) -> list[
             total, count = sums.get((data.cluster, indicator), (0.0, 0))
             sums[(data.cluster, indicator)] = (total + value, count + 1)
     order = {indicator: position for position, indicator in enumerate(indicators)}
+    # Values are within MAX_MAGNITUDE, so the sums and the means are finite.
     return [
         Aggregate(cluster, indicator, total / count, count)
         for (cluster, indicator), (total, count) in sorted(

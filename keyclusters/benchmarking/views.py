@@ -140,7 +140,8 @@ def edition_import(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     edition = _manage(request, pk)
     form = DataFileForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _("Choose a CSV or XLSX file."))
+        too_large = form.errors.get("file") if "file" in request.FILES else None
+        messages.error(request, too_large[0] if too_large else _("Choose a CSV or XLSX file."))
         return redirect("benchmarking:edition-detail", edition.pk)
     upload = form.cleaned_data["file"]
     service = {
@@ -151,7 +152,7 @@ def edition_import(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         raise Http404
     try:
         clusters, rows = service(
-            edition=edition, source=upload.read(), filename=upload.name, by=request.user
+            edition=edition, source=upload, filename=upload.name, by=request.user
         )
     except services.BenchmarkingError as exc:
         messages.error(request, _("Nothing was imported: the file has errors."))

@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from keyclusters.domain.rulebook.model import localized
+from keyclusters.registry import uploads
 
 from .models import Application
 
@@ -47,6 +48,7 @@ def application_form_class(application: Application, editable: list[str]) -> typ
                 widget=forms.ClearableFileInput(
                     attrs={"accept": ".pdf,.docx,.xlsx,application/pdf"}
                 ),
+                validators=[uploads.size_validator("documents")],
                 **common,
             )
         else:

@@ -30,10 +30,9 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import importing
+from . import importing, uploads
 from .models import Cluster
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 TOKEN_MAX_AGE = 3600  # seconds between preview and confirmation
 _SALT = "keyclusters.registry.admin_import"
 
@@ -43,11 +42,12 @@ class ImportFileForm(forms.Form):
         label=gettext_lazy("File"), help_text=gettext_lazy("CSV (UTF-8 or Windows-1250) or XLSX")
     )
 
+    def __init__(self, *args, kind: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = kind  # of uploads: its size limit
+
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 20 MB."))
-        return upload
+        return uploads.clean_upload(self.cleaned_data["file"], self.kind)
 
 
 class ImportAdminMixin:
@@ -94,7 +94,7 @@ class ImportAdminMixin:
             "organisations": _("Import organisations"),
             "clusters": _("Import clusters"),
         }[self.import_kind]
-        return self._import(request, title, *service, {}, done_url)
+        return self._import(request, title, *service, {}, done_url, self.import_kind)
 
     def import_members_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         cluster = get_object_or_404(Cluster, pk=object_id)
@@ -108,10 +108,12 @@ class ImportAdminMixin:
         title = _("Import members of %(cluster)s") % {"cluster": cluster}
         return self._import(
             request, title, importing.preview_members, importing.import_members,
-            {"cluster": cluster}, done_url,
+            {"cluster": cluster}, done_url, "members",
         )  # fmt: skip
 
-    def _import(self, request, title, preview, run, extra: dict, done_url: str) -> HttpResponse:
+    def _import(
+        self, request, title, preview, run, extra: dict, done_url: str, kind: str
+    ) -> HttpResponse:
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -120,7 +122,7 @@ class ImportAdminMixin:
         }
         if request.method == "POST" and "token" in request.POST:
             return self._confirm(request, run, extra, done_url)
-        form = ImportFileForm(request.POST or None, request.FILES or None)
+        form = ImportFileForm(request.POST or None, request.FILES or None, kind=kind)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             source = upload.read()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from keyclusters.domain import identifiers
 from keyclusters.domain.registry import CLUSTER_SIZE_CLASSES
 
+from . import uploads
 from .models import VOIVODESHIP_CHOICES, EnterpriseSize, MembershipRole, OrganisationKind
 
 IMPORT_EXTENSIONS = (".csv", ".xlsx")
@@ -181,4 +182,4 @@ class MemberImportForm(BootstrapMixin, forms.Form):
         uploaded = self.cleaned_data["file"]
         if PurePath(uploaded.name).suffix.lower() not in IMPORT_EXTENSIONS:
             raise forms.ValidationError(gettext("Upload a CSV or XLSX file."))
-        return uploaded
+        return uploads.clean_upload(uploaded, "members")

@@ -246,7 +246,7 @@ def members_import(request: HttpRequest, pk: int) -> HttpResponse:
         uploaded = form.cleaned_data["file"]
         try:
             report = import_members(
-                cluster=cluster, source=uploaded.read(), filename=uploaded.name, by=request.user
+                cluster=cluster, source=uploaded, filename=uploaded.name, by=request.user
             )
         except ImportRejected as exc:
             import_errors = _import_messages(exc)

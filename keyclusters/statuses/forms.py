@@ -8,13 +8,13 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from keyclusters.registry import uploads
 from keyclusters.registry.forms import BootstrapMixin
 from keyclusters.registry.models import VOIVODESHIP_CHOICES
 
 from . import selectors
 
 UPLOAD_EXTENSIONS = (".csv", ".txt", ".xlsx")
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
 class DateInput(forms.DateInput):
@@ -74,9 +74,7 @@ class VerifyFileForm(BootstrapMixin, forms.Form):
         uploaded = self.cleaned_data["file"]
         if PurePath(uploaded.name).suffix.lower() not in UPLOAD_EXTENSIONS:
             raise forms.ValidationError(gettext("Upload a CSV, TXT or XLSX file."))
-        if uploaded.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(gettext("The file is larger than 20 MB."))
-        return uploaded
+        return uploads.clean_upload(uploaded, "verification")
 
 
 class ApiKeyForm(BootstrapMixin, forms.Form):

@@ -5,6 +5,8 @@ and ``coordinator_nip`` are optional. The cluster is matched by its exact name; 
 be its coordinator's. A grant is keyed by (cluster, round): a new one is created, one with other
 dates is updated. The decision date of a historical grant is its ``valid_from``; a grant is
 recorded as the renewal of the cluster's previous grant. All-or-nothing, like the other imports.
+Dates are accepted from 1989-01-01; ``valid_from`` at most a year from today, ``valid_to`` at
+most ten years from today.
 
 A grant made by a decision (linked to a call or an application) is never changed: a row that
 would give it other dates is an error naming the cluster, the call and the decision's date (a
@@ -17,6 +19,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_noop as N_
 
 from keyclusters.domain import identifiers, tabular
@@ -62,21 +65,31 @@ def _text(value: object) -> str:
     return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
-def _parse(source: bytes, filename: str) -> tuple[list[dict], list[RowError]]:
+# Dates of a grant: from 1989-01-01; a start at most a year from today, an end at most ten.
+VALID_FROM_YEARS, VALID_TO_YEARS = 1, 10
+
+
+def _parse(source: tabular.Source, filename: str) -> tuple[list[dict], list[RowError]]:
     try:
-        table = tabular.read_table(source, filename)
+        table = tabular.open_table(source, filename)
     except tabular.TableError as exc:
         return [], exc.errors
-    errors = _header_errors(table.header)
+    errors = table.errors  # problems found while reading are added as they are found
+    errors += _header_errors(table.header)
     if errors:
         return [], errors
     position = {name: i for i, name in enumerate(table.header)}
+    today = timezone.localdate()
+    earliest = tabular.EARLIEST_DATE
     parsers: dict[str, Callable] = {
         "cluster": str, "coordinator": str, "coordinator_nip": _nip, "round": str,
-        "valid_from": tabular.parse_date, "valid_to": tabular.parse_date,
+        "valid_from": tabular.plausible_dates(
+            earliest, tabular.years_after(today, VALID_FROM_YEARS)
+        ),
+        "valid_to": tabular.plausible_dates(earliest, tabular.years_after(today, VALID_TO_YEARS)),
     }  # fmt: skip
     records = []
-    for row, cells in table.rows:
+    for row, cells in table:
         values: dict[str, object] = {"row": row}
         ok = True
         for column, parse in parsers.items():
@@ -108,8 +121,9 @@ def _parse(source: bytes, filename: str) -> tuple[list[dict], list[RowError]]:
 
 
 def import_statuses(
-    *, source: bytes, filename: str, by=None, progress: Callable[[int], None] | None = None
-) -> ImportReport:
+    *, source: tabular.Source, filename: str, by=None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:  # fmt: skip
     records, errors = _parse(source, filename)
     names = {r["cluster"] for r in records}
     clusters = {

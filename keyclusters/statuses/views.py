@@ -214,7 +214,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         data, uploaded = upload.cleaned_data, upload.cleaned_data["file"]
         on = data["on"] or selectors.today()
         try:
-            nips = read_nips(uploaded.read(), uploaded.name)
+            nips = read_nips(uploaded, uploaded.name)
         except ValueError as exc:
             file_errors = str(exc).splitlines()
         else:

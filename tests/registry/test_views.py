@@ -588,7 +588,8 @@ def fake_importer(monkeypatch):
     module = types.ModuleType("keyclusters.registry.importing")
 
     def import_members(*, cluster, source, filename, by):
-        state["calls"].append((cluster.pk, source, filename, by.pk))
+        content = source.read()  # the upload itself, read as a stream by the import
+        state["calls"].append((cluster.pk, content, filename, by.pk))
         if state["reject"]:
             raise FakeRejected(state["reject"])
         return FakeReport(rows=12, created=7, updated=3, unchanged=2)

@@ -31,6 +31,7 @@ from keyclusters.domain.rulebook import (
     shipped_rulebook_path,
     source_sha256,
 )
+from keyclusters.registry import uploads
 
 
 class Failure(Exception):
@@ -62,13 +63,16 @@ def load_framework(value: str) -> tuple[Framework, str]:
 
 
 def read_data_set(framework: Framework, path: Path) -> tuple[list[str], np.ndarray]:
-    try:
-        source = path.read_bytes()
+    try:  # the size is checked before the file is read
+        source = uploads.open_file(path, "benchmarking")
+    except uploads.FileTooLarge as exc:
+        raise Failure([f"{path}: {exc}"]) from exc
     except OSError as exc:
         raise Failure(
             [_("%(file)s: cannot be read (%(reason)s)") % {"file": path, "reason": exc.strerror}]
         ) from exc
-    data = importing.read_data(source, path.name, indicators=framework.indicator_ids)
+    with source:
+        data = importing.read_data(source, path.name, indicators=framework.indicator_ids)
     if data.errors:
         raise Failure([f"{path}: {error.format(_)}" for error in data.errors])
     column = {ind: j for j, ind in enumerate(framework.indicator_ids)}

@@ -1,7 +1,8 @@
 """``keyclusters import KIND FILE``: import organisations, clusters or a cluster's members.
 
 Exit 0 with a one-line summary on stdout; exit 2 with every error on stderr (one per line) when
-the file is invalid, unreadable or names an unknown cluster, and then nothing is written.
+the file is invalid, unreadable, larger than its kind's limit (``settings.UPLOAD_LIMITS``,
+checked before it is read) or names an unknown cluster, and then nothing is written.
 
 The kinds are subcommands registered in ``SUBCOMMANDS``; another app adds one with
 ``register(Subcommand(...))`` (for instance from its ``AppConfig.ready``).
@@ -11,14 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from keyclusters.registry import importing
+from keyclusters.registry import importing, uploads
 from keyclusters.registry.models import Cluster
 
 
@@ -36,6 +38,7 @@ class Subcommand:
     # run(options=..., source=..., filename=..., progress=...) -> ImportReport
     run: Runner
     add_arguments: Callable[[Any], None] = lambda parser: None
+    upload_kind: str | None = None  # its size limit (settings.UPLOAD_LIMITS); default: the name
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {}
@@ -103,8 +106,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, kind: str, file: str, **options) -> None:
         subcommand = SUBCOMMANDS[kind]
-        try:
-            source = Path(file).read_bytes()
+        try:  # the size is checked before the file is read; it is then read as a stream
+            source = uploads.open_file(file, subcommand.upload_kind or subcommand.name)
+        except uploads.FileTooLarge as exc:
+            self._fail([f"{file}: {exc}"])
         except OSError as exc:
             self._fail([_("%(file)s: cannot be read (%(reason)s)")
                         % {"file": file, "reason": exc.strerror or exc}])  # fmt: skip
@@ -125,6 +130,7 @@ class Command(BaseCommand):
         except Failure as exc:
             self._fail([str(exc)])
         finally:
+            source.close()
             if bar:
                 bar.close()
         self.stdout.write(
@@ -144,7 +150,7 @@ class Command(BaseCommand):
             self.stderr.write(line)
         raise SystemExit(2)
 
-    def _progress_bar(self, source: bytes):
+    def _progress_bar(self, source: BinaryIO):
         """A tqdm bar on stderr, only when stderr is a terminal."""
         if not self.stderr.isatty():
             return None
@@ -154,5 +160,10 @@ class Command(BaseCommand):
             def update_to(self, done: int) -> None:
                 self.update(done - self.n)
 
-        total = None if source[:2] == b"PK" else max(source.count(b"\n") - 1, 0) or None
+        total = None
+        if source.read(2) != b"PK":  # a CSV: its lines after the header, counted in chunks
+            source.seek(0)
+            lines = sum(chunk.count(b"\n") for chunk in iter(partial(source.read, 1 << 20), b""))
+            total = max(lines - 1, 0) or None
+        source.seek(0)
         return Bar(total=total, unit=" rows", file=self.stderr._out, leave=False)

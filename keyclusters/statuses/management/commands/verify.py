@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
+from collections.abc import Iterable
+from itertools import chain
 
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from keyclusters.domain import tabular
+from keyclusters.registry import uploads
 from keyclusters.statuses import selectors
 
 
@@ -64,15 +66,18 @@ class Command(BaseCommand):
         raise SystemExit(0 if answer["key_cluster_member"] else 1)
 
     def _file(self, file: str, on: dt.date, min_months: int | None, as_json: bool) -> None:
-        try:
-            source = Path(file).read_bytes()
+        try:  # the size is checked before the file is read
+            source = uploads.open_file(file, "verification")
+        except uploads.FileTooLarge as exc:
+            self._fail(f"{file}: {exc}")
         except OSError as exc:
             self._fail(
                 _("%(file)s: cannot be read (%(reason)s)")
                 % {"file": file, "reason": exc.strerror or exc}
             )
         try:
-            nips = read_nips(source, file)
+            with source:
+                nips = read_nips(source, file)
         except ValueError as exc:
             self._fail(str(exc))
         answers = selectors.verify_nips(nips, on=on, min_months=min_months)
@@ -104,20 +109,25 @@ class Command(BaseCommand):
         raise SystemExit(2)
 
 
-def read_nips(source: bytes, filename: str) -> list[str]:
+# A file holds at most as many NIPs as the bulk API answers at once.
+LIMITS = tabular.Limits(max_rows=100_000)
+
+
+def read_nips(source: tabular.Source, filename: str) -> list[str]:
     """The normalised NIPs of a CSV/TXT/XLSX with a ``nip`` column (a TXT of bare NIPs too).
 
     Raises ``ValueError`` naming the file and every invalid row.
     """
     try:
-        table = tabular.read_table(source, filename)
+        table = tabular.open_table(source, filename, limits=LIMITS)
     except tabular.TableError as exc:
         raise ValueError(f"{filename}: " + "; ".join(e.format(_) for e in exc.errors)) from exc
-    header, rows = table.header, table.rows
+    header = table.header
+    rows: Iterable[tuple[int, list[tabular.Cell]]] = table
     if "nip" in header:
         index = header.index("nip")
     elif len(header) == 1 and selectors._TEN_DIGITS.fullmatch(header[0].replace("-", "")[-10:]):
-        index, rows = 0, [(1, [header[0]]), *rows]  # a bare list without a header
+        index, rows = 0, chain([(1, [header[0]])], table)  # a bare list without a header
     else:
         raise ValueError(_("%(file)s: the column nip is missing") % {"file": filename})
     nips, errors = [], []
@@ -130,6 +140,7 @@ def read_nips(source: bytes, filename: str) -> list[str]:
                 _("%(file)s: row %(row)s, column nip: %(message)s")
                 % {"file": filename, "row": row, "message": exc.message}
             )
+    errors += [f"{filename}: {error.format(_)}" for error in table.errors]
     if errors:
         raise ValueError("\n".join(errors))
     return nips
