@@ -30,6 +30,7 @@ LOOKUP_CHUNK = 2000  # values per IN (...) lookup
 VALIDATION_SLICE = 100  # records taken between two chances for the writing thread to run
 
 _DEFAULTS: dict[type, dict[str, object]] = {}
+_SEQUENCES: dict[str, str] = {}  # table -> the sequence of its primary key (PostgreSQL)
 
 
 @contextmanager
@@ -163,8 +164,10 @@ def insert_with_history(
     history_columns = [*(history.get_field(n).column for n in names), *stamp]
     columns = [meta.get_field(n).column for n in names]  # attribute names work too
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [meta.db_table, meta.pk.column])
-        sequence = cursor.fetchone()[0]
+        sequence = _SEQUENCES.get(meta.db_table)
+        if sequence is None:
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [meta.db_table, meta.pk.column])
+            sequence = _SEQUENCES[meta.db_table] = cursor.fetchone()[0]
         cursor.execute(
             "SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, len(rows)]
         )

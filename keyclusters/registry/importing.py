@@ -236,7 +236,6 @@ class _Members:
         self.by, self.when = by, when
         self.existing: dict[tuple, Membership] | None = None
         self.periods = MemberPeriods(())
-        self.planned: set[tuple] = set()
         self.new: list[tuple] = []
         self.changed: list[Membership] = []
         # New memberships of an organisation that has some with the same role in the cluster,
@@ -253,21 +252,23 @@ class _Members:
         if write:
             self.organisations.flush()
         outcomes = []
-        existing, planned, cluster = self.existing, self.planned, self.cluster.pk
+        existing, cluster = self.existing, self.cluster.pk
         periods = self.periods
+        groups = periods.groups
         for record, (organisation, organisation_outcome) in zip(
             records, organisations, strict=True
         ):
             role, joined_on, left_on = record.role, record.joined_on, record.left_on
-            key = record.organisation.key
-            start = (key, role, joined_on)
+            group = (record.organisation.key, role)
+            found = groups.get(group)
+            if found is None:
+                groups[group] = (organisation, joined_on, left_on, record.row)
+            elif not periods.add(group, found, (joined_on, left_on, record.row)):
+                outcomes.append(UNCHANGED)
+                continue  # the same membership as an earlier row (same data: see tabular)
             membership = None
             if organisation_outcome != CREATED and organisation.pk is not None:
                 membership = existing.get((organisation.pk, role, joined_on))
-            if start in planned:
-                outcomes.append(UNCHANGED)
-                continue  # the same membership as an earlier row (same data: see tabular)
-            periods.add(key, role, organisation, (joined_on, left_on, record.row))
             if membership is None:
                 row = (cluster, organisation.pk, role, joined_on, left_on)
                 if organisation_outcome != CREATED and periods.has_existing(organisation.pk, role):
@@ -281,7 +282,6 @@ class _Members:
                 outcomes.append(UPDATED)
             else:
                 outcomes.append(UPDATED if organisation_outcome == UPDATED else UNCHANGED)
-            planned.add(start)
         if write:
             self.flush()
         return outcomes

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_noop as N_
 from keyclusters.domain.registry import overlaps
 from keyclusters.domain.tabular import RowError
 
-from .models import Membership, Organisation
+from .models import Membership
 
 OVERLAPS_ROW = N_("overlaps row %(other)s (the same organisation and role)")
 OVERLAPS_EXISTING = N_(
@@ -34,38 +34,53 @@ _Row = tuple[dt.date, "dt.date | None", int]  # joined_on, left_on, row number
 
 
 class MemberPeriods:
-    """The periods of one member file, added row by row; ``errors`` checks them all."""
+    """The periods of one member file, added row by row; ``errors`` checks them all.
+
+    ``groups`` maps (organisation key, role) to the organisation (an ``Organisation``, or a
+    stand-in for one the import creates) and the periods of its rows: a tuple ``(organisation,
+    joined_on, left_on, row)`` for the first row, the most common case of a file, which the
+    import writes itself (``groups.get``, then this tuple when nothing is found: no call in the
+    loop of every row); a list ``[organisation, (joined_on, left_on, row), ...]`` once there is
+    more than one, made by :meth:`add`.
+    """
 
     def __init__(self, existing: Iterable[Membership]) -> None:
         self.existing: dict[tuple, list[Membership]] = {}  # (organisation id, role) -> ...
         for membership in existing:
             group = (membership.organisation_id, membership.role)
             self.existing.setdefault(group, []).append(membership)
-        # (organisation key, role) -> [organisation, (joined_on, left_on, row), ...]
-        self.rows: dict[tuple, list] = {}
+        self.groups: dict[tuple, tuple | list] = {}
 
     def has_existing(self, organisation_id: int | None, role: str) -> bool:
         """The organisation has memberships in the cluster with this role already."""
         return (organisation_id, role) in self.existing
 
-    def add(self, key: tuple, role: str, organisation: object, row: _Row) -> None:
-        """A row's membership (once per distinct membership of the file); ``organisation`` is
-        an ``Organisation``, or a stand-in for one the import creates."""
-        group = self.rows.get((key, role))
-        if group is None:
-            self.rows[key, role] = [organisation, row]
-        else:
-            group.append(row)
+    def add(self, group: tuple, found: tuple | list, row: _Row) -> bool:
+        """Add a further row of the group ``found`` holds already; False when the row repeats
+        an earlier one (the same ``joined_on``: the same membership, see ``tabular``)."""
+        if found.__class__ is tuple:
+            if found[1] == row[0]:
+                return False
+            self.groups[group] = [found[0], found[1:], row]
+            return True
+        if any(period[0] == row[0] for period in found[1:]):
+            return False
+        found.append(row)
+        return True
 
     def errors(self) -> list[RowError]:
         """One error per row whose membership overlaps another (in row order)."""
         errors = []
-        for (_key, role), (organisation, *rows) in self.rows.items():
-            others: list[Membership] = []
-            if isinstance(organisation, Organisation):
-                others = self.existing.get((organisation.pk, role), [])
-            if len(rows) + len(others) < 2:
-                continue
+        existing = self.existing
+        for (_key, role), found in self.groups.items():
+            # (a new organisation: no primary key yet, or one with no membership in the cluster)
+            others = existing.get((found[0].pk, role), ())
+            if found.__class__ is tuple:
+                if not others:
+                    continue  # one row, nothing in the registry: the most common case
+                rows = [found[1:]]
+            else:
+                rows = found[1:]
             starts = {joined_on for joined_on, _, _ in rows}  # rows naming a membership update it
             kept = [m for m in others if m.joined_on not in starts]
             periods = [(joined_on, left_on) for joined_on, left_on, _ in rows]

@@ -156,6 +156,23 @@ def test_a_file_ending_a_membership_may_add_the_next_one_in_any_order_of_rows():
 
 
 @pytest.mark.django_db
+def test_consecutive_memberships_and_a_repeated_row_are_no_overlap():
+    cluster = ClusterFactory()
+    nip = valid_nip()
+    rows = (
+        f"Alfa,{nip},enterprise,2015-01-01,2016-12-31,member",
+        f"Alfa,{nip},enterprise,2017-01-01,,member",  # the day after
+        f"Alfa,{nip},enterprise,2015-01-01,2016-12-31,member",  # the first row again
+    )
+
+    report = import_members(cluster, *rows)
+
+    assert (report.rows, report.created, report.unchanged) == (3, 2, 1)
+    again = import_members(cluster, *rows)  # the same file: every row names its membership
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+
+
+@pytest.mark.django_db
 def test_the_preview_reports_the_overlaps():
     cluster = ClusterFactory()
     nip = valid_nip()
