@@ -53,8 +53,18 @@ def page(browser, live_server, settings):
     context = browser.new_context(locale="pl-PL", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
     page = context.new_page()
+    # Every page of every journey runs under the Content-Security-Policy: a violation (an
+    # inline script or style, a foreign source) is reported on the console and fails the test.
+    violations: list[str] = []
+    page.on("console", lambda message: _record_csp_violation(message, page, violations))
     yield page
     context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
+
+
+def _record_csp_violation(message, page, violations: list[str]) -> None:
+    if "Content Security Policy" in message.text:
+        violations.append(f"{page.url}: {message.text}")
 
 
 def screenshot(page, name: str) -> None:

@@ -57,13 +57,15 @@ def axe(page):
             pytest.fail(f"{reason}; CI needs it (tests/browser/install-browser.sh)")
         pytest.skip(reason)
     found: list[str] = []
+    # Loaded into every page the test opens from now on: a script tag added to the page would be
+    # refused by the Content-Security-Policy, which is under test too.
+    page.add_init_script(path=str(AXE))
 
     def check(url: str | None = None, *, script: str = RUN_WITHOUT_NAVIGATION) -> None:
         if url is not None:
             page.goto(url)
             page.wait_for_load_state()
             assert page.url.split("?")[0] == url.split("?")[0], f"{url} redirected to {page.url}"
-        page.add_script_tag(path=str(AXE))
         found.extend(_blocking(page.evaluate(script), page.url))
 
     yield check
@@ -224,11 +226,11 @@ def test_layout_navigation(page, live_server):
     UserFactory(username="agencja", roles=["funding-agency"])
     base = live_server.url
     found = []
+    page.add_init_script(path=str(AXE))
     for login in (False, True):
         if login:
             log_in(page, base, "agencja")
         page.goto(f"{base}/statuses/verify/" if login else f"{base}/")
-        page.add_script_tag(path=str(AXE))
         found += _blocking(page.evaluate("axe.run('nav.navbar')"), page.url)
     assert not found, "accessibility violations:\n" + "\n".join(found)
 

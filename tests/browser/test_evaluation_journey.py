@@ -164,8 +164,8 @@ def test_the_score_sheet_saves_a_draft_as_the_expert_types(page, live_server):
     page.fill("#points-team", "")
     page.locator("#points-team").press_sequentially("8.5")
     page.locator("#why-team").press_sequentially("Zespół z doświadczeniem.")
-    page.wait_for_function(
-        "document.querySelector('#autosave-status [data-saved-at]') !== null"
+    page.wait_for_function(  # a function, not an expression: the page allows no eval
+        "() => document.querySelector('#autosave-status [data-saved-at]') !== null"
         " && document.querySelector('#points-team-error').textContent === ''"
         " && !document.querySelector('#autosave-status .text-danger')"
     )
