@@ -2,7 +2,7 @@
 
 ``GET /verification`` and ``POST /verification/bulk`` answer whether companies (by NIP) are
 key-cluster members on a date; ``GET /certificates/{code}`` checks a certificate (public);
-``GET /health`` is a trivial liveness answer (public).
+the health checks are in :mod:`keyclusters.api.health`.
 """
 
 from __future__ import annotations
@@ -12,19 +12,20 @@ import json
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.security import APIKeyHeader
 from ninja.throttling import AuthRateThrottle
 
-from . import selectors, services
+from . import index, selectors, services, sharedcache
 from .models import Certificate
 
 router = Router(tags=["verification"])
 
 DEFAULT_RATE = "600/m"  # settings.VERIFICATION_API_RATE overrides it
 BULK_LIMIT = 100_000
+STALE = "Present (true) only when answered while the database did not answer"
+AS_OF = "With stale: when the answering copy was last confirmed by the database"
 
 
 class ApiKeyAuth(APIKeyHeader):
@@ -41,7 +42,8 @@ class ApiKeyAuth(APIKeyHeader):
 
 class ApiKeyRateThrottle(AuthRateThrottle):
     """At most ``VERIFICATION_API_RATE`` requests per API key (e.g. ``"600/m"``), counted in
-    fixed windows in Django's cache (use a shared cache when several processes serve the API)."""
+    fixed windows in Django's cache: with ``CACHE_URL`` (Redis) one count for every process and
+    host, otherwise one per process."""
 
     scope = "verification"
     _parsed: dict[str, tuple[int | None, int | None]] = {}
@@ -64,10 +66,8 @@ class ApiKeyRateThrottle(AuthRateThrottle):
         self.remaining = self.duration - (now - window * self.duration)
         ident = getattr(request.auth, "prefix", None) or self.get_ident(request)  # type: ignore[attr-defined]
         key = self.cache_format % {"scope": self.scope, "ident": f"{ident}:{window}"}
-        try:  # one cache operation per request, except the first of a window
-            count = cache.incr(key)
-        except ValueError:  # the window's first request (here or in another process)
-            count = 1 if cache.add(key, 1, self.duration + 1) else cache.incr(key)
+        # A cache that does not answer lets the request through (sharedcache's docstring).
+        count = sharedcache.attempt(lambda: sharedcache.count(key, self.duration + 1), 0)
         return count <= self.num_requests
 
     def wait(self) -> float | None:
@@ -103,6 +103,8 @@ class VerificationOut(Schema):
     key_cluster_member: bool
     key_cluster_coordinator: bool
     memberships: list[MembershipOut] = Field(description="Only the memberships that count")
+    stale: bool = Field(False, description=STALE)
+    as_of: dt.datetime | None = Field(None, description=AS_OF)
 
 
 class BulkIn(Schema):
@@ -113,6 +115,8 @@ class BulkIn(Schema):
 
 class BulkOut(Schema):
     results: list[VerificationOut]
+    stale: bool = Field(False, description=STALE)
+    as_of: dt.datetime | None = Field(None, description=AS_OF)
 
 
 class ErrorItem(Schema):
@@ -142,6 +146,17 @@ def _json(data: object, status: int = 200) -> HttpResponse:
     return HttpResponse(body, status=status, content_type="application/json")
 
 
+def _answer(data: dict) -> HttpResponse:
+    """An answer; from a copy the database could not confirm (it does not answer) marked
+    ``"stale": true`` with ``as_of`` (when it was last confirmed) and the ``Age`` header."""
+    as_of = index.stale_as_of()
+    if as_of is None:
+        return _json(data)
+    response = _json({**data, "stale": True, "as_of": as_of.isoformat()})
+    response["Age"] = str(max(0, int((dt.datetime.now(dt.UTC) - as_of).total_seconds())))
+    return response
+
+
 def _invalid(errors: list[selectors.InvalidNip], loc: list[str]) -> HttpResponse:
     detail = [
         {"type": "invalid_nip", "loc": [*loc, *([e.index] if e.index is not None else [])],
@@ -151,7 +166,9 @@ def _invalid(errors: list[selectors.InvalidNip], loc: list[str]) -> HttpResponse
     return _json({"detail": detail}, status=422)
 
 
-ERRORS = {400: MessageOut, 401: MessageOut, 422: ValidationErrorOut, 429: MessageOut}
+ERRORS = {
+    400: MessageOut, 401: MessageOut, 422: ValidationErrorOut, 429: MessageOut, 503: MessageOut
+}  # fmt: skip
 
 
 @router.get(
@@ -167,7 +184,7 @@ def verification(request: HttpRequest, query: Query[VerificationQuery]):
     except selectors.InvalidNip as exc:
         return _invalid([exc], ["query", "nip"])
     on = query.on or selectors.today()
-    return _json(selectors.verify_nip(nip, on=on, min_months=query.min_months))
+    return _answer(selectors.verify_nip(nip, on=on, min_months=query.min_months))
 
 
 @router.post(
@@ -182,7 +199,7 @@ def verification_bulk(request: HttpRequest, payload: BulkIn):
     if errors:
         return _invalid(errors, ["body", "nips"])
     on = payload.on or selectors.today()
-    return _json({"results": selectors.verify_nips(nips, on=on, min_months=payload.min_months)})
+    return _answer({"results": selectors.verify_nips(nips, on=on, min_months=payload.min_months)})
 
 
 class CertificateCheckOut(Schema):
@@ -205,12 +222,3 @@ class CertificateCheckOut(Schema):
 def certificate(request: HttpRequest, code: str):
     found = Certificate.objects.select_related("status_grant").filter(code=code).first()
     return services.certificate_check(found, today=selectors.today())
-
-
-class HealthOut(Schema):
-    status: str
-
-
-@router.get("/health", response=HealthOut, summary="Liveness check")
-def health(request: HttpRequest):
-    return _json({"status": "ok"})

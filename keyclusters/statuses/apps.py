@@ -8,9 +8,10 @@ class StatusesConfig(AppConfig):
     verbose_name = _("Key cluster statuses")
 
     def ready(self) -> None:
-        from . import index
+        from . import api_keys, index
 
         index.connect_signals()
+        api_keys.connect_signals()
         # ``keyclusters import statuses FILE``: a subcommand of the registry's import command,
         # registered from here so that the registry does not depend on this app.
         from importlib import import_module

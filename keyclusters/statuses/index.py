@@ -5,16 +5,26 @@ member or coordinator membership of an organisation with a NIP, the grants and t
 names) is small beside the memory of a server process (about 25 MB for 100,000
 organisations), so each process keeps a copy and answers without a database round trip.
 
-Freshness:
+Freshness (docs/verification.md, "Where the answers come from"):
 
 - Every change of memberships, organisations, clusters or grants made through the application
   (``save``/``delete`` of the models, the bulk imports' ``rows_written`` signal, the statuses
   import) raises the ``verification`` row of :class:`~.models.DataVersion` once its transaction
-  commits, and drops the copy of the process that made it.
-- Other processes compare their copy's version with the row at most every
-  ``VERIFICATION_INDEX_RECHECK`` seconds (default 1): a change is answered everywhere within
-  that time of its commit. A copy older than ``VERIFICATION_INDEX_MAX_AGE`` seconds (default
-  300) is rebuilt whatever the version says (changes made outside the application).
+  commits, drops the copy of the process that made it and, with a shared cache (``CACHE_URL``),
+  adds one to a count of changes there.
+- Other processes compare their copy's :class:`Stamp` with the database's at most every
+  ``VERIFICATION_INDEX_RECHECK`` seconds (default 1), and at their next answer when the shared
+  count of changes moved. A newer version is rebuilt at once, but at most once per
+  ``VERIFICATION_INDEX_REBUILD_INTERVAL`` seconds (default 5) per process: a burst of commits
+  costs one rebuild, and meanwhile the previous copy answers. A copy older than
+  ``VERIFICATION_INDEX_MAX_AGE`` seconds (default 300) is rebuilt whatever the stamp says
+  (changes made outside the application).
+- A restore is a new database: ``keyclusters restore`` writes a new installation stamp
+  (:func:`mark_replaced`), and on PostgreSQL a restore that recreates the tables changes the
+  version table's identity. Either way the copy is rebuilt at the next check, not debounced.
+- The database does not answer: the copy goes on answering, marked stale with the time it was
+  last confirmed (:func:`stale_as_of`), for up to ``VERIFICATION_STALE_LIMIT`` seconds (default
+  3600); after that, or with no copy, the database's error is raised (the API answers 503).
 - Inside a transaction (``atomic``) the index is not used: the database is asked directly,
   so the answer sees the transaction's own, uncommitted writes.
 
@@ -24,47 +34,83 @@ Freshness:
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import threading
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.core.cache import cache
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 
 from keyclusters.domain.registry import membership_active_on
 from keyclusters.registry.models import Cluster, Membership
 
-from . import selectors
+from . import selectors, sharedcache
 from .models import DataVersion, StatusGrant
 
-NAME = "verification"
+NAME = "verification"  # the DataVersion row counting the changes
+INSTALLATION = "installation"  # the DataVersion row holding a random stamp a restore replaces
+CHANGES_KEY = "verification:changes"  # the shared cache's count of changes
 
 _Row = tuple[int, str, dt.date, "dt.date | None"]  # cluster id, role, joined on, left on
 _GrantRow = tuple[dt.date, dt.date, "dt.date | None", str]  # from, to, withdrawn on, round
 
 
+@dataclass(frozen=True)
+class Stamp:
+    """What identifies the data in the database: the version raised by every change committed
+    through the application, the installation stamp that a restore replaces
+    (:func:`mark_replaced`) and, on PostgreSQL, the identity of the version table, which a
+    restore that recreates the tables (``pg_restore --clean``) changes too."""
+
+    version: int | None = None
+    installation: int | None = None
+    table: int | None = None
+
+    def same_database(self, other: Stamp) -> bool:
+        return (self.installation, self.table) == (other.installation, other.table)
+
+
 class VerificationIndex:
     """A read-only copy of what verification needs, built by :meth:`load` in three queries."""
 
-    __slots__ = ("memberships", "grants", "names", "version", "loaded_at", "checked_at")
+    __slots__ = (
+        "memberships", "grants", "names", "stamp", "signal", "loaded_at", "checked_at",
+        "confirmed", "confirmed_at", "current",
+    )  # fmt: skip
 
     def __init__(
         self,
         memberships: dict[str, tuple[_Row, ...]],
         grants: dict[int, tuple[_GrantRow, ...]],
         names: dict[int, str],
-        version: int | None,
+        stamp: Stamp,
+        signal: Any = None,
     ) -> None:
         self.memberships = memberships  # by NIP
         self.grants = grants  # by cluster id, ordered by (valid_from, pk)
         self.names = names
-        self.version = version
+        self.stamp = stamp  # of the database when the copy was read
+        self.signal = signal  # the shared cache's count of changes at the last check
         self.loaded_at = self.checked_at = time.monotonic()
+        self.confirmed = True  # the last check reached the database
+        self.confirmed_at = time.time()  # when it last did (wall clock, for "as_of")
+        self.current = True  # the database's version was the copy's at the last check
+
+    @property
+    def version(self) -> int | None:
+        return self.stamp.version
+
+    def confirm(self, now: float, signal: Any, *, current: bool = True) -> None:
+        self.checked_at, self.signal, self.current = now, signal, current
+        self.confirmed, self.confirmed_at = True, time.time()
 
     @classmethod
-    def load(cls, version: int | None = None) -> VerificationIndex:
+    def load(cls, stamp: Stamp | None = None, signal: Any = None) -> VerificationIndex:
         dates: dict[dt.date, dt.date] = {}  # one object per distinct date: less memory
         roles = {role: role for role in selectors.MEMBER_ROLES}
         found: dict[str, list[_Row]] = {}
@@ -88,7 +134,8 @@ class VerificationIndex:
             {nip: tuple(found_rows) for nip, found_rows in found.items()},
             {cluster_id: tuple(rows) for cluster_id, rows in grants.items()},
             names,
-            version,
+            stamp or Stamp(),
+            signal,
         )
 
     def statuses_on(self, on: dt.date) -> dict[int, selectors.Status]:
@@ -142,43 +189,160 @@ class VerificationIndex:
 
 _current: VerificationIndex | None = None
 _lock = threading.Lock()
+_last_change_rebuild = -float("inf")  # monotonic time of the last rebuild for a new version
 
 
 def _setting(name: str, default: Any) -> Any:
     return getattr(settings, name, default)
 
 
-def _stored_version() -> int | None:
-    return DataVersion.objects.filter(pk=NAME).values_list("value", flat=True).first()
+def _read_stamp() -> Stamp:
+    """The stamp of the data in the database (one query). On PostgreSQL with a lock timeout,
+    so that a restore holding the tables (``pg_restore --single-transaction``) makes the check
+    fail at once (the copy is answered, stale) instead of making requests wait for its end."""
+    table = connection.ops.quote_name(DataVersion._meta.db_table)
+    value = f"(SELECT value FROM {table} WHERE name = %s)"
+    if connection.vendor == "postgresql":
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '200ms'")
+            cursor.execute(
+                f"SELECT {value}, {value}, %s::regclass::oid",
+                [NAME, INSTALLATION, DataVersion._meta.db_table],
+            )
+            version, installation, table_id = cursor.fetchone()
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {value}, {value}", [NAME, INSTALLATION])
+            version, installation = cursor.fetchone()
+            table_id = None
+    return Stamp(version, installation, table_id)
+
+
+def _signal() -> Any:
+    """The shared cache's count of changes (None without a shared cache, or when it fails)."""
+    if not sharedcache.available():
+        return None
+    return sharedcache.attempt(lambda: cache.get(CHANGES_KEY), None)
 
 
 def current() -> VerificationIndex | None:
-    """This process's fresh copy, loaded or rebuilt when needed; ``None`` where it must not be
-    used (turned off, or inside a transaction)."""
+    """This process's copy, loaded, checked or rebuilt as the module's docstring says; ``None``
+    where it must not be used (turned off, inside a transaction, or the database unreachable for
+    longer than ``VERIFICATION_STALE_LIMIT``). Raises the database's error when there is no copy
+    and the database does not answer."""
     global _current
     if not _setting("VERIFICATION_INDEX", True) or connection.in_atomic_block:
         return None
     now = time.monotonic()
     index = _current
+    if index is not None and not _due(index, now):
+        return index
+    # One thread checks; while it does (or rebuilds), the others answer from the copy.
+    if not _lock.acquire(blocking=index is None):
+        return index
+    try:
+        return _check(now)
+    finally:
+        _lock.release()
+
+
+def _due(index: VerificationIndex, now: float) -> bool:
+    if now - index.checked_at >= _setting("VERIFICATION_INDEX_RECHECK", 1.0):
+        return True
+    if now - index.loaded_at >= _setting("VERIFICATION_INDEX_MAX_AGE", 300):
+        return True
+    signal = _signal()
+    return signal is not None and signal != index.signal
+
+
+def _check(now: float) -> VerificationIndex | None:
+    global _current, _last_change_rebuild
+    index = _current
+    signal = _signal()
+    try:
+        stamp = _read_stamp()
+    except DatabaseError:
+        if index is None:
+            raise
+        # The database does not answer: the copy is answered, marked stale (stale_as_of).
+        index.checked_at = now
+        index.confirmed = False
+        if time.time() - index.confirmed_at > _setting("VERIFICATION_STALE_LIMIT", 3600):
+            _current = None
+            return None  # the database is asked (and its error answered)
+        return index
     too_old = index is None or now - index.loaded_at >= _setting("VERIFICATION_INDEX_MAX_AGE", 300)
-    if not too_old and now - index.checked_at < _setting("VERIFICATION_INDEX_RECHECK", 1.0):
+    if index is not None and not too_old and index.stamp == stamp:
+        index.confirm(now, signal)
         return index
-    with _lock:
-        index = _current
-        version = _stored_version()
-        if index is not None and not too_old and index.version == version:
-            index.checked_at = now
+    if index is not None and not too_old and index.stamp.same_database(stamp):
+        # A newer version (a change committed elsewhere): rebuilt at most once per
+        # VERIFICATION_INDEX_REBUILD_INTERVAL, so that a burst of commits (an import in
+        # chunks) costs each process one rebuild per interval, not one per commit.
+        interval = _setting("VERIFICATION_INDEX_REBUILD_INTERVAL", 5.0)
+        if now - _last_change_rebuild < interval:
+            index.confirm(now, signal, current=False)
             return index
-        # The version is read before the data: a change committed in between makes the copy
-        # newer than its version says, and the next check rebuilds it again (never older).
-        _current = index = VerificationIndex.load(version)
+        _last_change_rebuild = now
+    # The stamp is read before the data: a change committed in between makes the copy newer
+    # than its stamp says, and the next check rebuilds it again (never older).
+    try:
+        _current = VerificationIndex.load(stamp, signal)
+    except DatabaseError:
+        if index is None:
+            raise
+        index.checked_at = now
+        index.confirmed = False
         return index
+    return _current
+
+
+def stale_as_of() -> dt.datetime | None:
+    """When this process's copy was last confirmed against the database, if the last check
+    failed (the database does not answer); None when the copy is confirmed (or absent)."""
+    index = _current
+    if index is None or index.confirmed:
+        return None
+    return dt.datetime.fromtimestamp(index.confirmed_at, tz=dt.UTC)
+
+
+def state() -> dict:
+    """The readiness check's view of the copy, checked against the database now (and loaded
+    or rebuilt if needed): ``ok`` when the database confirmed it. A copy behind a newer version
+    (at most ``VERIFICATION_INDEX_REBUILD_INTERVAL`` seconds, during a burst of changes) is
+    ok: a process is not taken out of service while an import runs."""
+    if not _setting("VERIFICATION_INDEX", True):
+        return {"ok": True, "enabled": False}
+    if connection.in_atomic_block:
+        return {"ok": True, "enabled": True, "loaded": _current is not None}
+    with _lock:
+        try:
+            index = _check(time.monotonic())
+        except DatabaseError as exc:
+            return {"ok": False, "enabled": True, "loaded": False, "error": _first_line(exc)}
+    if index is None:
+        return {"ok": False, "enabled": True, "loaded": False, "error": "stale limit passed"}
+    return {
+        "ok": index.confirmed,
+        "enabled": True,
+        "loaded": True,
+        "version": index.stamp.version,
+        "current": index.current,
+        "age_seconds": round(time.monotonic() - index.loaded_at, 1),
+        "as_of": dt.datetime.fromtimestamp(index.confirmed_at, tz=dt.UTC).isoformat(),
+    }
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def drop() -> None:
     """Forget this process's copy (the next answer rebuilds it)."""
-    global _current
+    global _current, _last_change_rebuild
     _current = None
+    _last_change_rebuild = -float("inf")
 
 
 def _raise_version() -> None:
@@ -186,6 +350,27 @@ def _raise_version() -> None:
     if not updated:
         DataVersion.objects.get_or_create(pk=NAME, defaults={"value": 1})
     drop()
+    _announce()
+
+
+def _announce() -> None:
+    """Tell the other processes through the shared cache that the data changed: they check
+    the database at their next answer instead of within VERIFICATION_INDEX_RECHECK."""
+    if sharedcache.is_shared():
+        sharedcache.attempt(lambda: sharedcache.bump(CHANGES_KEY), None)
+
+
+def mark_replaced() -> None:
+    """The whole database was replaced (a restore): a new installation stamp and version, so
+    that every process rebuilds its copy at its next check."""
+    with transaction.atomic():
+        DataVersion.objects.update_or_create(
+            pk=INSTALLATION, defaults={"value": secrets.randbits(62)}
+        )
+        if not DataVersion.objects.filter(pk=NAME).update(value=F("value") + 1):
+            DataVersion.objects.create(pk=NAME, value=1)
+    drop()
+    _announce()
 
 
 def changed(**kwargs: Any) -> None:

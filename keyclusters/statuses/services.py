@@ -7,10 +7,7 @@ grants; ``created_by``/``issued_by`` for keys and certificates).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import secrets
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +20,7 @@ from django.utils.translation import gettext
 from keyclusters.accounts.models import ApiKey
 from keyclusters.registry.models import Cluster, Organisation
 
-from . import selectors
+from . import api_keys, selectors
 from .models import Certificate, StatusGrant
 
 ROUND_LABEL_MAX = 16
@@ -104,10 +101,6 @@ def withdraw_status(
 # --- API keys --------------------------------------------------------------------------------
 
 
-def _hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
 @dataclass(frozen=True)
 class IssuedKey:
     api_key: ApiKey
@@ -132,57 +125,24 @@ def issue_api_key(*, name: str, organisation: str, by: Any) -> IssuedKey:
             name=name[:200],
             organisation=organisation[:300],
             prefix=prefix,
-            hashed_secret=_hash(secret),
+            hashed_secret=api_keys.hash_secret(secret),
             created_by=by,
         )
     return IssuedKey(api_key, f"{prefix}.{secret}")
 
 
 def revoke_api_key(*, api_key: ApiKey, by: Any) -> ApiKey:
-    _forget_key(api_key.prefix)
+    """Revoke the key: refused at once in this process and, with a shared cache, everywhere
+    (:mod:`~keyclusters.statuses.api_keys`)."""
+    api_keys.forget(api_key.prefix)
     if api_key.revoked_at is None:
         api_key.revoked_at = timezone.now()
         api_key.save(update_fields=["revoked_at"])
     return api_key
 
 
-LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
-# Active keys found are remembered in the process for this long: a key revoked in another
-# process stops working within this time (at once in the process that revoked it).
-KEY_CACHE_SECONDS = 5.0
-_key_cache: dict[str, tuple[float, ApiKey]] = {}
-
-
-def _forget_key(prefix: str) -> None:
-    _key_cache.pop(prefix, None)
-
-
-def authenticate_api_key(key: str | None) -> ApiKey | None:
-    """The active key ``key`` names, else None; ``last_used_at`` is kept to the minute."""
-    if not key or "." not in key:
-        return None
-    prefix, secret = key.split(".", 1)
-    clock = time.monotonic()
-    cached = _key_cache.get(prefix)
-    if cached is not None and clock - cached[0] < KEY_CACHE_SECONDS:
-        api_key = cached[1]
-    else:
-        api_key = (
-            ApiKey.objects.filter(prefix=prefix, revoked_at__isnull=True)
-            .only("pk", "prefix", "hashed_secret", "last_used_at")
-            .first()
-        )
-        if api_key is None:
-            _forget_key(prefix)
-            return None
-        _key_cache[prefix] = (clock, api_key)
-    if not hmac.compare_digest(api_key.hashed_secret, _hash(secret)):
-        return None
-    now = timezone.now()
-    if api_key.last_used_at is None or now - api_key.last_used_at > LAST_USED_RESOLUTION:
-        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
-        api_key.last_used_at = now
-    return api_key
+# Checking a key: keyclusters/statuses/api_keys.py.
+authenticate_api_key = api_keys.authenticate
 
 
 # --- certificates ----------------------------------------------------------------------------
