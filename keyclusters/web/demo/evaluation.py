@@ -41,7 +41,8 @@ def create_experts() -> dict[str, Expert]:
         if created:  # a colleague: no login of their own in the demo
             user.set_unusable_password()
             user.save()
-        user.groups.add(Group.objects.get(name=role))
+            user.groups.add(Group.objects.get(name=role))
+        # an account that existed before keeps its roles (the demo logins have theirs already)
         experts[username], _created = Expert.objects.get_or_create(
             user=user, defaults={"specialisations": specialisations}
         )

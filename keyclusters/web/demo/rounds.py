@@ -49,11 +49,12 @@ JUSTIFICATION = "Ocena zgodna z opisem we wniosku i z załączonymi dokumentami.
 
 def coordinator_of(cluster: Cluster) -> User:
     """A staff member of the cluster's coordinator (no e-mail: the demo sends no messages)."""
-    user, _created = User.objects.get_or_create(
+    user, created = User.objects.get_or_create(
         username=f"coordinator-{cluster.pk}",
         defaults={"organisation": cluster.coordinator, "email": "", "is_active": False},
     )
-    user.groups.add(Group.objects.get(name="coordinator"))
+    if created:  # an account that existed before is left as it was
+        user.groups.add(Group.objects.get(name="coordinator"))
     return user
 
 

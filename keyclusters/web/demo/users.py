@@ -1,4 +1,4 @@
-"""One demo login per role."""
+"""One demo login per role. Accounts that exist already are never changed."""
 
 from __future__ import annotations
 
@@ -11,6 +11,21 @@ from keyclusters.accounts.roles import Role
 from keyclusters.registry.models import Organisation
 
 DEMO_PASSWORD = "demo-keyclusters"
+# The demo's logins have e-mail addresses in a domain reserved for examples (RFC 2606), which
+# no real account can have: keyclusters/web/demo/guard.py tells the demo's accounts by it.
+DEMO_EMAIL_DOMAIN = "demo.keyclusters.example"
+
+# (username, role, description, flags)
+LOGINS = [
+    ("admin", None, "Administrator (Django admin)", {"is_staff": True, "is_superuser": True}),
+    ("operator", Role.OPERATOR, "Ministry / agency operator", {"is_staff": True}),
+    ("expert", Role.EXPERT, "Independent expert", {}),
+    ("panel", Role.PANEL_MEMBER, "Expert Panel member", {}),
+    ("minister", Role.DECISION_MAKER, "Decision maker", {}),
+    ("coordinator", Role.COORDINATOR, "Cluster coordinator", {}),
+    ("agency", Role.FUNDING_AGENCY, "Funding agency", {}),
+    ("analyst", Role.ANALYST, "Benchmarking analyst", {}),
+]
 
 
 @dataclass(frozen=True)
@@ -18,31 +33,28 @@ class DemoLogin:
     username: str
     role: str
     description: str
+    created: bool = True
+
+
+def demo_email(username: str) -> str:
+    return f"{username}@{DEMO_EMAIL_DOMAIN}"
 
 
 def create_users(*, coordinator_organisation: Organisation | None) -> list[DemoLogin]:
-    specs = [
-        ("admin", None, "Administrator (Django admin)", {"is_staff": True, "is_superuser": True}),
-        ("operator", Role.OPERATOR, "Ministry / agency operator", {"is_staff": True}),
-        ("expert", Role.EXPERT, "Independent expert", {}),
-        ("panel", Role.PANEL_MEMBER, "Expert Panel member", {}),
-        ("minister", Role.DECISION_MAKER, "Decision maker", {}),
-        ("coordinator", Role.COORDINATOR, "Cluster coordinator", {}),
-        ("agency", Role.FUNDING_AGENCY, "Funding agency", {}),
-        ("analyst", Role.ANALYST, "Benchmarking analyst", {}),
-    ]
+    """Create the demo logins that are missing; an existing account of the same name keeps its
+    password, flags, roles and organisation (``created`` is False for it)."""
     logins = []
-    for username, role, description, flags in specs:
-        user, _created = User.objects.get_or_create(
-            username=username, defaults={"email": f"{username}@demo.keyclusters.example"}
-        )
-        for field, value in flags.items():
-            setattr(user, field, value)
+    for username, role, description, flags in LOGINS:
+        label = role.value if role else "admin"
+        if User.objects.filter(username=username).exists():
+            logins.append(DemoLogin(username, label, description, created=False))
+            continue
+        user = User(username=username, email=demo_email(username), **flags)
         if role == Role.COORDINATOR:
             user.organisation = coordinator_organisation
         user.set_password(DEMO_PASSWORD)
         user.save()
         if role is not None:
             user.groups.add(Group.objects.get(name=role.value))
-        logins.append(DemoLogin(username, role.value if role else "admin", description))
+        logins.append(DemoLogin(username, label, description))
     return logins

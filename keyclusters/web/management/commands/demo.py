@@ -1,18 +1,28 @@
-"""``keyclusters demo [--reset]``: migrate, load the demo data set, print the demo logins."""
+"""``keyclusters demo [--reset] [--force] [--yes]``: migrate, load the demo data set, print the
+demo logins.
+
+The demo goes only into an empty database or its own (keyclusters/web/demo/guard.py): a
+database holding anyone else's data is refused unless ``--force`` says so. Existing accounts
+are never changed: only missing demo logins are created. ``--reset`` deletes every row first,
+after a confirmation on the terminal or ``--yes``; without either it refuses (exit 2).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from keyclusters.registry.models import Cluster
 
 # the benchmarking edition has 40 clusters; round I takes 23, the open round 11, round VIII 5
 MIN_CLUSTERS = 40
+REFUSED = 2  # the exit code of a refusal
 
 
 def _demo_key_file():
@@ -22,22 +32,61 @@ def _demo_key_file():
     return settings.VAR_DIR / "demo-api-key.txt"
 
 
+def _on_a_terminal() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
 class Command(BaseCommand):
     help = "Migrate, load the demo data set (unless already loaded) and print the demo logins."
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--reset", action="store_true", help="Delete the database's data and load it anew."
+            "--reset",
+            action="store_true",
+            help=_("Delete all the data of the database and load the demo anew (asks first)."),
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help=_("Load the demo into a database that holds data that is not the demo's."),
+        )
+        parser.add_argument(
+            "--yes", action="store_true", help=_("Do not ask before --reset deletes the data.")
         )
         parser.add_argument("--clusters", type=int, default=42)
         parser.add_argument("--organisations", type=int, default=3000)
 
-    def handle(self, *args, reset: bool, clusters: int, organisations: int, **options):
+    def handle(
+        self,
+        *args,
+        reset: bool,
+        force: bool,
+        yes: bool,
+        clusters: int,
+        organisations: int,
+        **options,
+    ):
         from keyclusters.registry.models import Organisation
-        from keyclusters.web.demo.users import DEMO_PASSWORD, create_users
+        from keyclusters.web.demo.guard import survey
+        from keyclusters.web.demo.users import create_users
 
         if clusters < MIN_CLUSTERS:
             raise CommandError(f"--clusters: the demo story needs at least {MIN_CLUSTERS}.")
+        found = survey()
+        if not found.demo_only:
+            if not force:
+                raise CommandError(
+                    found.findings()
+                    + " "
+                    + _(
+                        "keyclusters demo loads the demo into an empty database or its own only; "
+                        "--force loads it here all the same (existing accounts stay as they are)."
+                    ),
+                    returncode=REFUSED,
+                )
+            self.stderr.write(found.findings() + " " + _("Going on (--force)."))
+        if reset:
+            self._confirm_reset(found_empty=found.empty, yes=yes)
         call_command("migrate", interactive=False, verbosity=0)
         if reset:
             call_command("flush", interactive=False, verbosity=0)
@@ -58,10 +107,7 @@ class Command(BaseCommand):
                 f"{Organisation.objects.count()} organisations "
                 f"in {time.perf_counter() - started:.0f} s."
             )
-        self.stdout.write("")
-        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
-        for login in logins:
-            self.stdout.write(f"  {login.username:<12} {login.description}")
+        self._print_logins(logins)
         key_file = _demo_key_file()
         if key_file.exists():
             self.stdout.write("")
@@ -69,6 +115,51 @@ class Command(BaseCommand):
                 f"Demo funding-agency API key (X-API-Key): {key_file.read_text().strip()}"
             )
         self.stdout.write("")
+
+    def _confirm_reset(self, *, found_empty: bool, yes: bool) -> None:
+        if yes or found_empty:
+            return
+        database = connection.settings_dict["NAME"]
+        if not _on_a_terminal():
+            raise CommandError(
+                _(
+                    "--reset deletes all the data of the database %(database)s: confirm it on a "
+                    "terminal or pass --yes."
+                )
+                % {"database": database},
+                returncode=REFUSED,
+            )
+        answer = input(
+            _("--reset deletes all the data of the database %(database)s. Type yes to go on: ")
+            % {"database": database}
+        )
+        if answer.strip().lower() not in ("yes", _("yes")):
+            raise CommandError(_("Nothing was deleted."), returncode=REFUSED)
+
+    def _print_logins(self, logins) -> None:
+        from keyclusters.web.demo.users import DEMO_PASSWORD
+
+        created = [login for login in logins if login.created]
+        kept = [login for login in logins if not login.created]
+        self.stdout.write("")
+        if created:
+            self.stdout.write(
+                _("Demo logins created (password for all: %(password)s)")
+                % {"password": DEMO_PASSWORD}
+            )
+            for login in created:
+                self.stdout.write(f"  {login.username:<12} {login.description}")
+        if kept:
+            if created:
+                self.stdout.write("")
+            self.stdout.write(
+                _(
+                    "Accounts that existed already, left as they were (their passwords were "
+                    "not changed):"
+                )
+            )
+            for login in kept:
+                self.stdout.write(f"  {login.username:<12} {login.description}")
 
 
 def _build(*, clusters: int, organisations: int):
