@@ -14,17 +14,6 @@ hypothesis_settings.register_profile("ci", deadline=None, derandomize=True)
 hypothesis_settings.load_profile("ci" if os.environ.get("CI") == "true" else "default")
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _plain_http():
-    """The test client and the live server speak plain HTTP: the production redirect to HTTPS
-    is off for the whole session (before the live server loads its middleware).
-    tests/accounts/test_security_settings.py turns it on where it is tested."""
-    from django.test.utils import override_settings
-
-    with override_settings(SECURE_SSL_REDIRECT=False):
-        yield
-
-
 @pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     # The manifest storage needs collectstatic; tests render templates without it.
@@ -39,6 +28,15 @@ def _defaults(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.LANGUAGE_CODE = "pl"
     settings.AXES_ENABLED = True
+
+
+def pytest_configure(config):
+    """The test client, the live server and the WSGI applications that tests build (also while
+    collecting) speak plain HTTP: the production redirect to HTTPS is off for the whole run.
+    tests/accounts/test_security_settings.py turns it on where it is tested."""
+    from django.conf import settings
+
+    settings.SECURE_SSL_REDIRECT = False
 
 
 def pytest_collection_modifyitems(config, items):

@@ -1,15 +1,46 @@
 """Public read API of the registry: /api/v1/clusters."""
 
 import datetime as dt
+from typing import Annotated
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema
+from ninja.conf import settings as ninja_settings
 from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import AfterValidator, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from .models import Cluster, Membership, MembershipRole
 
 router = Router(tags=["clusters"])
+
+# Paging and search bounds: beyond them a request is answered 422 with the reason, not 500
+# (a database refuses offsets past 64 bits and text with a NUL character).
+MAX_LIMIT = 1000
+MAX_OFFSET = 10_000_000
+MAX_SEARCH = 200
+
+
+def _without_nul(value: str) -> str:
+    if "\x00" in value:
+        raise PydanticCustomError("nul_character", gettext("must not contain a NUL character"))
+    return value
+
+
+SearchText = Annotated[str, StringConstraints(max_length=MAX_SEARCH), AfterValidator(_without_nul)]
+
+
+class Paging(LimitOffsetPagination):
+    """``limit`` 1 to 1000 and ``offset`` 0 to 10,000,000; others are refused with 422."""
+
+    class Input(Schema):
+        limit: int = Field(min(ninja_settings.PAGINATION_PER_PAGE, MAX_LIMIT), ge=1, le=MAX_LIMIT)
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(max_limit=MAX_LIMIT, **kwargs)
 
 
 class OrganisationRef(Schema):
@@ -30,9 +61,13 @@ class ClusterOut(Schema):
 
 
 class ClusterFilters(Schema):
-    q: str | None = Field(None, description="Text in the name, specialisation or coordinator")
-    voivodeship: str | None = Field(None, description="Voivodeship code, seat or area of activity")
-    specialisation: str | None = None
+    q: SearchText | None = Field(
+        None, description="Text in the name, specialisation or coordinator"
+    )
+    voivodeship: SearchText | None = Field(
+        None, description="Voivodeship code, seat or area of activity"
+    )
+    specialisation: SearchText | None = None
 
 
 class MemberCounts(Schema):
@@ -75,7 +110,7 @@ def _filtered(filters: ClusterFilters):
 
 
 @router.get("", response=list[ClusterOut], summary="List clusters")
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def list_clusters(request, filters: Query[ClusterFilters]):
     return _filtered(filters)
 

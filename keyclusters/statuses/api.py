@@ -10,12 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
+from typing import Annotated
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Query, Router, Schema
+from django.utils.translation import gettext
+from ninja import Field, Path, Query, Router, Schema
 from ninja.security import APIKeyHeader
 from ninja.throttling import AuthRateThrottle
+from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
 
 from . import index, selectors, services, sharedcache
 from .models import Certificate
@@ -214,11 +218,26 @@ class CertificateCheckOut(Schema):
     withdrawn_on: dt.date | None = None
 
 
+def _without_nul(value: str) -> str:
+    if "\x00" in value:
+        raise PydanticCustomError("nul_character", gettext("must not contain a NUL character"))
+    return value
+
+
+# A code no certificate can have (longer than the stored codes, or with a NUL character, which
+# the database refuses) is answered 422 with the reason; an unknown code is "not genuine".
+CertificateCode = Annotated[
+    str,
+    Path(..., max_length=Certificate._meta.get_field("code").max_length),
+    AfterValidator(_without_nul),
+]
+
+
 @router.get(
     "/certificates/{code}",
-    response=CertificateCheckOut,
+    response={200: CertificateCheckOut, 422: ValidationErrorOut},
     summary="Is a certificate code genuine, and what does it certify?",
 )
-def certificate(request: HttpRequest, code: str):
+def certificate(request: HttpRequest, code: CertificateCode):
     found = Certificate.objects.select_related("status_grant").filter(code=code).first()
     return services.certificate_check(found, today=selectors.today())
