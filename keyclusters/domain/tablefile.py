@@ -90,8 +90,15 @@ class Rows:
     while reading; :attr:`count` is the number of data rows read so far.
     """
 
-    def __init__(self, header: tuple[str, ...], records: Iterator[Record], limits: Limits) -> None:
+    def __init__(
+        self,
+        header: tuple[str, ...],
+        records: Iterator[Record],
+        limits: Limits,
+        header_row: int = 1,
+    ) -> None:
         self.header = header
+        self.header_row = header_row  # the row number of the header
         self.errors: list[RowError] = []
         self.count = 0
         self._records = records
@@ -190,7 +197,7 @@ def open_table(source: Source, filename: str = "", *, limits: Limits = DEFAULT_L
     if len(header) > limits.max_columns:
         raise refused(N_("the header has %(count)s columns; at most %(limit)s are accepted"),
                       row, count=len(header), limit=limits.max_columns)  # fmt: skip
-    return Rows(header, records, limits)
+    return Rows(header, records, limits, row)
 
 
 @dataclass(frozen=True)

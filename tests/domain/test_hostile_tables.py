@@ -250,3 +250,10 @@ def test_a_member_file_with_a_bad_last_row_is_refused_in_memory_of_its_order():
     assert records == 40_000
     assert peak < 2 * size, (peak, size)
     assert elapsed < 10
+
+
+def test_the_header_is_the_first_row_with_a_value():
+    parsed = tabular.parse_organisations(b"\n,,\nname,nip\nAlfa,5261040828\n")
+    assert parsed.errors == []
+    assert [(r.row, r.nip) for r in parsed.records] == [(4, "5261040828")]
+    assert tabular.open_table(b"\n,,\nname,nip\n").header_row == 3

@@ -127,7 +127,7 @@ def read_nips(source: tabular.Source, filename: str) -> list[str]:
     if "nip" in header:
         index = header.index("nip")
     elif len(header) == 1 and selectors._TEN_DIGITS.fullmatch(header[0].replace("-", "")[-10:]):
-        index, rows = 0, chain([(1, [header[0]])], table)  # a bare list without a header
+        index, rows = 0, chain([(table.header_row, [header[0]])], table)  # a list, no header
     else:
         raise ValueError(_("%(file)s: the column nip is missing") % {"file": filename})
     nips, errors = [], []
