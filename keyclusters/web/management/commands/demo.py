@@ -107,7 +107,7 @@ class Command(BaseCommand):
                 f"{Organisation.objects.count()} organisations "
                 f"in {time.perf_counter() - started:.0f} s."
             )
-        self._print_logins(logins)
+        self._print_logins(logins, demo_only=found.demo_only)
         key_file = _demo_key_file()
         if key_file.exists():
             self.stdout.write("")
@@ -136,7 +136,7 @@ class Command(BaseCommand):
         if answer.strip().lower() not in ("yes", _("yes")):
             raise CommandError(_("Nothing was deleted."), returncode=REFUSED)
 
-    def _print_logins(self, logins) -> None:
+    def _print_logins(self, logins, *, demo_only: bool) -> None:
         from keyclusters.web.demo.users import DEMO_PASSWORD
 
         created = [login for login in logins if login.created]
@@ -152,12 +152,17 @@ class Command(BaseCommand):
         if kept:
             if created:
                 self.stdout.write("")
-            self.stdout.write(
-                _(
+            if demo_only:  # the demo's own logins, made by an earlier run
+                heading = _(
+                    "Demo logins that existed already, left as they were (password: "
+                    "%(password)s unless changed since):"
+                ) % {"password": DEMO_PASSWORD}
+            else:
+                heading = _(
                     "Accounts that existed already, left as they were (their passwords were "
                     "not changed):"
                 )
-            )
+            self.stdout.write(heading)
             for login in kept:
                 self.stdout.write(f"  {login.username:<12} {login.description}")
 
