@@ -75,6 +75,7 @@ def setup_django(workdir: Path) -> None:
     os.environ["KEYCLUSTERS_DEV"] = "0"
     os.environ["KEYCLUSTERS_DEBUG"] = "0"
     os.environ["ALLOWED_HOSTS"] = "testserver,localhost"
+    os.environ["SECURE_SSL_REDIRECT"] = "0"  # the test client speaks plain HTTP
     os.environ["DJANGO_SETTINGS_MODULE"] = "keyclusters.settings"
     sys.path.insert(0, str(ROOT))
     import django
