@@ -8,15 +8,22 @@
 3. loads it with wrk (loopback, bounded runs), both endpoints through the same wrk script
    (the API key, a rotating set of NIPs of members and non-members in the query): the trivial
    ``GET /api/v1/health`` (which ignores them) and ``GET /api/v1/verification``;
-4. times ``POST /api/v1/verification/bulk`` with 100,000 NIPs (three runs).
+4. times ``POST /api/v1/verification/bulk`` with 100,000 NIPs (three runs);
+5. during writes: while another process imports 100,000 new memberships in chunks through the
+   member import (``--write-chunk`` rows per transaction, each commit a new data version),
+   loads ``GET /api/v1/verification`` in rounds of ``--write-round`` seconds until the import
+   ends, and reports every round (the largest p99 is the figure: an upper bound of the whole
+   run's p99) and the errors.
 
     .venv/bin/python bench/verify_load.py [--duration 10] [--connections 16] [--workers N]
-                                          [--worker-class sync|gthread]
+                                          [--worker-class sync|gthread] [--phases reads writes]
+                                          [--write-chunk 2000] [--rebuild-interval 5]
 
 The server is run as ``keyclusters serve`` runs it: sync workers, 2 x CPUs + 1 of them.
 
 Targets: single verification >= 1,000 requests/s with p99 <= 50 ms and >= 0.7 of the
-throughput of the health endpoint; bulk of 100,000 NIPs <= 3 s. Exit 1 when one is missed.
+throughput of the health endpoint; bulk of 100,000 NIPs <= 3 s; during writes p99 <= 50 ms in
+every round and no error. Exit 1 when one is missed.
 """
 
 from __future__ import annotations
@@ -44,6 +51,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 ON = dt.date(2024, 6, 1)
 CLUSTERS, ORGANISATIONS = 40, 100_000
+WRITE_ROWS = 100_000
 
 
 def free_port() -> int:
@@ -124,14 +132,18 @@ def load(url: str) -> tuple[str, list[str], list[str]]:
     return key, members, unknown
 
 
-def serve(url: str, port: int, workers: int, worker_class: str, workdir: Path) -> subprocess.Popen:
+def serve(
+    url: str, port: int, workers: int, worker_class: str, workdir: Path, rebuild_interval: float
+) -> subprocess.Popen:
     (workdir / "bench_settings.py").write_text(
-        'from keyclusters.settings import *  # noqa: F403\nVERIFICATION_API_RATE = "100000000/m"\n'
+        "from keyclusters.settings import *  # noqa: F403\n"
+        'VERIFICATION_API_RATE = "100000000/m"\n'
+        f"VERIFICATION_INDEX_REBUILD_INTERVAL = {rebuild_interval!r}\n"
     )
     env = {
         **os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench_settings",
         "PYTHONPATH": f"{workdir}{os.pathsep}{ROOT}", "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "KEYCLUSTERS_DEV": "0", "LOG_LEVEL": "ERROR",
+        "KEYCLUSTERS_DEV": "0", "LOG_LEVEL": "ERROR", "SECURE_SSL_REDIRECT": "false",
     }  # fmt: skip
     command = [
         str(BIN / "gunicorn"), "keyclusters.wsgi:application", "--bind", f"127.0.0.1:{port}",
@@ -162,10 +174,16 @@ def wrk(url: str, duration: int, connections: int, threads: int, script: Path | 
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", output)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    requests = re.search(r"(\d+) requests in", output)
     return {
         "rps": rate,
         "p99_ms": float(p99.group(1)) * _UNITS[p99.group(2)],
         "non_2xx": int(errors.group(1)) if errors else 0,
+        "socket_errors": sum(int(n) for n in socket.groups()) if socket else 0,
+        "requests": int(requests.group(1)) if requests else 0,
         "command": " ".join([*command, url]),
     }
 
@@ -213,6 +231,58 @@ def bulk(port: int, key: str, nips_list: list[str]) -> tuple[float, int]:
     return elapsed, members
 
 
+# The other process of the run during writes: 100,000 new organisations and their memberships
+# through the member import, in chunks of CHUNK rows, each chunk one transaction (one commit,
+# one new data version), spread over the clusters with a valid status.
+WRITER = """
+import json, sys, time
+import django
+django.setup()
+sys.path.insert(0, {bench!r})
+from import_members import nips
+from keyclusters.registry import importing
+from keyclusters.registry.models import Cluster
+total, chunk = {total}, {chunk}
+clusters = list(Cluster.objects.filter(status_grants__valid_to__gte="2024-06-01").distinct())
+generator = nips(700_000_000)
+started, commits, slowest = time.perf_counter(), 0, 0.0
+for first in range(0, total, chunk):
+    rows = "".join(
+        f"{{next(generator)}};Nowa Firma {{first + i}};2024-01-01\\n"
+        for i in range(min(chunk, total - first))
+    )
+    began = time.perf_counter()
+    importing.import_members(
+        cluster=clusters[commits % len(clusters)],
+        source=("nip;name;joined_on\\n" + rows).encode(), filename="members.csv",
+    )
+    slowest = max(slowest, time.perf_counter() - began)
+    commits += 1
+print(json.dumps({{"seconds": time.perf_counter() - started, "commits": commits,
+                  "rows": total, "slowest_chunk": slowest}}))
+"""
+
+
+def during_writes(
+    url: str, base: str, script: Path, args: argparse.Namespace
+) -> tuple[dict, list[dict]]:
+    """Rounds of wrk on the verification endpoint while the writer imports; the writer's
+    figures and the rounds."""
+    code = WRITER.format(bench=str(Path(__file__).parent), total=WRITE_ROWS, chunk=args.write_chunk)
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "keyclusters.settings",
+           "LOG_LEVEL": "ERROR"}  # fmt: skip
+    writer = subprocess.Popen(
+        [sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, text=True, cwd=ROOT
+    )
+    rounds = []
+    while writer.poll() is None:
+        rounds.append(wrk(base, args.write_round, args.connections, args.threads, script))
+    output, _ = writer.communicate()
+    if writer.returncode != 0:
+        raise SystemExit("the import during the writes failed")
+    return json.loads(output.strip().splitlines()[-1]), rounds
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -224,6 +294,15 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
     parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
+    parser.add_argument(
+        "--phases", nargs="+", default=["reads", "writes"], choices=["reads", "writes"]
+    )
+    parser.add_argument("--write-chunk", type=int, default=2000, help="rows per transaction")
+    parser.add_argument("--write-round", type=int, default=5, help="seconds per wrk round")
+    parser.add_argument(
+        "--rebuild-interval", type=float, default=5.0,
+        help="VERIFICATION_INDEX_REBUILD_INTERVAL of the server (0: a rebuild per commit)",
+    )  # fmt: skip
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed (apt-get install -y wrk)")
@@ -231,6 +310,7 @@ def main() -> int:
     admin_sql(args.postgres_url, f'DROP DATABASE IF EXISTS "{name}"')
     admin_sql(args.postgres_url, f'CREATE DATABASE "{name}"')
     server = None
+    results: dict = {}
     try:
         started = time.perf_counter()
         key, members, unknown = load(args.postgres_url)
@@ -239,7 +319,8 @@ def main() -> int:
         port = free_port()
         with tempfile.TemporaryDirectory() as tmp:
             workdir = Path(tmp)
-            server = serve(args.postgres_url, port, args.workers, args.worker_class, workdir)
+            server = serve(args.postgres_url, port, args.workers, args.worker_class, workdir,
+                           args.rebuild_interval)  # fmt: skip
             sample = members[::97][:900] + unknown[:100]
             scripts = {
                 name: lua(workdir / f"{name}.lua", key, sample, f"/api/v1/{name}")
@@ -248,28 +329,45 @@ def main() -> int:
             base = f"http://127.0.0.1:{port}"
             for name in scripts:  # warm-up (each worker builds its verification index)
                 wrk(base, 2, args.connections, args.threads, scripts[name])
-            rounds: dict[str, list[dict]] = {"health": [], "verification": []}
-            for _ in range(args.rounds):  # alternated, so that other load hits both alike
-                for name, script in scripts.items():
-                    rounds[name].append(
-                        wrk(base, args.duration, args.connections, args.threads, script)
-                    )
-            health, verify = _median(rounds["health"]), _median(rounds["verification"])
-            runs = [bulk(port, key, members[:90_000] + unknown[:1000] + members[-9_000:])
-                    for _ in range(3)]  # fmt: skip
+            if "reads" in args.phases:
+                results["reads"] = reads(base, port, key, members, unknown, scripts, args)
+            if "writes" in args.phases:
+                results["writes"] = during_writes(
+                    args.postgres_url, base, scripts["verification"], args
+                )
     finally:
         if server is not None:
             server.terminate()
             server.wait(timeout=30)
         admin_sql(args.postgres_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    print(f"python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs, "
+          f"gunicorn {args.worker_class} {args.workers} workers, wrk -t{args.threads} "
+          f"-c{args.connections}")  # fmt: skip
+    met = True
+    if "reads" in results:
+        met = report_reads(args, *results["reads"]) and met
+    if "writes" in results:
+        met = report_writes(args, *results["writes"]) and met
+    return 0 if met else 1
+
+
+def reads(base, port, key, members, unknown, scripts, args) -> tuple:
+    rounds: dict[str, list[dict]] = {"health": [], "verification": []}
+    for _ in range(args.rounds):  # alternated, so that other load hits both alike
+        for name, script in scripts.items():
+            rounds[name].append(wrk(base, args.duration, args.connections, args.threads, script))
+    runs = [bulk(port, key, members[:90_000] + unknown[:1000] + members[-9_000:])
+            for _ in range(3)]  # fmt: skip
+    return rounds, runs
+
+
+def report_reads(args, rounds: dict[str, list[dict]], runs: list) -> bool:
+    health, verify = _median(rounds["health"]), _median(rounds["verification"])
     ratio = verify["rps"] / health["rps"]
     paired = zip(rounds["health"], rounds["verification"], strict=True)
     pairs = [v["rps"] / h["rps"] for h, v in paired]
     bulk_median = statistics.median(t for t, _ in runs)
-    print(f"python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs, "
-          f"gunicorn {args.worker_class} {args.workers} workers, wrk -t{args.threads} "
-          f"-c{args.connections} -d{args.duration}s, "
-          f"{args.rounds} alternated rounds (median)")  # fmt: skip
+    print(f"reads: -d{args.duration}s, {args.rounds} alternated rounds (median)")
     for label, r in (("health", health), ("verification", verify)):
         print(f"  {label:<13} {r['rps']:8.0f} req/s  p99 {r['p99_ms']:6.1f} ms  "
               f"non-2xx {r['non_2xx']}  (rounds: {r['runs']})")  # fmt: skip
@@ -282,7 +380,27 @@ def main() -> int:
            and bulk_median <= 3 and verify["non_2xx"] == 0 and health["non_2xx"] == 0)  # fmt: skip
     print(f"targets: >= 1000 req/s, p99 <= 50 ms, ratio >= 0.7, bulk <= 3 s: "
           f"{'met' if met else 'NOT met'}")  # fmt: skip
-    return 0 if met else 1
+    return met
+
+
+def report_writes(args, writer: dict, rounds: list[dict]) -> bool:
+    worst = max(r["p99_ms"] for r in rounds)
+    errors = sum(r["non_2xx"] + r["socket_errors"] for r in rounds)
+    requests = sum(r["requests"] for r in rounds)
+    print(f"during writes: {writer['rows']:,} memberships imported in {writer['commits']} "
+          f"transactions of {args.write_chunk} rows in {writer['seconds']:.1f} s (slowest "
+          f"{writer['slowest_chunk']:.2f} s); server VERIFICATION_INDEX_REBUILD_INTERVAL="
+          f"{args.rebuild_interval:g}")  # fmt: skip
+    print(f"  verification: {len(rounds)} rounds of {args.write_round} s, {requests:,} requests, "
+          f"{statistics.median(r['rps'] for r in rounds):.0f} req/s (median), p99 per round: "
+          + ", ".join(f"{r['p99_ms']:.1f}" for r in rounds)
+          + f" ms; largest {worst:.1f} ms; errors {errors} (non-2xx "
+          f"{sum(r['non_2xx'] for r in rounds)}, socket errors and time-outs "
+          f"{sum(r['socket_errors'] for r in rounds)})")  # fmt: skip
+    met = worst <= 50 and errors == 0
+    print(f"target during writes: p99 <= 50 ms in every round, no error: "
+          f"{'met' if met else 'NOT met'}")  # fmt: skip
+    return met
 
 
 if __name__ == "__main__":

@@ -14,9 +14,10 @@ Freshness (docs/verification.md, "Where the answers come from"):
   adds one to a count of changes there.
 - Other processes compare their copy's :class:`Stamp` with the database's at most every
   ``VERIFICATION_INDEX_RECHECK`` seconds (default 1), and at their next answer when the shared
-  count of changes moved. A newer version is rebuilt at once, but at most once per
-  ``VERIFICATION_INDEX_REBUILD_INTERVAL`` seconds (default 5) per process: a burst of commits
-  costs one rebuild, and meanwhile the previous copy answers. A copy older than
+  count of changes moved. A newer version is rebuilt at once, but at most once per interval
+  (:func:`_may_rebuild`: at least ``VERIFICATION_INDEX_REBUILD_INTERVAL``, 5 s, and ten times
+  the last rebuild's duration) and by one process of a host at a time: a burst of commits
+  costs few rebuilds, and meanwhile the previous copy answers. A copy older than
   ``VERIFICATION_INDEX_MAX_AGE`` seconds (default 300) is rebuilt whatever the stamp says
   (changes made outside the application).
 - A restore is a new database: ``keyclusters restore`` writes a new installation stamp
@@ -34,11 +35,15 @@ Freshness (docs/verification.md, "Where the answers come from"):
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import logging
 import secrets
+import tempfile
 import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -51,6 +56,8 @@ from keyclusters.registry.models import Cluster, Membership
 
 from . import selectors, sharedcache
 from .models import DataVersion, StatusGrant
+
+log = logging.getLogger(__name__)
 
 NAME = "verification"  # the DataVersion row counting the changes
 INSTALLATION = "installation"  # the DataVersion row holding a random stamp a restore replaces
@@ -190,6 +197,9 @@ class VerificationIndex:
 _current: VerificationIndex | None = None
 _lock = threading.Lock()
 _last_change_rebuild = -float("inf")  # monotonic time of the last rebuild for a new version
+_last_build_seconds = 0.0  # how long the last load or rebuild took
+_rebuilding = threading.Event()  # a rebuild runs in its own thread
+_generation = 0  # raised by drop(): a rebuild begun before is not installed
 
 
 def _setting(name: str, default: Any) -> Any:
@@ -256,7 +266,7 @@ def _due(index: VerificationIndex, now: float) -> bool:
 
 
 def _check(now: float) -> VerificationIndex | None:
-    global _current, _last_change_rebuild
+    global _current, _last_build_seconds
     index = _current
     signal = _signal()
     try:
@@ -276,16 +286,14 @@ def _check(now: float) -> VerificationIndex | None:
         index.confirm(now, signal)
         return index
     if index is not None and not too_old and index.stamp.same_database(stamp):
-        # A newer version (a change committed elsewhere): rebuilt at most once per
-        # VERIFICATION_INDEX_REBUILD_INTERVAL, so that a burst of commits (an import in
-        # chunks) costs each process one rebuild per interval, not one per commit.
-        interval = _setting("VERIFICATION_INDEX_REBUILD_INTERVAL", 5.0)
-        if now - _last_change_rebuild < interval:
+        # A newer version (a change committed elsewhere): rebuilt beside the answers.
+        if _rebuilding.is_set() or not _may_rebuild(now):
             index.confirm(now, signal, current=False)
             return index
-        _last_change_rebuild = now
+        return _rebuild_beside(index, stamp, signal, now)
     # The stamp is read before the data: a change committed in between makes the copy newer
     # than its stamp says, and the next check rebuilds it again (never older).
+    started = time.monotonic()
     try:
         _current = VerificationIndex.load(stamp, signal)
     except DatabaseError:
@@ -294,7 +302,94 @@ def _check(now: float) -> VerificationIndex | None:
         index.checked_at = now
         index.confirmed = False
         return index
+    _last_build_seconds = time.monotonic() - started
     return _current
+
+
+def _rebuild_beside(
+    index: VerificationIndex, stamp: Stamp, signal: Any, now: float
+) -> VerificationIndex:
+    """Rebuild in a thread of its own while the previous copy answers. The asking request
+    waits up to ``VERIFICATION_INDEX_REBUILD_WAIT`` seconds (0.25) for it, so that a small
+    registry's change is answered at once; a large one's is answered when its rebuild ends,
+    and no request waits a whole rebuild. The host's lock (:func:`_may_rebuild`) is held."""
+    global _last_change_rebuild
+    _last_change_rebuild = now
+    _rebuilding.set()
+    index.confirm(now, signal, current=False)
+    thread = threading.Thread(
+        target=_rebuild, args=(stamp, signal, _generation), name="verification-index", daemon=True
+    )
+    thread.start()
+    thread.join(_setting("VERIFICATION_INDEX_REBUILD_WAIT", 0.25))
+    return _current if _current is not None else index
+
+
+def _rebuild(stamp: Stamp, signal: Any, generation: int) -> None:
+    global _current, _last_change_rebuild, _last_build_seconds
+    started = time.monotonic()
+    try:
+        rebuilt = VerificationIndex.load(stamp, signal)
+        if generation == _generation:  # not dropped meanwhile (a change made here is newer)
+            _current = rebuilt
+        _last_change_rebuild = time.monotonic()
+        _last_build_seconds = _last_change_rebuild - started
+    except DatabaseError as exc:  # the next check tries again (or answers stale)
+        log.warning("The verification index was not rebuilt: %s", exc)
+    finally:
+        connection.close()  # this thread's own connection
+        _host_lock.release()
+        _rebuilding.clear()
+
+
+def _may_rebuild(now: float) -> bool:
+    """Whether a copy behind a newer version (a change committed elsewhere) is rebuilt now.
+
+    A burst of commits (an import in chunks) would otherwise cost every process a rebuild per
+    commit. So a process rebuilds for a new version at most once per interval: the longer of
+    ``VERIFICATION_INDEX_REBUILD_INTERVAL`` (default 5 s) and ``VERIFICATION_INDEX_REBUILD_BUDGET``
+    (default 10) times its last rebuild's duration (at most a tenth of its time goes to
+    rebuilding), and only one process of a host rebuilds at a time (the others keep answering
+    from their copy and try again at their next check). A lone change is rebuilt at once. When
+    True, the host's lock is held (released after the rebuild)."""
+    interval = max(
+        _setting("VERIFICATION_INDEX_REBUILD_INTERVAL", 5.0),
+        _setting("VERIFICATION_INDEX_REBUILD_BUDGET", 10.0) * _last_build_seconds,
+    )
+    return now - _last_change_rebuild >= interval and _host_lock.acquire()
+
+
+class _HostLock:
+    """A lock that one process of this host holds at a time (``flock`` on a file in the
+    temporary folder, named after the database), never waited for."""
+
+    def __init__(self) -> None:
+        self._handle: Any = None
+
+    def acquire(self) -> bool:
+        try:
+            import fcntl
+        except ImportError:  # not on POSIX: no host-wide lock
+            return True
+        if self._handle is None:
+            database = str(connection.settings_dict.get("NAME"))
+            digest = hashlib.sha256(database.encode()).hexdigest()[:16]
+            path = Path(tempfile.gettempdir()) / f"keyclusters-index-{digest}.lock"
+            self._handle = path.open("a")
+        try:
+            fcntl.flock(self._handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False
+        return True
+
+    def release(self) -> None:
+        if self._handle is not None:
+            import fcntl
+
+            fcntl.flock(self._handle, fcntl.LOCK_UN)
+
+
+_host_lock = _HostLock()
 
 
 def stale_as_of() -> dt.datetime | None:
@@ -340,9 +435,10 @@ def _first_line(exc: BaseException) -> str:
 
 def drop() -> None:
     """Forget this process's copy (the next answer rebuilds it)."""
-    global _current, _last_change_rebuild
+    global _current, _last_change_rebuild, _last_build_seconds, _generation
+    _generation += 1
     _current = None
-    _last_change_rebuild = -float("inf")
+    _last_change_rebuild, _last_build_seconds = -float("inf"), 0.0
 
 
 def _raise_version() -> None:
