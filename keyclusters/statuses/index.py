@@ -15,9 +15,10 @@ Freshness (docs/verification.md, "Where the answers come from"):
 - Other processes compare their copy's :class:`Stamp` with the database's at most every
   ``VERIFICATION_INDEX_RECHECK`` seconds (default 1), and at their next answer when the shared
   count of changes moved. A newer version is rebuilt at once, but at most once per interval
-  (:func:`_may_rebuild`: at least ``VERIFICATION_INDEX_REBUILD_INTERVAL``, 5 s, and ten times
-  the last rebuild's duration) and by one process of a host at a time: a burst of commits
-  costs few rebuilds, and meanwhile the previous copy answers. A copy older than
+  (:func:`_may_rebuild`: at least ``VERIFICATION_INDEX_REBUILD_INTERVAL``, 5 s, and 25 times
+  the last rebuild's duration) and by one process of a host at a time, inside a request after
+  its response is sent: a burst of commits costs few rebuilds, no client waits for one, and
+  meanwhile the previous copy answers. A copy older than
   ``VERIFICATION_INDEX_MAX_AGE`` seconds (default 300) is rebuilt whatever the stamp says
   (changes made outside the application).
 - A restore is a new database: ``keyclusters restore`` writes a new installation stamp
@@ -198,7 +199,6 @@ _current: VerificationIndex | None = None
 _lock = threading.Lock()
 _last_change_rebuild = -float("inf")  # monotonic time of the last rebuild for a new version
 _last_build_seconds = 0.0  # how long the last load or rebuild took
-_rebuilding = threading.Event()  # a rebuild runs in its own thread
 _generation = 0  # raised by drop(): a rebuild begun before is not installed
 
 
@@ -287,7 +287,7 @@ def _check(now: float) -> VerificationIndex | None:
         return index
     if index is not None and not too_old and index.stamp.same_database(stamp):
         # A newer version (a change committed elsewhere): rebuilt beside the answers.
-        if _rebuilding.is_set() or not _may_rebuild(now):
+        if _pending is not None or not _may_rebuild(now):
             index.confirm(now, signal, current=False)
             return index
         return _rebuild_beside(index, stamp, signal, now)
@@ -309,19 +309,17 @@ def _check(now: float) -> VerificationIndex | None:
 def _rebuild_beside(
     index: VerificationIndex, stamp: Stamp, signal: Any, now: float
 ) -> VerificationIndex:
-    """Rebuild in a thread of its own while the previous copy answers. The asking request
-    waits up to ``VERIFICATION_INDEX_REBUILD_WAIT`` seconds (0.25) for it, so that a small
-    registry's change is answered at once; a large one's is answered when its rebuild ends,
-    and no request waits a whole rebuild. The host's lock (:func:`_may_rebuild`) is held."""
-    global _last_change_rebuild
+    """Rebuild for a newer version, the host's lock held (:func:`_may_rebuild`). Inside a
+    request the rebuild waits until the response has been sent (``request_finished``), so no
+    client waits for it: the asking request is answered from the previous copy and the
+    process's next requests from the new one. Elsewhere (commands) it is rebuilt at once."""
+    global _last_change_rebuild, _pending
     _last_change_rebuild = now
-    _rebuilding.set()
     index.confirm(now, signal, current=False)
-    thread = threading.Thread(
-        target=_rebuild, args=(stamp, signal, _generation), name="verification-index", daemon=True
-    )
-    thread.start()
-    thread.join(_setting("VERIFICATION_INDEX_REBUILD_WAIT", 0.25))
+    if _request.active:
+        _pending = (stamp, signal, _generation)
+        return index
+    _rebuild(stamp, signal, _generation)
     return _current if _current is not None else index
 
 
@@ -337,9 +335,25 @@ def _rebuild(stamp: Stamp, signal: Any, generation: int) -> None:
     except DatabaseError as exc:  # the next check tries again (or answers stale)
         log.warning("The verification index was not rebuilt: %s", exc)
     finally:
-        connection.close()  # this thread's own connection
         _host_lock.release()
-        _rebuilding.clear()
+
+
+_request = threading.local()
+_request.active = False
+_pending: tuple | None = None  # a rebuild waiting for the end of the request
+
+
+def _request_started(**kwargs: Any) -> None:
+    _request.active = True
+
+
+def _request_finished(**kwargs: Any) -> None:
+    global _pending
+    _request.active = False
+    pending, _pending = _pending, None
+    if pending is not None:
+        with _lock:
+            _rebuild(*pending)
 
 
 def _may_rebuild(now: float) -> bool:
@@ -348,13 +362,13 @@ def _may_rebuild(now: float) -> bool:
     A burst of commits (an import in chunks) would otherwise cost every process a rebuild per
     commit. So a process rebuilds for a new version at most once per interval: the longer of
     ``VERIFICATION_INDEX_REBUILD_INTERVAL`` (default 5 s) and ``VERIFICATION_INDEX_REBUILD_BUDGET``
-    (default 10) times its last rebuild's duration (at most a tenth of its time goes to
+    (default 25) times its last rebuild's duration (at most a 25th of its time goes to
     rebuilding), and only one process of a host rebuilds at a time (the others keep answering
     from their copy and try again at their next check). A lone change is rebuilt at once. When
     True, the host's lock is held (released after the rebuild)."""
     interval = max(
         _setting("VERIFICATION_INDEX_REBUILD_INTERVAL", 5.0),
-        _setting("VERIFICATION_INDEX_REBUILD_BUDGET", 10.0) * _last_build_seconds,
+        _setting("VERIFICATION_INDEX_REBUILD_BUDGET", 25.0) * _last_build_seconds,
     )
     return now - _last_change_rebuild >= interval and _host_lock.acquire()
 
@@ -435,9 +449,12 @@ def _first_line(exc: BaseException) -> str:
 
 def drop() -> None:
     """Forget this process's copy (the next answer rebuilds it)."""
-    global _current, _last_change_rebuild, _last_build_seconds, _generation
+    global _current, _last_change_rebuild, _last_build_seconds, _generation, _pending
     _generation += 1
     _current = None
+    if _pending is not None:
+        _pending = None
+        _host_lock.release()
     _last_change_rebuild, _last_build_seconds = -float("inf"), 0.0
 
 
@@ -480,11 +497,14 @@ def changed(**kwargs: Any) -> None:
 
 
 def connect_signals() -> None:
+    from django.core.signals import request_finished, request_started
     from django.db.models.signals import post_delete, post_save
 
     from keyclusters.registry.models import Organisation
     from keyclusters.registry.signals import rows_written
 
+    request_started.connect(_request_started, dispatch_uid="index-request-started")
+    request_finished.connect(_request_finished, dispatch_uid="index-request-finished")
     for model in (Membership, Organisation, Cluster, StatusGrant):
         post_save.connect(changed, sender=model, dispatch_uid=f"index-save-{model.__name__}")
         post_delete.connect(changed, sender=model, dispatch_uid=f"index-delete-{model.__name__}")

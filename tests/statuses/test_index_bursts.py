@@ -38,7 +38,7 @@ def test_a_burst_of_commits_costs_one_rebuild_per_interval(loads, settings):
     first = index.current()
     assert len(loads) == 1
     commit_elsewhere()
-    second = index.current()  # a lone change: rebuilt (in its thread, waited for)
+    second = index.current()  # a lone change: rebuilt at once (outside a request)
     assert second is not first and len(loads) == 2
     for _ in range(20):  # the burst goes on: the copy answers, marked as behind
         commit_elsewhere()
@@ -61,3 +61,16 @@ def test_a_change_made_here_is_answered_at_once_even_in_a_burst(loads):
     index.changed()  # a change committed in this process (outside a transaction: at once)
     assert index.current() is not behind
     assert index.current().version == DataVersion.objects.get(pk=index.NAME).value
+
+
+def test_inside_a_request_the_rebuild_waits_until_the_response_is_sent(loads):
+    from django.core.signals import request_finished, request_started
+
+    first = index.current()
+    commit_elsewhere()
+    request_started.send(sender=None)
+    assert index.current() is first  # this request is answered from the previous copy
+    assert len(loads) == 1
+    request_finished.send(sender=None)  # the response has gone: now the rebuild
+    assert len(loads) == 2
+    assert index.current() is not first
