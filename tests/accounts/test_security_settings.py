@@ -24,8 +24,9 @@ def _production_env(tmp_path, **extra) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("KEYCLUSTERS_", "SECURE_", "CSP_", "TRUSTED_", "AXES_"))
-        and k not in ("DATABASE_URL", "ALLOWED_HOSTS", "SECRET_KEY", "DJANGO_SETTINGS_MODULE")
+        # (the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE included: no production server has it)
+        if not k.startswith(("KEYCLUSTERS_", "SECURE_", "CSP_", "TRUSTED_", "AXES_", "DJANGO_"))
+        and k not in ("DATABASE_URL", "ALLOWED_HOSTS", "SECRET_KEY")
     }
     env.update(
         {
