@@ -46,7 +46,7 @@ def coordinates_report_cluster(user, item) -> bool:
 
 
 rules.add_perm("benchmarking.manage_editions", is_analyst)
-rules.add_perm("benchmarking.view_edition", is_analyst | edition_is_published)
+rules.add_perm("benchmarking.read_edition", is_analyst | edition_is_published)
 rules.add_perm(
     "benchmarking.view_cluster_report",
     is_analyst | (coordinates_report_cluster & report_is_published),

@@ -24,7 +24,7 @@ def _require(request: HttpRequest, perm: str, obj=None) -> None:
 
 def _edition(request: HttpRequest, pk: int) -> Edition:
     edition = get_object_or_404(Edition.objects.select_related("framework"), pk=pk)
-    if not request.user.has_perm("benchmarking.view_edition", edition):
+    if not request.user.has_perm("benchmarking.read_edition", edition):
         raise Http404
     return edition
 

@@ -31,7 +31,7 @@ def is_decision_maker(user) -> bool:
 can_manage_application = coordinates_application_cluster
 
 rules.add_perm("competitions.edit_application", coordinates_application_cluster)
-rules.add_perm("competitions.view_application", coordinates_application_cluster | is_operator)
+rules.add_perm("competitions.read_application", coordinates_application_cluster | is_operator)
 rules.add_perm("competitions.evaluate_formally", is_operator)
 rules.add_perm("competitions.manage_calls", is_operator)
 # An application's documents: the coordinator of its cluster, operators and the decision maker.
