@@ -263,6 +263,8 @@ class _Members:
             found = groups.get(group)
             if found is None:
                 groups[group] = (organisation, joined_on, left_on, record.row)
+                if organisation_outcome != CREATED:
+                    periods.to_check.add(group)
             elif not periods.add(group, found, (joined_on, left_on, record.row)):
                 outcomes.append(UNCHANGED)
                 continue  # the same membership as an earlier row (same data: see tabular)

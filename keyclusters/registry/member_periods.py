@@ -41,7 +41,9 @@ class MemberPeriods:
     joined_on, left_on, row)`` for the first row, the most common case of a file, which the
     import writes itself (``groups.get``, then this tuple when nothing is found: no call in the
     loop of every row); a list ``[organisation, (joined_on, left_on, row), ...]`` once there is
-    more than one, made by :meth:`add`.
+    more than one, made by :meth:`add`. Only the groups in ``to_check`` can overlap anything:
+    those with more than one row, and those of organisations already in the registry (which the
+    import adds: a new organisation has no membership yet).
     """
 
     def __init__(self, existing: Iterable[Membership]) -> None:
@@ -50,6 +52,7 @@ class MemberPeriods:
             group = (membership.organisation_id, membership.role)
             self.existing.setdefault(group, []).append(membership)
         self.groups: dict[tuple, tuple | list] = {}
+        self.to_check: set[tuple] = set()
 
     def has_existing(self, organisation_id: int | None, role: str) -> bool:
         """The organisation has memberships in the cluster with this role already."""
@@ -62,6 +65,7 @@ class MemberPeriods:
             if found[1] == row[0]:
                 return False
             self.groups[group] = [found[0], found[1:], row]
+            self.to_check.add(group)
             return True
         if any(period[0] == row[0] for period in found[1:]):
             return False
@@ -71,13 +75,13 @@ class MemberPeriods:
     def errors(self) -> list[RowError]:
         """One error per row whose membership overlaps another (in row order)."""
         errors = []
-        existing = self.existing
-        for (_key, role), found in self.groups.items():
-            # (a new organisation: no primary key yet, or one with no membership in the cluster)
-            others = existing.get((found[0].pk, role), ())
+        existing, groups = self.existing, self.groups
+        for group in self.to_check:
+            found, role = groups[group], group[1]
+            others = existing.get((found[0].pk, role), ())  # none for a new organisation
             if found.__class__ is tuple:
                 if not others:
-                    continue  # one row, nothing in the registry: the most common case
+                    continue  # one row, and no membership with this role in the cluster yet
                 rows = [found[1:]]
             else:
                 rows = found[1:]
