@@ -183,6 +183,7 @@ def wrk(url: str, duration: int, connections: int, threads: int, script: Path | 
         "p99_ms": float(p99.group(1)) * _UNITS[p99.group(2)],
         "non_2xx": int(errors.group(1)) if errors else 0,
         "socket_errors": sum(int(n) for n in socket.groups()) if socket else 0,
+        "socket_detail": socket.group(0) if socket else "",
         "requests": int(requests.group(1)) if requests else 0,
         "command": " ".join([*command, url]),
     }
@@ -397,6 +398,9 @@ def report_writes(args, writer: dict, rounds: list[dict]) -> bool:
           + f" ms; largest {worst:.1f} ms; errors {errors} (non-2xx "
           f"{sum(r['non_2xx'] for r in rounds)}, socket errors and time-outs "
           f"{sum(r['socket_errors'] for r in rounds)})")  # fmt: skip
+    for number, r in enumerate(rounds, 1):
+        if r["socket_detail"]:
+            print(f"    round {number}: {r['socket_detail']}")
     met = worst <= 50 and errors == 0
     print(f"target during writes: p99 <= 50 ms in every round, no error: "
           f"{'met' if met else 'NOT met'}")  # fmt: skip
