@@ -306,4 +306,3 @@ def test_a_key_revoked_elsewhere_stops_working_when_the_process_forgets_it(
     assert client.get(URL, params, headers={"X-API-Key": api_key}).status_code == 200
     monkeypatch.setattr(api_keys, "KEY_CACHE_SECONDS", 0.0)
     assert client.get(URL, params, headers={"X-API-Key": api_key}).status_code == 401
-
