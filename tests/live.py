@@ -8,6 +8,7 @@ there skip the tests that need them, saying why; with ``CI=true`` they fail inst
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import glob
 import json
@@ -125,6 +126,7 @@ def migrated_sqlite(folder: Path) -> Path:
     """A migrated SQLite database in ``folder`` (copied from one migrated once per session)."""
     if "sqlite" not in _template:
         template_dir = Path(tempfile.mkdtemp(prefix="kc_h6_sqlite_"))
+        atexit.register(shutil.rmtree, template_dir, True)
         path = template_dir / "template.sqlite3"
         done = keyclusters(
             "migrate", "-v", "0", env=base_env(f"sqlite:///{path}", template_dir / "var")
@@ -304,6 +306,7 @@ class Server:
                 self.process.kill()
                 self.process.wait()
         self.log.close()
+        self.log_path.unlink(missing_ok=True)
 
     def __enter__(self) -> Server:
         return self
