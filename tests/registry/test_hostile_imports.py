@@ -180,3 +180,17 @@ def test_the_upload_handler_keeps_nothing_past_the_largest_limit(settings):
     handler.new_file("file", "small.csv", "text/csv", None)
     assert handler.receive_data_chunk(chunk, 0) == chunk
     assert handler.file_complete(len(chunk)) is None  # the next handler keeps it
+
+
+def test_an_upload_kept_on_disk_is_imported_from_there(client, cluster, coordinator, settings):
+    """Uploads over FILE_UPLOAD_MAX_MEMORY_SIZE wait in a temporary file; the import reads it
+    from there as a stream."""
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0
+    client.force_login(coordinator)
+    upload = SimpleUploadedFile("members.csv", csv_bytes(
+        ("name", "nip", "joined_on"), ("Zakład Łódzki", "7740001454", "2015-01-01"),
+    ))  # fmt: skip
+    response = client.post(reverse("registry:members-import", args=[cluster.pk]),
+                           {"file": upload})  # fmt: skip
+    assert response.status_code == 302
+    assert cluster.memberships.filter(organisation__name="Zakład Łódzki").exists()
