@@ -25,7 +25,8 @@ from .tables import Limits, Record, TooLong, refused
 
 CHUNK = 1 << 20
 _BOM = codecs.BOM_UTF8
-_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_CONTROL = re.compile(b"[" + re.escape(_CONTROL_BYTES) + b"]")
 # Valid UTF-8 sequences of the characters of Polish (and other European) text: a file that has
 # them is UTF-8. In Windows-1250 they read as rare pairs such as "Ä…" or "Ĺ‚" (the mojibake of
 # "ą" and "ł"), and as "â€" for the typographic quotes and dashes.
@@ -98,6 +99,17 @@ def _search(file: BinaryIO, pattern: re.Pattern[bytes], overlap: int = 2) -> int
     return None
 
 
+def _first_control(file: BinaryIO) -> int | None:
+    """The position of the first control character (deleting them is the fast test)."""
+    for offset, chunk in _chunks(file):
+        if len(chunk.translate(None, _CONTROL_BYTES)) != len(chunk):
+            match = _CONTROL.search(chunk)
+            assert match is not None
+            file.seek(0)
+            return offset + match.start()
+    return None
+
+
 def _first_cp1250_error(file: BinaryIO) -> int | None:
     for offset, chunk in _chunks(file):
         try:
@@ -109,7 +121,7 @@ def _first_cp1250_error(file: BinaryIO) -> int | None:
 
 def encoding(file: BinaryIO) -> str:
     """``utf-8-sig`` or ``cp1250`` for a file by the rule above; :class:`TableError` else."""
-    control = _search(file, _CONTROL, 0)
+    control = _first_control(file)
     if control is not None:
         value = _byte(file, control)
         if value == 0:
