@@ -31,6 +31,7 @@ from keyclusters.domain.rulebook import (
     source_sha256,
 )
 from keyclusters.domain.rulebook.validation import BENCHMARKING_FRAMEWORK
+from keyclusters.domain.tables import Source
 from keyclusters.registry.models import Cluster
 
 from . import importing
@@ -181,7 +182,7 @@ def _raise_row_errors(errors: list) -> None:
 
 @transaction.atomic
 def import_cluster_data(
-    *, edition: Edition, source: bytes, filename: str = "", by=None
+    *, edition: Edition, source: Source, filename: str = "", by=None
 ) -> tuple[int, int]:
     """Coordinator data: one row per cluster. Replaces the values of the clusters in the file.
 
@@ -210,7 +211,7 @@ def import_cluster_data(
 
 @transaction.atomic
 def import_survey_answers(
-    *, edition: Edition, source: bytes, filename: str = "", by=None
+    *, edition: Edition, source: Source, filename: str = "", by=None
 ) -> tuple[int, int]:
     """Member-survey answers, one row per respondent, aggregated to each cluster's mean.
 
