@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -14,6 +15,39 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 # playwright's sync API runs an event loop in this thread; the ORM calls of the test itself
 # are ordinary synchronous code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+class SerialWSGIServer(WSGIServer):
+    """The live server answering one request at a time.
+
+    On an in-memory SQLite database every request thread of the live server uses the test's
+    one shared connection, so two requests at once (an autosave beside a page load) collide
+    inside SQLite ("cannot open savepoint - SQL statements in progress"). A real deployment
+    has a connection per thread (and PostgreSQL or a SQLite file, where transactions wait
+    for each other: the concurrency tests cover that); the browser tests only need the pages.
+    """
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.connections_override = connections_override
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _serial_live_server_on_memory_sqlite():
+    from django.conf import settings
+    from django.test.testcases import LiveServerThread
+
+    database = settings.DATABASES["default"]
+    in_memory = database["ENGINE"].endswith("sqlite3") and (
+        database.get("TEST", {}).get("NAME") in (None, ":memory:")
+    )
+    if not in_memory:
+        yield
+        return
+    original = LiveServerThread.server_class
+    LiveServerThread.server_class = SerialWSGIServer
+    yield
+    LiveServerThread.server_class = original
 
 
 def pytest_collection_modifyitems(config, items):
