@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -198,6 +200,27 @@ def overlapping_q(start: dt.date, end: dt.date | None, prefix: str = "") -> Q:
     return q
 
 
+def counted_active_on_q(on: dt.date, prefix: str = "") -> Q:
+    """Memberships that verification counts on ``on``: active then, and started by then as the
+    registry counts the start (``counted_from`` while the evidence of a backdated start is not
+    accepted, else ``joined_on``; see :class:`Membership`)."""
+    started = (
+        Q(**{f"{prefix}counted_from__isnull": True}) & Q(**{f"{prefix}joined_on__lte": on})
+    ) | Q(**{f"{prefix}counted_from__lte": on})
+    return started & (Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gte": on}))
+
+
+def counted_active_on_sql(alias: str, on: str) -> str:
+    """:func:`counted_active_on_q` for raw SQL (``alias``, ``on``: as :func:`active_on_sql`)."""
+    joined_on, left_on, counted_from = (
+        Membership._meta.get_field(f).column for f in ("joined_on", "left_on", "counted_from")
+    )
+    return (
+        f"COALESCE({alias}.{counted_from}, {alias}.{joined_on}) <= {on} "
+        f"AND ({alias}.{left_on} IS NULL OR {alias}.{left_on} >= {on})"
+    )
+
+
 def active_on_sql(alias: str, on: str) -> str:
     """The same condition for raw SQL: ``alias`` names the membership table in the query and
     ``on`` is the date's placeholder (``%(on)s``, ``$2``)."""
@@ -288,8 +311,33 @@ def overlap_message(name: str, since: dt.date) -> str:
     }
 
 
+class EvidenceState(models.TextChoices):
+    """Where a membership stands with the evidence of its start (the ledger, docs/registry.md)."""
+
+    NOT_REQUIRED = "", _("Not required")
+    AWAITING = "awaiting", _("Awaiting a document")
+    SUBMITTED = "submitted", _("Awaiting review")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+# Verification counts a backdated membership from the day it was recorded in these states.
+EVIDENCE_PENDING = (EvidenceState.AWAITING, EvidenceState.SUBMITTED, EvidenceState.REJECTED)
+
+# The basis of the start that verification counts.
+BASIS_JOINED, BASIS_RECORDED, BASIS_EVIDENCE = "joined", "recorded", "evidence"
+
+
 class Membership(models.Model):
     """An organisation's participation in a cluster between two dates (left_on inclusive).
+
+    The ledger: ``recorded_at`` and ``recorded_by`` say when the membership entered the registry
+    and who recorded it (memberships from before the ledger: their ``joined_on``, at midnight,
+    and nobody; migration 0005). A start more than ``MEMBERSHIP_BACKDATING_DAYS`` before the
+    recording needs evidence (:class:`MembershipEvidence`): until an operator accepts it,
+    ``counted_from`` holds the recording day and verification counts the membership from then;
+    once accepted (``evidence_accepted_on``), ``counted_from`` is empty and ``joined_on``
+    counts again. Every change is in the history table (``history``: who, when, the values).
 
     One organisation's memberships of one cluster with the same role never overlap: checked by
     ``validate_constraints`` (so by ``full_clean`` and model forms), by the services and the
@@ -313,6 +361,32 @@ class Membership(models.Model):
     joined_on = models.DateField(_("joined on"))
     left_on = models.DateField(_("left on"), null=True, blank=True)
     advanced_cooperation_group = models.BooleanField(_("advanced cooperation group"), default=False)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    evidence_state = models.CharField(
+        _("evidence of the start"),
+        max_length=16,
+        choices=EvidenceState.choices,
+        default=EvidenceState.NOT_REQUIRED,
+        blank=True,
+    )
+    counted_from = models.DateField(
+        _("counted from"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "While the evidence of a backdated start is not accepted: the day the membership "
+            "was recorded, from which verification counts it."
+        ),
+    )
+    evidence_accepted_on = models.DateField(_("evidence accepted on"), null=True, blank=True)
     history = HistoricalRecords()
 
     objects = MembershipQuerySet.as_manager()
@@ -342,6 +416,20 @@ class Membership(models.Model):
     def is_active_on(self, on: dt.date) -> bool:
         return membership_active_on(self.joined_on, self.left_on, on)
 
+    @property
+    def counted_start(self) -> dt.date:
+        """The start that verification counts."""
+        return self.counted_from or self.joined_on
+
+    @property
+    def basis(self) -> tuple[str, dt.date]:
+        """Why verification counts :attr:`counted_start`: ``(BASIS_*, the date of the basis)``."""
+        return counted_basis(self.joined_on, self.counted_from, self.evidence_accepted_on)
+
+    @property
+    def awaits_evidence(self) -> bool:
+        return self.evidence_state in EVIDENCE_PENDING
+
     def clean(self) -> None:
         if self.left_on and self.joined_on and self.left_on < self.joined_on:
             raise ValidationError({"left_on": gettext("A membership cannot end before it starts.")})
@@ -368,6 +456,154 @@ class Membership(models.Model):
                     {"organisation": overlap_message(first.organisation.name, first.joined_on)}
                 )
         super().validate_constraints(exclude=exclude)
+
+
+def counted_basis(
+    joined_on: dt.date, counted_from: dt.date | None, evidence_accepted_on: dt.date | None
+) -> tuple[str, dt.date]:
+    """The basis of a membership's counted start: recorded on ``counted_from`` (evidence not
+    accepted), evidence accepted on a date, or plainly joined on ``joined_on``."""
+    if counted_from is not None:
+        return BASIS_RECORDED, counted_from
+    if evidence_accepted_on is not None:
+        return BASIS_EVIDENCE, evidence_accepted_on
+    return BASIS_JOINED, joined_on
+
+
+class EvidenceKind(models.TextChoices):
+    ACCESSION = "accession-declaration", _("Accession declaration")
+    RESOLUTION = "resolution", _("Resolution")
+    AGREEMENT_ANNEX = "agreement-annex", _("Annex to the cluster agreement")
+
+
+class MembershipEvidence(models.Model):
+    """A document proving a backdated start (PDF, stored privately), and the operator's
+    decision on it."""
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", _("Awaiting review")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+
+    membership = models.ForeignKey(
+        Membership,
+        verbose_name=_("membership"),
+        on_delete=models.CASCADE,
+        related_name="evidence",
+    )
+    kind = models.CharField(_("kind of document"), max_length=32, choices=EvidenceKind.choices)
+    document = models.FileField(_("document"), upload_to="membership-evidence/%Y/")
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.SUBMITTED
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("evidence of a membership's start")
+        verbose_name_plural = _("evidence of memberships' starts")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.membership}"
+
+
+# The organisation fields a coordinator may propose a change of (the NIP is the key).
+PROPOSABLE_FIELDS = ("name", "regon", "krs", "kind", "size", "voivodeship", "city", "country")
+
+
+class OrganisationChangeRequest(models.Model):
+    """A value for an organisation's field that a coordinator gave (member form or import) and
+    that differs from the registry's: an operator applies or dismisses it."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPLIED = "applied", _("Applied")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    class Source(models.TextChoices):
+        FORM = "form", _("Member form")
+        IMPORT = "import", _("Member import")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="change_requests",
+    )
+    field = models.CharField(_("field"), max_length=32)
+    registry_value = models.CharField(_("value in the registry"), max_length=300, blank=True)
+    proposed_value = models.CharField(_("proposed value"), max_length=300)
+    cluster = models.ForeignKey(
+        Cluster,
+        verbose_name=_("proposed for the cluster"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    row = models.PositiveIntegerField(_("row of the file"), null=True, blank=True)
+    proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.PENDING
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("organisation change request")
+        verbose_name_plural = _("organisation change requests")
+        ordering = ["proposed_at", "pk"]
+        indexes = [models.Index(fields=["state", "proposed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.field}"
+
+    @property
+    def field_label(self) -> str:
+        return str(Organisation._meta.get_field(self.field).verbose_name)
+
+    def display(self, value: str) -> str:
+        """``value`` of the field as a person reads it (a kind's label, not its code)."""
+        return organisation_value_label(self.field, value)
+
+
+def organisation_value_label(field: str, value: str) -> str:
+    """A value of an organisation's field as a person reads it (choices by their label)."""
+    choices = dict(Organisation._meta.get_field(field).flatchoices)
+    return str(choices.get(value, value)) if value else ""
 
 
 class CooperationDeclaration(models.Model):
