@@ -322,7 +322,7 @@ else:
 # changes some of them. What a file may hold once read: keyclusters/domain/tablefile.py (Limits).
 UPLOAD_LIMITS_MB = {
     "organisations": 50, "clusters": 5, "members": 50, "statuses": 5,
-    "benchmarking": 20, "documents": 20, "verification": 10,
+    "benchmarking": 20, "documents": 20, "verification": 10, "rulebooks": 1,
 }  # fmt: skip
 for _kind, _mb in env.dict("UPLOAD_LIMITS_MB", default={}).items():
     if _kind not in UPLOAD_LIMITS_MB:

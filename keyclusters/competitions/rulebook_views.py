@@ -14,6 +14,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from keyclusters.domain.rulebook import RulebookInvalid, localized
+from keyclusters.registry import uploads
 
 from . import services
 from .models import StoredRulebook
@@ -30,6 +31,7 @@ class RulebookUploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Rulebook (YAML)"),
         widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".yaml,.yml"}),
+        validators=[uploads.size_validator("rulebooks")],
     )
 
 

@@ -28,6 +28,7 @@ KINDS = (
     "benchmarking",  # benchmarking data and member-survey answers
     "documents",  # an application's documents
     "verification",  # a funding agency's file of NIPs
+    "rulebooks",  # a competition edition's or a benchmarking framework's rulebook (YAML)
 )
 
 

@@ -109,3 +109,28 @@ def test_rulebook_pages_are_for_operators_but_the_rules_are_public(client, coord
     assert (
         client.get(reverse("competitions:rulebook-detail", args=[rulebook.pk])).status_code == 200
     )
+
+
+def test_a_rulebook_over_its_size_limit_is_refused_before_it_is_read(client, operator, settings):
+    settings.UPLOAD_LIMITS = {**settings.UPLOAD_LIMITS, "rulebooks": 2**20}
+    client.force_login(operator)
+    upload = SimpleUploadedFile("r.yaml", SMALL_RULEBOOK.encode() + b"#" * (3 * 2**20))
+    response = client.post(reverse("competitions:rulebook-list"), {"file": upload})
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "file": ["The file has 3.0 MB; at most 1 MB is accepted."]
+    }
+    assert StoredRulebook.objects.count() == 0
+
+
+def test_the_command_refuses_a_rulebook_over_its_size_limit(tmp_path, capsys, settings):
+    settings.UPLOAD_LIMITS = {**settings.UPLOAD_LIMITS, "rulebooks": 2**20}
+    big = tmp_path / "big.yaml"
+    big.write_text(SMALL_RULEBOOK + "#" * (2 * 2**20))
+    with pytest.raises(SystemExit) as info:
+        call_command("rulebook", "load", str(big))
+    assert info.value.code == 2
+    assert capsys.readouterr().err.strip() == (
+        f"{big}: The file has 2.0 MB; at most 1 MB is accepted."
+    )
+    assert StoredRulebook.objects.count() == 0

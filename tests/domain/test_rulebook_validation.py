@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import time
 from decimal import Decimal
 
 import pytest
@@ -392,6 +393,27 @@ def test_a_key_written_twice_is_a_yaml_error():
         load_rulebook(VALID + "version: 2\n")
     assert [str(e) for e in caught.value.errors] == [
         "(yaml): line 45, column 1: the key 'version' appears twice"
+    ]
+
+
+def test_an_alias_bomb_is_refused_at_its_first_alias_at_once():
+    # nine levels of nine aliases stand for 387,420,489 strings once expanded
+    lines = ['a0: &a0 ["lol"]']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+    started = time.perf_counter()
+    with pytest.raises(RulebookInvalid) as caught:
+        load_rulebook("\n".join(lines) + "\n")
+    assert time.perf_counter() - started < 1
+    assert [str(e) for e in caught.value.errors] == [
+        "(yaml): line 2, column 10: aliases (*name) are not accepted"
+    ]
+
+
+def test_nesting_deeper_than_the_limit_is_refused_without_a_traceback():
+    with pytest.raises(RulebookInvalid) as caught:
+        load_rulebook("rulebook: " + "[" * 100_000 + "]" * 100_000 + "\n")
+    assert [str(e) for e in caught.value.errors] == [
+        "(yaml): line 1, column 50: nested deeper than 40 levels"
     ]
 
 

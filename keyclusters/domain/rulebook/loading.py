@@ -46,8 +46,48 @@ def source_sha256(text: str) -> str:
     return hashlib.sha256(canonical_bytes(text)).hexdigest()
 
 
+MAX_DEPTH = 40  # the shipped rulebooks nest 6 levels deep
+
+
+class _Refused(yaml.YAMLError):
+    """A structure the loader refuses before building it; carries the error to report."""
+
+    def __init__(self, error: RulebookError) -> None:
+        super().__init__(error.message_id)
+        self.error = error
+
+
 class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe loader that refuses a key written twice in one mapping (usually a mistake)."""
+    """A safe loader that refuses a key written twice in one mapping (usually a mistake), an
+    alias (``*name``: a few of them can stand for billions of nodes) and nesting deeper than
+    :data:`MAX_DEPTH` (which would exhaust the composer's recursion)."""
+
+    depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        where = {"line": event.start_mark.line + 1, "column": event.start_mark.column + 1}
+        if isinstance(event, yaml.events.AliasEvent):
+            raise _Refused(
+                RulebookError(
+                    YAML_PATH,
+                    N_("line %(line)s, column %(column)s: aliases (*name) are not accepted"),
+                    where,
+                )
+            )
+        if self.depth >= MAX_DEPTH:
+            raise _Refused(
+                RulebookError(
+                    YAML_PATH,
+                    N_("line %(line)s, column %(column)s: nested deeper than %(depth)s levels"),
+                    {**where, "depth": MAX_DEPTH},
+                )
+            )
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
@@ -85,6 +125,8 @@ def _code_point(character: object) -> str:
 
 
 def _yaml_error(exc: yaml.YAMLError) -> RulebookError:
+    if isinstance(exc, _Refused):
+        return exc.error
     if isinstance(exc, yaml.reader.ReaderError):
         return RulebookError(
             YAML_PATH,

@@ -16,6 +16,7 @@ from keyclusters.domain.rulebook import (
     shipped_rulebook_ids,
     shipped_rulebook_path,
 )
+from keyclusters.registry import uploads
 
 
 class Command(BaseCommand):
@@ -46,6 +47,10 @@ class Command(BaseCommand):
             path = shipped_rulebook_path(file)
         if not path.exists():
             self._fail([_("%(file)s: no such file") % {"file": file}])
+        try:
+            uploads.check_size(path.stat().st_size, "rulebooks")
+        except uploads.FileTooLarge as exc:
+            self._fail([f"{file}: {exc}"])
         try:
             return load_rulebook(path)
         except RulebookInvalid as exc:
