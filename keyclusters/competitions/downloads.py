@@ -5,6 +5,10 @@ Who: the coordinator of the application's cluster, operators and the decision ma
 assignment to the application who have declared no conflict of interest (the evaluation's
 "evaluation.read_application_documents"). Anyone else gets a 404, the same as for a document
 that does not exist; an anonymous visitor is sent to log in.
+
+Without a query the field's current document is served; with ``?sha256=<hash>`` the one of that
+hash, as a revision of the application names it (a file replaced during completion stays
+readable as the evaluators saw it).
 """
 
 from __future__ import annotations
@@ -34,7 +38,15 @@ def application_document(request: HttpRequest, pk: int, field_id: str) -> HttpRe
     application = get_object_or_404(Application.objects.select_related("cluster"), pk=pk)
     if not may_read_documents(request.user, application):
         raise Http404
-    document = get_object_or_404(ApplicationDocument, application=application, field_id=field_id)
+    documents = ApplicationDocument.objects.filter(application=application, field_id=field_id)
+    sha256 = request.GET.get("sha256", "")
+    if sha256:
+        # The file a revision names (what the evaluators judged), replaced since or not.
+        document = documents.filter(sha256=sha256.lower()[:64]).order_by("-uploaded_at").first()
+    else:
+        document = documents.filter(replaced_at__isnull=True).first()
+    if document is None:
+        raise Http404
     return file_response(
         document.file,
         kind=document.content_kind,

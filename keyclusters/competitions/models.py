@@ -162,12 +162,19 @@ class ApplicationDocument(models.Model):
     size = models.PositiveIntegerField(_("size"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    # Set when another file takes this one's place; kept while a revision names its hash
+    # (what the evaluators judged), deleted with its file otherwise.
+    replaced_at = models.DateTimeField(_("replaced at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         constraints = [
-            models.UniqueConstraint(fields=["application", "field_id"], name="document_per_field")
+            models.UniqueConstraint(
+                fields=["application", "field_id"],
+                condition=models.Q(replaced_at__isnull=True),
+                name="document_per_field",
+            )
         ]
 
     def __str__(self) -> str:

@@ -225,7 +225,9 @@ def _detail_context(request, application: Application, **extra) -> dict[str, obj
         "application": application,
         "rulebook": rulebook,
         "stage_rows": stage_rows,
-        "documents": {d.field_id: d for d in application.documents.all()},
+        "documents": {
+            d.field_id: d for d in application.documents.filter(replaced_at__isnull=True)
+        },
         "registry_values": _registry_preview(application),
         "events": application.events.select_related("actor"),
         "is_operator": request.user.has_role(Role.OPERATOR),

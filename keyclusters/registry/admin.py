@@ -7,6 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from keyclusters.domain.documents import DocumentRefused, check_document
 from keyclusters.private_files import PrivateFileInput
 
+from . import uploads
 from .admin_import import ImportAdminMixin
 from .models import (
     Cluster,
@@ -75,7 +76,7 @@ class CooperationDeclarationForm(forms.ModelForm):
             content = document.read()
             document.seek(0)
             try:
-                check_document(content, accepted=("pdf",))
+                check_document(content, accepted=("pdf",), max_bytes=uploads.limit("documents"))
             except DocumentRefused as refused:
                 raise forms.ValidationError(gettext(refused.message_id) % refused.params) from None
         return document

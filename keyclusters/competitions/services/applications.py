@@ -18,6 +18,7 @@ from keyclusters.domain.lifecycle import (
     ApplicationState,
 )
 from keyclusters.domain.rulebook.values import ValueInvalid, coerce_value
+from keyclusters.registry import uploads
 from keyclusters.registry.models import Cluster
 
 from ..models import (
@@ -107,21 +108,21 @@ def save_application_data(
             errors.setdefault(field_id, []).append(_(exc.reason))
             continue
         data[field_id] = _jsonable(value)
-    uploads = []
+    accepted_files = []
     for field_id, (name, content) in (files or {}).items():
         if field_id not in allowed:
             errors.setdefault(field_id, []).append(_("This item cannot be changed now."))
             continue
         try:
-            kind = document_rules.check_document(content)
+            kind = document_rules.check_document(content, max_bytes=uploads.limit("documents"))
         except document_rules.DocumentRefused as exc:
             errors.setdefault(field_id, []).append(_(exc.message_id) % exc.params)
             continue
-        uploads.append((field_id, name, content, kind))
+        accepted_files.append((field_id, name, content, kind))
     if errors:
         raise CompetitionError(errors)
-    for field_id, name, content, kind in uploads:
-        ApplicationDocument.objects.filter(application=application, field_id=field_id).delete()
+    for field_id, name, content, kind in accepted_files:
+        _set_aside(application, field_id)
         document = ApplicationDocument(
             application=application,
             field_id=field_id,
@@ -139,6 +140,31 @@ def save_application_data(
     return application
 
 
+def _set_aside(application: Application, field_id: str) -> None:
+    """The field's current document gives way to a new one. It is kept (marked replaced) while a
+    revision names its hash, since that is the file the evaluators judged; otherwise the row goes
+    now and its file once the transaction commits."""
+    current = ApplicationDocument.objects.filter(
+        application=application, field_id=field_id, replaced_at__isnull=True
+    ).first()
+    if current is None:
+        return
+    judged = any(
+        entry.get("sha256") == current.sha256
+        for documents in application.revisions.values_list("documents", flat=True)
+        for entry in documents
+        if entry.get("field") == field_id
+    )
+    if judged:
+        current.replaced_at = timezone.now()
+        current.save(update_fields=["replaced_at"])
+        return
+    storage, name = current.file.storage, current.file.name
+    current.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
 def _freeze(application: Application, *, stage: str, on: dt.date) -> ApplicationRevision:
     """Compute the registry values and freeze the application with its member list."""
     rulebook = application.call.rulebook.parsed()
@@ -154,7 +180,7 @@ def _freeze(application: Application, *, stage: str, on: dt.date) -> Application
         members=members,
         documents=[
             {"field": d.field_id, "name": d.original_name, "sha256": d.sha256, "size": d.size}
-            for d in application.documents.order_by("field_id")
+            for d in application.documents.filter(replaced_at__isnull=True).order_by("field_id")
         ],
         as_of=on,
     )
