@@ -17,3 +17,5 @@ urlpatterns = [
 ]
 # No URL serves MEDIA_ROOT, in development neither: stored files go out through the apps'
 # download views, which check permissions (keyclusters/private_files.py).
+
+handler500 = "keyclusters.web.errors.server_error"

@@ -76,6 +76,12 @@ def test_verification_while_the_database_is_stopped(postgres, tmp_path):
         assert body["failed"][0] == "database" and body["checks"]["database"]["ok"] is False
         assert server.request("/api/v1/health")[:3:2] == (200, {"status": "ok"})
 
+        # the pages say the service is away for a while and when to retry: 503, not a 500
+        for page in ("/", "/clusters/", "/statuses/"):
+            status, headers, body = server.request(page)
+            assert (status, headers["Retry-After"]) == (503, "30"), page
+            assert "<h1" in body and "Traceback" not in body
+
         postgres.start()
         wait_for(lambda: server.request("/api/v1/ready")[0] == 200, 10)
         status, headers, body = server.request(URL, key=key)
