@@ -16,6 +16,7 @@ from keyclusters.accounts.roles import Role
 from keyclusters.competitions import services as competitions
 from keyclusters.competitions.models import Application
 from keyclusters.domain.lifecycle import (
+    HOLDING_ASSIGNMENT_STATES,
     SheetAction,
     SheetState,
     StageState,
@@ -36,7 +37,8 @@ def assign_expert(
     rulebook = application.call.rulebook.parsed()
     if rulebook.stage(stage).kind not in ("expert", "panel"):
         raise EvaluationError(_("Experts are assigned to expert and panel stages only."))
-    conflict = detect_conflict(expert, application, today)
+    found = detect_conflict(expert, application, today)
+    conflict = found.text if found is not None else None
     if (
         conflict is None
         and ConflictRecord.objects.filter(
@@ -60,7 +62,7 @@ def _create_assignment(
     *, application: Application, stage: str, expert: Expert, by: User | None
 ) -> Assignment:
     if Assignment.objects.filter(
-        expert=expert, application=application, stage=stage, state=Assignment.State.ACTIVE
+        expert=expert, application=application, stage=stage, state__in=HOLDING_ASSIGNMENT_STATES
     ).exists():
         raise EvaluationError(_("The expert is already assigned to this stage."))
     assignment = Assignment(expert=expert, application=application, stage=stage, assigned_by=by)
@@ -87,7 +89,7 @@ def _candidates(application: Application, stage: str, today: dt.date) -> list[Ex
         Expert.objects.filter(active=True, user__groups__name=role.value, user__is_active=True)
         .exclude(pk__in=taken | declared)
         .annotate(load=Count("assignments", filter=Q(assignments__state="active")))
-        .select_related("user")
+        .select_related("user__organisation", "organisation")
         .order_by("load", "pk")
     )
     specialisation = (application.cluster.specialisation or "").lower()
@@ -105,8 +107,9 @@ def auto_assign(
     """Fill the stage up to the rulebook's number of experts (plus ``extra``)."""
     today = today or timezone.localdate()
     wanted = (application.call.rulebook.parsed().stage(stage).experts or 1) + extra
+    # A suspended assignment keeps its place until the operator lifts it or reassigns it.
     active = Assignment.objects.filter(
-        application=application, stage=stage, state=Assignment.State.ACTIVE
+        application=application, stage=stage, state__in=HOLDING_ASSIGNMENT_STATES
     ).count()
     made = []
     for expert in _candidates(application, stage, today)[: max(wanted - active, 0)]:

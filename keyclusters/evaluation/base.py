@@ -8,7 +8,14 @@ from django.core.exceptions import ValidationError
 from keyclusters.accounts.models import User
 from keyclusters.accounts.roles import Role
 from keyclusters.competitions import services as competitions
-from keyclusters.domain.lifecycle import SCORE_SHEET, SheetAction, TransitionRefused, check
+from keyclusters.domain.lifecycle import (
+    ASSIGNMENT,
+    SCORE_SHEET,
+    AssignmentAction,
+    SheetAction,
+    TransitionRefused,
+    check,
+)
 
 from .models import Assignment, ScoreSheet
 
@@ -25,14 +32,31 @@ def refused(exc: TransitionRefused) -> EvaluationError:
     return EvaluationError(competitions.refusal_message(exc))
 
 
-def sheet_step(sheet_state: str, action: SheetAction, stage_state: str) -> None:
-    """Refuse ``action`` on a sheet in ``sheet_state`` when the lifecycle or its guard (the
-    stage must not be complete) does not allow it."""
+def sheet_step(
+    sheet_state: str, action: SheetAction, stage_state: str, assignment_state: str | None = None
+) -> None:
+    """Refuse ``action`` on a sheet in ``sheet_state`` when the lifecycle or its guards (the
+    stage must not be complete; a save or a submission needs an assignment that is not
+    suspended) do not allow it."""
+    states = {"stage": stage_state}
+    if assignment_state is not None:
+        states["assignment"] = assignment_state
     try:
         SCORE_SHEET.next(sheet_state, action)
-        check("sheet", action, stage=stage_state)
+        check("sheet", action, **states)
     except TransitionRefused as exc:
         raise refused(exc) from exc
+
+
+def assignment_step(assignment_state: str, action: AssignmentAction, stage_state: str) -> str:
+    """The assignment's next state; refused when the lifecycle or its guard (the stage must not
+    be complete) does not allow ``action``."""
+    try:
+        following = ASSIGNMENT.next(assignment_state, action)
+        check("assignment", action, stage=stage_state)
+    except TransitionRefused as exc:
+        raise refused(exc) from exc
+    return str(following)
 
 
 def locked_assignment(assignment: Assignment) -> Assignment:

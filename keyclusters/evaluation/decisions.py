@@ -185,7 +185,7 @@ def schedule_panel(*, call: Call, held_on: dt.date, place: str, members: list[Ex
                 application=application,
                 stage=application.stage,
                 expert=member,
-                state=Assignment.State.ACTIVE,
+                state__in=[Assignment.State.ACTIVE, Assignment.State.SUSPENDED],
             ).exists():
                 continue
             try:

@@ -26,6 +26,7 @@ class Expert(models.Model):
     )
     specialisations = models.JSONField(_("specialisations"), default=list, blank=True)
     active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("expert")
@@ -36,11 +37,58 @@ class Expert(models.Model):
         return self.user.get_full_name() or self.user.username
 
 
+class Affiliation(models.Model):
+    """An expert's tie with an organisation (employment, a board seat, a contract…) between two
+    dates; with the organisation of the expert's account and their employer, what the conflicts
+    of interest are detected from (see :mod:`.conflicts`)."""
+
+    expert = models.ForeignKey(
+        Expert, verbose_name=_("expert"), on_delete=models.CASCADE, related_name="affiliations"
+    )
+    organisation = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="expert_affiliations",
+    )
+    position = models.CharField(
+        _("tie"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: employee, board member, contractor."),
+    )
+    started_on = models.DateField(_("from"), null=True, blank=True)
+    ended_on = models.DateField(_("to"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("affiliation")
+        verbose_name_plural = _("affiliations")
+        ordering = ["expert", "organisation__name", "started_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(started_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="affiliation_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.expert} – {self.organisation}"
+
+
 class Assignment(models.Model):
-    """An expert's task: one stage of one application."""
+    """An expert's task: one stage of one application.
+
+    Its states are those of ``keyclusters.domain.lifecycle.ASSIGNMENT``: a conflict of interest
+    found after the assignment suspends it until the operator lifts the suspension or gives the
+    stage to another expert.
+    """
 
     class State(models.TextChoices):
         ACTIVE = "active", _("active")
+        SUSPENDED = "suspended", _("suspended")
         WITHDRAWN = "withdrawn", _("withdrawn")
 
     expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="assignments")
@@ -57,6 +105,21 @@ class Assignment(models.Model):
     )
     assigned_at = models.DateTimeField(default=timezone.now)
     withdrawn_reason = models.CharField(max_length=300, blank=True)
+    # The last suspension: why, when and by whom (nobody: found in the registry), and who
+    # lifted it, when and why. ``waived_conflict`` is the key of the conflict the operator
+    # judged harmless: the re-checks do not suspend the assignment again for it.
+    suspension_reason = models.CharField(_("reason for the suspension"), max_length=500, blank=True)
+    suspended_at = models.DateTimeField(_("suspended at"), null=True, blank=True)
+    suspended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    conflict_key = models.CharField(max_length=200, blank=True)
+    lifted_at = models.DateTimeField(_("suspension lifted at"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lift_note = models.CharField(_("why the suspension was lifted"), max_length=500, blank=True)
+    waived_conflict = models.CharField(max_length=200, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -66,7 +129,7 @@ class Assignment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["expert", "application", "stage"],
-                condition=models.Q(state="active"),
+                condition=models.Q(state__in=["active", "suspended"]),
                 name="assignment_one_active",
             )
         ]

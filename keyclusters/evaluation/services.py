@@ -17,9 +17,12 @@ from keyclusters.competitions import services as competitions
 from keyclusters.competitions.models import Application
 from keyclusters.domain.evaluation import ExpertSheet, aggregate_stage
 from keyclusters.domain.lifecycle import (
+    HOLDING_ASSIGNMENT_STATES,
     SheetAction,
     StageAction,
     StageState,
+    TransitionRefused,
+    check,
 )
 from keyclusters.domain.points import PointsRefused, parse_points
 
@@ -29,6 +32,7 @@ from .base import (
     is_operator,
     locked_assignment,
     locked_sheet,
+    refused,
     sheet_step,
 )
 from .models import Assignment, ConsensusScore, ScoreSheet
@@ -55,8 +59,16 @@ def sheet_criteria(assignment: Assignment):
 
 
 def require_own(assignment: Assignment, by: User) -> None:
-    if assignment.expert.user_id != by.pk or assignment.state != Assignment.State.ACTIVE:
+    """The expert's own assignment, not withdrawn (else PermissionDenied), not suspended and
+    declared free of conflicts (else EvaluationError)."""
+    if assignment.expert.user_id != by.pk or assignment.state == Assignment.State.WITHDRAWN:
         raise PermissionDenied
+    if assignment.state == Assignment.State.SUSPENDED:
+        raise EvaluationError(
+            _("The assignment is suspended for a possible conflict of interest (%(reason)s); the "
+              "score sheet cannot be saved or submitted until the operator decides.")
+            % {"reason": assignment.suspension_reason}
+        )  # fmt: skip
     if assignment.no_conflict_declared_at is None:
         raise EvaluationError(_("Declare that you have no conflict of interest first."))
 
@@ -111,6 +123,7 @@ def lock_sheet_for(action: SheetAction, *, assignment: Assignment, by: User) -> 
         sheet.state,
         action,
         competitions.scored_stage_state(assignment.application, assignment.stage),
+        assignment.state,
     )
     return sheet
 
@@ -198,6 +211,10 @@ def record_consensus(
             _("A consensus can be recorded only where the experts' scores diverge and the stage "
               "waits for it.")
         )  # fmt: skip
+    try:
+        stage_may_complete(application, stage, StageAction.RECORD_CONSENSUS)
+    except TransitionRefused as exc:
+        raise refused(exc) from exc
     rulebook = application.call.rulebook.parsed()
     clean = {}
     for _area, criterion in rulebook.criteria(stage=stage):
@@ -259,13 +276,27 @@ def stage_aggregate(application: Application, stage: str):
 
 
 def _has_pending_expert(application: Application, stage: str) -> bool:
+    """An active expert has not submitted yet, or an assignment is suspended (it waits)."""
     return (
         Assignment.objects.filter(
-            application=application, stage=stage, state=Assignment.State.ACTIVE
+            application=application, stage=stage, state__in=HOLDING_ASSIGNMENT_STATES
         )
-        .exclude(sheet__state=ScoreSheet.State.SUBMITTED)
+        .exclude(state=Assignment.State.ACTIVE, sheet__state=ScoreSheet.State.SUBMITTED)
         .exists()
     )
+
+
+def stage_may_complete(application: Application, stage: str, action: StageAction) -> None:
+    """Raise TransitionRefused while an assignment of the stage is suspended: the lifecycle's
+    guard, checked once per assignment of the stage."""
+    states = set(
+        Assignment.objects.filter(application=application, stage=stage)
+        .order_by()
+        .values_list("state", flat=True)
+        .distinct()
+    )
+    for state in sorted(states):
+        check("stage", action, assignment=state)
 
 
 def settle_stage(application: Application, stage: str, *, by: User | None) -> StageState:
@@ -277,6 +308,10 @@ def settle_stage(application: Application, stage: str, *, by: User | None) -> St
     state = competitions.scored_stage_state(application, stage)
     if state == StageState.COMPLETE:
         return state
+    try:
+        stage_may_complete(application, stage, StageAction.COMPLETE)
+    except TransitionRefused:
+        return state  # a suspended assignment: the stage waits for the operator's decision
     definition = application.call.rulebook.parsed().stage(stage)
     needed = definition.experts or 1
     sheets = submitted_sheets(application, stage)

@@ -5,6 +5,7 @@
   granted / not granted (or rejected, withdrawn);
 - :data:`SCORED_STAGE`: collecting → awaiting a third expert / awaiting a consensus → complete;
 - :data:`SCORE_SHEET`: draft ⇄ submitted (reopened only while the stage is not complete);
+- :data:`ASSIGNMENT`: active ⇄ suspended (a possible conflict of interest) → withdrawn;
 - :data:`RECOMMENDATION`: prepared → approved, or superseded by a list prepared again;
 - :data:`GUARDS`: what an action of one needs of another (a grant needs a call awaiting the
   decision, a list is prepared only on a closed call, a decided call needs an approved list…).
@@ -26,10 +27,14 @@ from .competition import (
     CallState,
 )
 from .evaluation import (
+    ASSIGNMENT,
+    HOLDING_ASSIGNMENT_STATES,
     OPEN_STAGE_STATES,
     RECOMMENDATION,
     SCORE_SHEET,
     SCORED_STAGE,
+    AssignmentAction,
+    AssignmentState,
     RecommendationAction,
     RecommendationState,
     SheetAction,
@@ -42,10 +47,12 @@ from .machine import Lifecycle, TransitionRefused
 
 __all__ = [
     "APPLICATION",
+    "ASSIGNMENT",
     "CALL",
     "EDITABLE_STATES",
     "FINAL_STATES",
     "GUARDS",
+    "HOLDING_ASSIGNMENT_STATES",
     "LIFECYCLES",
     "OPEN_STAGE_STATES",
     "OPERATOR_CALL_ACTIONS",
@@ -56,6 +63,8 @@ __all__ = [
     "UNDER_EVALUATION_STATES",
     "ApplicationAction",
     "ApplicationState",
+    "AssignmentAction",
+    "AssignmentState",
     "CallAction",
     "CallState",
     "Guard",

@@ -97,6 +97,46 @@ SCORE_SHEET = Lifecycle[SheetState, SheetAction](
 )
 
 
+class AssignmentState(StrEnum):
+    """An expert's assignment to one stage of one application."""
+
+    ACTIVE = "active"
+    SUSPENDED = "suspended"  # a possible conflict of interest found after the assignment
+    WITHDRAWN = "withdrawn"
+
+
+class AssignmentAction(StrEnum):
+    SUSPEND = "suspend"  # a conflict found in the registry, or the operator's doubt
+    LIFT = "lift"  # the operator judged the tie harmless: the expert goes on
+    WITHDRAW = "withdraw"  # replaced, reassigned, or a conflict declared by the expert
+
+
+ASSIGNMENT = Lifecycle[AssignmentState, AssignmentAction](
+    name="assignment",
+    label=N_("assignment"),
+    initial=AssignmentState.ACTIVE,
+    transitions={
+        (AssignmentState.ACTIVE, AssignmentAction.SUSPEND): AssignmentState.SUSPENDED,
+        (AssignmentState.SUSPENDED, AssignmentAction.LIFT): AssignmentState.ACTIVE,
+        (AssignmentState.ACTIVE, AssignmentAction.WITHDRAW): AssignmentState.WITHDRAWN,
+        (AssignmentState.SUSPENDED, AssignmentAction.WITHDRAW): AssignmentState.WITHDRAWN,
+    },
+    state_labels={
+        AssignmentState.ACTIVE: N_("active"),
+        AssignmentState.SUSPENDED: N_("suspended for a possible conflict of interest"),
+        AssignmentState.WITHDRAWN: N_("withdrawn"),
+    },
+    action_labels={
+        AssignmentAction.SUSPEND: N_("suspend the assignment"),
+        AssignmentAction.LIFT: N_("lift the suspension"),
+        AssignmentAction.WITHDRAW: N_("withdraw the expert"),
+    },
+)
+
+# Assignment states that hold their place in a stage (a suspended one waits for the operator).
+HOLDING_ASSIGNMENT_STATES = frozenset({AssignmentState.ACTIVE, AssignmentState.SUSPENDED})
+
+
 class RecommendationState(StrEnum):
     PREPARED = "prepared"
     APPROVED = "approved"

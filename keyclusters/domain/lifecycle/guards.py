@@ -13,19 +13,23 @@ from typing import Any
 from ..i18n import N_
 from .competition import APPLICATION, CALL, ApplicationAction, CallAction, CallState
 from .evaluation import (
+    ASSIGNMENT,
     OPEN_STAGE_STATES,
     RECOMMENDATION,
     SCORE_SHEET,
     SCORED_STAGE,
+    AssignmentAction,
+    AssignmentState,
     RecommendationAction,
     RecommendationState,
     SheetAction,
+    StageAction,
 )
 from .machine import Lifecycle, TransitionRefused
 
 LIFECYCLES: dict[str, Lifecycle[Any, Any]] = {
     lifecycle.name: lifecycle
-    for lifecycle in (CALL, APPLICATION, SCORED_STAGE, SCORE_SHEET, RECOMMENDATION)
+    for lifecycle in (CALL, APPLICATION, SCORED_STAGE, SCORE_SHEET, RECOMMENDATION, ASSIGNMENT)
 }
 
 # Preparing a recommendation list is not a transition of an existing list (it creates one, and
@@ -60,6 +64,28 @@ GUARDS: tuple[Guard, ...] = (
     Guard("sheet", SheetAction.SUBMIT, "stage", OPEN_STAGE_STATES),
     Guard("sheet", SheetAction.REOPEN, "stage", OPEN_STAGE_STATES),
     Guard("sheet", SheetAction.DECLARE_CONFLICT, "stage", OPEN_STAGE_STATES),
+    # A suspended assignment's sheet waits: neither saved nor submitted until the operator
+    # lifts the suspension (or reassigns the stage to another expert).
+    Guard("sheet", SheetAction.SAVE, "assignment", frozenset({AssignmentState.ACTIVE})),
+    Guard("sheet", SheetAction.SUBMIT, "assignment", frozenset({AssignmentState.ACTIVE})),
+    # Assignments are suspended, lifted or withdrawn only while their stage is not complete.
+    Guard("assignment", AssignmentAction.SUSPEND, "stage", OPEN_STAGE_STATES),
+    Guard("assignment", AssignmentAction.LIFT, "stage", OPEN_STAGE_STATES),
+    Guard("assignment", AssignmentAction.WITHDRAW, "stage", OPEN_STAGE_STATES),
+    # A stage with a suspended assignment waits for the operator: checked once per assignment
+    # of the stage, it completes (or takes a consensus) only when none is suspended.
+    Guard(
+        "stage",
+        StageAction.COMPLETE,
+        "assignment",
+        frozenset({AssignmentState.ACTIVE, AssignmentState.WITHDRAWN}),
+    ),
+    Guard(
+        "stage",
+        StageAction.RECORD_CONSENSUS,
+        "assignment",
+        frozenset({AssignmentState.ACTIVE, AssignmentState.WITHDRAWN}),
+    ),
 )
 
 
