@@ -2,7 +2,8 @@
 
 Django calls :func:`server_error` (``handler500``) for an exception that nothing handled, in a
 view or in a middleware. The page is rendered without the request's context: the context
-processors ask for the user and the session, which a database that is away cannot give.
+processors ask for the user and the session, which a database that is away cannot give. The
+pages use no static files either (a missing manifest entry would fail them in turn).
 """
 
 from __future__ import annotations
