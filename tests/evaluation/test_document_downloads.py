@@ -207,7 +207,7 @@ def test_the_score_sheet_links_the_documents_after_the_declaration(client, appli
     client.force_login(user)
     html = client.get(reverse("evaluation:sheet", args=[assignment.pk])).content.decode()
     assert NAME in html
-    assert (f'href="{_url(application)}"' in html) is declared
+    assert (f'href="{_url(application)}?sha256=' in html) is declared
 
 
 @pytest.mark.parametrize("who", ["decision-maker", "operator", "coordinator"])
@@ -215,3 +215,12 @@ def test_the_why_page_links_the_documents(client, application, who):
     client.force_login(_user(application, who))
     html = client.get(reverse("evaluation:why", args=[application.pk])).content.decode()
     assert f'href="{_url(application)}"' in html
+
+
+def test_the_sheet_links_the_document_as_the_revision_names_it(client, application):
+    user = _assigned(application, "ekspert")
+    assignment = Assignment.objects.get(expert__user=user)
+    sha256 = application.revisions.order_by("-number").first().documents[0]["sha256"]
+    client.force_login(user)
+    page = client.get(reverse("evaluation:sheet", args=[assignment.pk])).content.decode()
+    assert f'href="{_url(application)}?sha256={sha256}"' in page
