@@ -131,8 +131,8 @@ def detect_conflict(expert, application: Application, today: dt.date) -> Conflic
     return Conflict(
         key=f"member:{membership.organisation_id}:{membership.role}",
         text=_(
-            "%(organisation)s (%(how)s) is or was since %(since)s the %(role)s of the cluster "
-            "%(cluster)s."
+            "%(organisation)s (%(how)s) belongs or belonged, since %(since)s, to the cluster "
+            "%(cluster)s (role: %(role)s)."
         )
         % {
             "organisation": tie.organisation,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from keyclusters.competitions.models import Application, Call, StageResult
 
-from .models import Assignment, Recommendation, ScoreSheet
+from .models import Affiliation, Assignment, Expert, Recommendation, ScoreSheet
 
 
 def current_recommendation(call: Call) -> Recommendation | None:
@@ -22,10 +22,72 @@ def current_recommendation(call: Call) -> Recommendation | None:
 
 
 def my_assignments(user) -> QuerySet[Assignment]:
+    """The expert's assignments that are not withdrawn (a suspended one is shown, waiting)."""
     return (
-        Assignment.objects.filter(expert__user=user, state=Assignment.State.ACTIVE)
+        Assignment.objects.filter(
+            expert__user=user, state__in=[Assignment.State.ACTIVE, Assignment.State.SUSPENDED]
+        )
         .select_related("application__call", "application__cluster", "sheet")
         .order_by("application__call__name", "application__cluster__name", "stage")
+    )
+
+
+def may_read_application(assignment: Assignment) -> bool:
+    """Whether the expert may see the application itself: the assignment is active and the
+    expert has declared no conflict of interest (before that, only the cluster, its
+    coordinator and its members)."""
+    return (
+        assignment.state == Assignment.State.ACTIVE
+        and assignment.no_conflict_declared_at is not None
+    )
+
+
+def cluster_for_declaration(cluster, today) -> dict:
+    """What an expert sees before declaring: the cluster, its coordinator, and its members,
+    coordinator and partners of the lookback period (three queries whatever their number)."""
+    from keyclusters.registry.models import Membership
+
+    from .conflicts import lookback_start
+
+    since = lookback_start(today)
+    memberships = list(
+        Membership.objects.filter(cluster=cluster)
+        .overlapping(since, None)
+        .select_related("organisation")
+        .order_by("organisation__name", "joined_on", "pk")
+    )
+    return {
+        "cluster": cluster,
+        "coordinator": cluster.coordinator,
+        "memberships": memberships,
+        "since": since,
+    }
+
+
+def experts_overview() -> QuerySet[Expert]:
+    """Every expert with their account, employer, affiliations and counts of assignments
+    (a constant number of queries)."""
+    return (
+        Expert.objects.select_related("user__organisation", "organisation")
+        .prefetch_related(
+            Prefetch(
+                "affiliations",
+                queryset=Affiliation.objects.select_related("organisation").order_by(
+                    "organisation__name", "started_on", "pk"
+                ),
+            )
+        )
+        .annotate(
+            active_count=Count(
+                "assignments", filter=Q(assignments__state=Assignment.State.ACTIVE), distinct=True
+            ),
+            suspended_count=Count(
+                "assignments",
+                filter=Q(assignments__state=Assignment.State.SUSPENDED),
+                distinct=True,
+            ),
+        )
+        .order_by("user__last_name", "user__first_name", "user__username")
     )
 
 

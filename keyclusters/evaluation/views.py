@@ -80,6 +80,22 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
         except services.EvaluationError as exc:
             report_errors(request, exc)
         return redirect("evaluation:sheet", pk=assignment.pk)
+    if not selectors.may_read_application(assignment):
+        # Before the declaration (or while suspended): the cluster, its coordinator and its
+        # members only, never the application.
+        return render(
+            request,
+            "evaluation/sheet.html",
+            {
+                "assignment": assignment,
+                "application": application,
+                "declaration": selectors.cluster_for_declaration(
+                    application.cluster, timezone.localdate()
+                ),
+                "stage_title": localized(rulebook.stage(assignment.stage).title, _language())
+                or assignment.stage,
+            },
+        )
     revision = application.revisions.order_by("-number").first()
     criteria = [
         {

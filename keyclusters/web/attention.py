@@ -43,6 +43,7 @@ def needs_attention(calls: list[Call], *, now: dt.datetime) -> list[dict[str, An
         _awaiting_formal(),
         _completion_deadlines(now, today),
         _divergences(calls),
+        _suspended_assignments(),
         _overdue_assignments(today),
         _expiring_statuses(today),
     )
@@ -142,6 +143,36 @@ def _divergences(calls: list[Call]) -> dict[str, Any]:
         when = latest.get((a.pk, result.stage), result.decided_at)
         items.append(Item(a.cluster.name, a.call.name, when, url, False, str(note)))
     return _group("divergence", _("Divergent scores"), _("last sheet submitted on"), items)
+
+
+def _suspended_assignments() -> dict[str, Any]:
+    """Assignments suspended for a possible conflict of interest (found in the registry after
+    the assignment, or by an operator), with the reason; the operator lifts the suspension or
+    gives the stage to another expert on the assignment's page."""
+    assignments = (
+        Assignment.objects.filter(
+            state=Assignment.State.SUSPENDED,
+            application__state=ApplicationState.IN_EVALUATION,
+        )
+        .select_related("expert__user", "application__call", "application__cluster")
+        .order_by("suspended_at", "pk")
+    )
+    items = [
+        Item(
+            subject=f"{a.expert} – {a.application.cluster.name}",
+            context=a.application.call.name,
+            date=a.suspended_at or a.assigned_at,
+            url=reverse("evaluation:suspension", args=[a.pk]),
+            note=a.suspension_reason,
+        )
+        for a in assignments
+    ]
+    return _group(
+        "suspended",
+        _("Assignments suspended for a possible conflict of interest"),
+        _("suspended on"),
+        items,
+    )
 
 
 def _overdue_assignments(today: dt.date) -> dict[str, Any]:
