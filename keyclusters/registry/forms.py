@@ -10,10 +10,17 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from keyclusters.domain import identifiers
+from keyclusters.domain.documents import DocumentRefused, check_document
 from keyclusters.domain.registry import CLUSTER_SIZE_CLASSES
 
 from . import uploads
-from .models import VOIVODESHIP_CHOICES, EnterpriseSize, MembershipRole, OrganisationKind
+from .models import (
+    VOIVODESHIP_CHOICES,
+    EnterpriseSize,
+    EvidenceKind,
+    MembershipRole,
+    OrganisationKind,
+)
 
 IMPORT_EXTENSIONS = (".csv", ".xlsx")
 
@@ -120,7 +127,7 @@ class MembershipAddForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=300, required=False)
     regon = forms.CharField(label=_("REGON"), max_length=20, required=False)
     kind = forms.ChoiceField(
-        label=_("Kind"), choices=OrganisationKind.choices, initial=OrganisationKind.ENTERPRISE
+        label=_("Kind"), required=False, choices=[("", "—"), *OrganisationKind.choices]
     )
     size = forms.ChoiceField(
         label=_("Enterprise size"),
@@ -143,6 +150,33 @@ class MembershipAddForm(BootstrapMixin, forms.Form):
     advanced_cooperation_group = forms.BooleanField(
         label=_("Member of the advanced cooperation group"), required=False
     )
+    evidence = forms.FileField(
+        label=_("Evidence of the start (PDF)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,application/pdf"}),
+        help_text=_(
+            "Needed when the membership began more than %(days)s days ago: the accession "
+            "declaration, the resolution or the annex to the cluster agreement. Until an "
+            "operator accepts it, verification counts the membership from today."
+        ),
+    )
+    evidence_kind = forms.ChoiceField(
+        label=_("Kind of document"), required=False, choices=[("", "—"), *EvidenceKind.choices]
+    )
+
+    def __init__(self, *args: Any, backdating_days: int = 30, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["evidence"]
+        field.help_text = field.help_text % {"days": backdating_days}
+
+    def clean_evidence(self) -> tuple[str, bytes] | None:
+        return clean_evidence_upload(self.cleaned_data.get("evidence"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("evidence") and not data.get("evidence_kind"):
+            self.add_error("evidence_kind", gettext("Choose the kind of the document."))
+        return data
 
     ORGANISATION_FIELDS = ("nip", "name", "regon", "kind", "size", "voivodeship", "city")
 
@@ -158,6 +192,51 @@ class MembershipAddForm(BootstrapMixin, forms.Form):
 
     def organisation_data(self) -> dict[str, str]:
         return {name: self.cleaned_data.get(name) or "" for name in self.ORGANISATION_FIELDS}
+
+
+def clean_evidence_upload(upload: Any) -> tuple[str, bytes] | None:
+    """An evidence upload as ``(name, bytes)`` once it is checked to be a PDF within the
+    documents' size limit; None when there is none."""
+    if not upload:
+        return None
+    uploads.clean_upload(upload, "documents")
+    content = upload.read()
+    try:
+        check_document(content, accepted=("pdf",), max_bytes=uploads.limit("documents"))
+    except DocumentRefused as refused:
+        raise forms.ValidationError(gettext(refused.message_id) % refused.params) from None
+    return upload.name, content
+
+
+class EvidenceForm(BootstrapMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of document"), choices=EvidenceKind.choices)
+    document = forms.FileField(
+        label=_("Document (PDF)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,application/pdf"}),
+    )
+
+    def clean_document(self) -> tuple[str, bytes] | None:
+        return clean_evidence_upload(self.cleaned_data.get("document"))
+
+
+class EvidenceDecisionForm(BootstrapMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("accept", _("Accept")), ("reject", _("Reject"))],
+        widget=forms.HiddenInput,
+    )
+    reason = forms.CharField(
+        label=_("Reason (needed to reject)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ChangeRequestDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("apply", _("Apply")), ("dismiss", _("Dismiss"))], widget=forms.HiddenInput
+    )
 
 
 class MembershipEndForm(BootstrapMixin, forms.Form):

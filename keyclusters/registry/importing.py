@@ -16,6 +16,16 @@ write organisations take turns from their first such write (``bulk.lock_organisa
 a NIP that another transaction creates meanwhile is taken as it is (``insert_with_history``
 with ``unique="nip"``). On SQLite a write transaction keeps out every other writer anyway.
 
+Shared organisations (docs/registry.md): an import by an operator or the command line
+(``by`` None) updates the organisations it finds by NIP; anyone else's (a coordinator's) leaves
+them as they are, reports each differing value as a warning (:class:`ImportWarning`: row,
+column, the registry's value, the file's) and records it as a change request for operators.
+
+The ledger: the memberships a file adds are recorded at the import's time by ``by``. A start in
+the future rejects the file; a start more than ``MEMBERSHIP_BACKDATING_DAYS`` back, in a
+coordinator's file, awaits evidence (uploaded afterwards on the membership's page) and counts
+from the import's day until an operator accepts it.
+
 Overlaps: the memberships of one organisation in the cluster with the same role must not share
 a day. The member import checks the file's rows against each other and against the cluster's
 memberships as they will be after the import (a row may change the ``left_on`` of an existing
@@ -58,22 +68,45 @@ from .bulk import (
 from .member_periods import OVERLAPS_MEANWHILE, MemberPeriods
 from .models import (
     Cluster,
+    EvidenceState,
     Membership,
     MembershipRole,
     Organisation,
+    OrganisationChangeRequest,
     is_overlap_violation,
 )
-from .services import lock_cluster
+from .services import (
+    backdating_days,
+    is_trusted,
+    lock_cluster,
+    organisation_differences,
+    propose_organisation_changes,
+)
 from .signals import rows_written
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 CHUNK_ROWS = 10_000  # rows planned and written together (one progress step)
 ORGANISATION_FIELDS = tabular.ORGANISATION_COLUMNS
 _SIZE = ORGANISATION_FIELDS.index("size")
-_MEMBERSHIP_FIELDS = ("cluster_id", "organisation_id", "role", "joined_on", "left_on")
+_MEMBERSHIP_FIELDS = (
+    "cluster_id", "organisation_id", "role", "joined_on", "left_on", "recorded_at",
+    "recorded_by_id", "evidence_state", "counted_from",
+)  # fmt: skip
+FUTURE_START = N_("is in the future: a membership is recorded once it has begun")
 PREVIEW_ROWS = 20
 
 Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class ImportWarning:
+    """A value of the file that differs from the registry's and was not written (a change
+    request for operators records it)."""
+
+    row: int
+    column: str
+    registry_value: str
+    file_value: str
 
 
 @dataclass(frozen=True)
@@ -82,6 +115,8 @@ class ImportReport:
     created: int
     updated: int
     unchanged: int
+    warnings: tuple[ImportWarning, ...] = ()
+    awaiting_evidence: int = 0  # memberships added with a backdated start, awaiting evidence
 
 
 class ImportRejected(Exception):
@@ -145,7 +180,13 @@ class _Pending:
 class _Organisations:
     """Upserts organisations by NIP (foreign ones without a NIP by name and country)."""
 
-    def __init__(self, columns: Sequence[str], *, by, when: dt.datetime) -> None:
+    def __init__(
+        self, columns: Sequence[str], *, by, when: dt.datetime, overwrite: bool = True,
+        cluster: Cluster | None = None,
+    ) -> None:  # fmt: skip
+        self.overwrite, self.cluster = overwrite, cluster
+        self.warnings: list[ImportWarning] = []
+        self.proposals: list[tuple[Organisation, list[tuple[str, str, str]], int]] = []
         self.fields = [f for f in ORGANISATION_FIELDS if f in columns]
         self.update_fields = [*self.fields, *(["size"] if "kind" in self.fields else [])]
         self.update_fields = list(dict.fromkeys(self.update_fields))
@@ -186,12 +227,26 @@ class _Organisations:
                     row = (*row[:_SIZE], "", *row[_SIZE + 1 :])
                 new((organisation, row))
                 append((organisation, CREATED))
+            elif not self.overwrite:
+                self._propose(organisation, record)
+                append((organisation, UNCHANGED))
             elif self._update(organisation, record):
                 self.changed.append(organisation)
                 planned.append((organisation, UPDATED))
             else:
                 planned.append((organisation, UNCHANGED))
         return planned
+
+    def _propose(self, organisation: Organisation, record: OrganisationRecord) -> None:
+        """The file's differing values, as warnings and change requests (nothing written)."""
+        if isinstance(organisation, _Pending):
+            return
+        values = {name: getattr(record, name) for name in self.fields if name != "nip"}
+        differences = organisation_differences(organisation, values)
+        if differences:
+            for field_name, current, given in differences:
+                self.warnings.append(ImportWarning(record.row, field_name, current, given))
+            self.proposals.append((organisation, differences, record.row))
 
     def _update(self, organisation: Organisation, record: OrganisationRecord) -> bool:
         changed = False
@@ -221,7 +276,12 @@ class _Organisations:
                 self.changed, Organisation, self.update_fields, batch_size=BATCH_SIZE,
                 default_user=self.by, default_date=self.when,
             )  # fmt: skip
-        self.new, self.changed = [], []
+        for organisation, differences, row in self.proposals:
+            propose_organisation_changes(
+                organisation=organisation, differences=differences, by=self.by,
+                cluster=self.cluster, source=OrganisationChangeRequest.Source.IMPORT, row=row,
+            )  # fmt: skip
+        self.new, self.changed, self.proposals = [], [], []
 
 
 # --- members ---------------------------------------------------------------------------------
@@ -232,8 +292,19 @@ class _Members:
 
     def __init__(self, cluster: Cluster, columns: Sequence[str], *, by, when) -> None:
         self.cluster = cluster
-        self.organisations = _Organisations(columns, by=by, when=when)
+        trusted = is_trusted(by)
+        self.organisations = _Organisations(
+            columns, by=by, when=when, overwrite=trusted, cluster=cluster
+        )
         self.by, self.when = by, when
+        self.by_id = by.pk if by is not None else None
+        self.today = timezone.localdate(when)
+        # A coordinator's backdated starts (before this day) await evidence.
+        self.evidence_before = (
+            None if trusted else self.today - dt.timedelta(days=backdating_days())
+        )
+        self.awaiting_evidence = 0
+        self.errors: list[RowError] = []  # starts in the future
         self.existing: dict[tuple, Membership] | None = None
         self.periods = MemberPeriods(())
         self.new: list[tuple] = []
@@ -259,6 +330,12 @@ class _Members:
             records, organisations, strict=True
         ):
             role, joined_on, left_on = record.role, record.joined_on, record.left_on
+            if joined_on > self.today:
+                self.errors.append(
+                    RowError(record.row, "joined_on", joined_on.isoformat(), FUTURE_START)
+                )
+                outcomes.append(UNCHANGED)
+                continue
             group = (record.organisation.key, role)
             found = groups.get(group)
             if found is None:
@@ -272,7 +349,7 @@ class _Members:
             if organisation_outcome != CREATED and organisation.pk is not None:
                 membership = existing.get((organisation.pk, role, joined_on))
             if membership is None:
-                row = (cluster, organisation.pk, role, joined_on, left_on)
+                row = (cluster, organisation.pk, role, joined_on, left_on, *self._ledger(joined_on))
                 if organisation_outcome != CREATED and periods.has_existing(organisation.pk, role):
                     self.postponed.append(row)
                 else:
@@ -284,9 +361,16 @@ class _Members:
                 outcomes.append(UPDATED)
             else:
                 outcomes.append(UPDATED if organisation_outcome == UPDATED else UNCHANGED)
-        if write:
+        if write and not self.errors:
             self.flush()
         return outcomes
+
+    def _ledger(self, joined_on: dt.date) -> tuple:
+        """recorded_at, recorded_by_id, evidence_state, counted_from of a new membership."""
+        if self.evidence_before is not None and joined_on < self.evidence_before:
+            self.awaiting_evidence += 1
+            return (self.when, self.by_id, EvidenceState.AWAITING.value, self.today)
+        return (self.when, self.by_id, EvidenceState.NOT_REQUIRED.value, None)
 
     def flush(self) -> None:
         """Write the planned updates, then the new memberships.
@@ -322,7 +406,7 @@ class _Members:
     def finish(self) -> list[RowError]:
         """After the last chunk: the overlaps of the file, else write the postponed memberships
         (an error if the database still finds an overlap: one written meanwhile)."""
-        errors = self.periods.errors()
+        errors = sorted(self.errors + self.periods.errors(), key=lambda e: e.row or 0)
         if errors:
             return errors
         self.new, self.postponed = self.postponed, []
@@ -406,6 +490,8 @@ class _Clusters:
                     organisation_id=c.coordinator_id,
                     role=MembershipRole.COORDINATOR,
                     joined_on=c.founded_on,
+                    recorded_at=self.when,
+                    recorded_by=self.by,
                 )  # fmt: skip
                 for c in new
             ]
@@ -494,7 +580,7 @@ def import_members(
         for chunk in chunks:
             if stream.errors:
                 continue  # the file is rejected: validate the rest, write nothing more
-            outcomes.extend(members.plan(chunk, not members.refused))
+            outcomes.extend(members.plan(chunk, not (members.refused or members.errors)))
             if progress is not None:
                 progress(len(outcomes))
         if stream.errors:
@@ -502,7 +588,11 @@ def import_members(
         if errors := members.finish():
             raise ImportRejected(errors)
         rows_written.send(sender=Membership)
-    return _report(outcomes)
+    report = _report(outcomes)
+    return ImportReport(
+        report.rows, report.created, report.updated, report.unchanged,
+        tuple(members.organisations.warnings), members.awaiting_evidence,
+    )  # fmt: skip
 
 
 def _cell(value: object) -> str:
@@ -565,8 +655,9 @@ def _member_values(record: MemberRecord) -> dict:
 
 @paused_gc()
 def preview_members(
-    *, cluster: Cluster, source: bytes, filename: str, limit: int = PREVIEW_ROWS
+    *, cluster: Cluster, source: bytes, filename: str, limit: int = PREVIEW_ROWS, by=None
 ) -> ImportPreview:
     parsed = tabular.parse_members(source, filename)
-    members = _Members(cluster, parsed.columns, by=None, when=timezone.now())
-    return _preview(parsed, members.plan, _member_values, limit, lambda: members.periods.errors())
+    members = _Members(cluster, parsed.columns, by=by, when=timezone.now())
+    check = lambda: sorted(members.errors + members.periods.errors(), key=lambda e: e.row or 0)  # noqa: E731
+    return _preview(parsed, members.plan, _member_values, limit, check)

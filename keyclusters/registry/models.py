@@ -595,9 +595,14 @@ class OrganisationChangeRequest(models.Model):
     def field_label(self) -> str:
         return str(Organisation._meta.get_field(self.field).verbose_name)
 
-    def display(self, value: str) -> str:
-        """``value`` of the field as a person reads it (a kind's label, not its code)."""
-        return organisation_value_label(self.field, value)
+    @property
+    def registry_value_label(self) -> str:
+        """The registry's value as a person reads it (a kind's label, not its code)."""
+        return organisation_value_label(self.field, self.registry_value)
+
+    @property
+    def proposed_value_label(self) -> str:
+        return organisation_value_label(self.field, self.proposed_value)
 
 
 def organisation_value_label(field: str, value: str) -> str:
@@ -631,3 +636,4 @@ class CooperationDeclaration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cluster} – {self.signed_on:%Y-%m-%d}, {self.place}"
+

@@ -41,3 +41,5 @@ def is_cluster_coordinator(user: Any, cluster: Any) -> bool:
 
 rules.add_perm("registry.manage_cluster_members", is_cluster_coordinator | is_operator)
 rules.add_perm("registry.read_declaration_documents", is_cluster_coordinator | is_operator)
+# The operators' queues: backdated starts' evidence and organisations' change requests.
+rules.add_perm("registry.review_registry_changes", is_operator)

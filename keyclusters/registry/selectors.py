@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from keyclusters.domain.registry import CLUSTER_SIZE_CLASSES
 
@@ -15,8 +17,11 @@ from .models import (
     ClusterQuerySet,
     CooperationDeclaration,
     EnterpriseSize,
+    EvidenceState,
     Membership,
+    MembershipEvidence,
     MembershipRole,
+    OrganisationChangeRequest,
     OrganisationKind,
 )
 
@@ -165,4 +170,104 @@ def clusters_coordinated_by(organisation_id: int | None) -> ClusterQuerySet:
         .filter(coordinator_id=organisation_id)
         .select_related("coordinator")
         .order_by("name", "pk")
+    )
+
+
+# --- the membership ledger and the operators' queues -----------------------------------------
+
+TRAIL_FIELDS = (
+    "role", "joined_on", "left_on", "advanced_cooperation_group", "evidence_state",
+    "counted_from", "evidence_accepted_on",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TrailEntry:
+    """One change of a membership: when, by whom, and each field's old and new value (as a
+    person reads them); ``created`` for the recording itself."""
+
+    at: dt.datetime
+    by: object
+    created: bool
+    changes: list[tuple[str, str, str]]
+    reason: str
+
+
+def _shown(membership_model: type, field: str, value: object) -> str:
+    if value is None or value == "" and field != "evidence_state":
+        return "—"
+    model_field = membership_model._meta.get_field(field)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, dt.date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    return str(value)
+
+
+def membership_trail(membership: Membership) -> list[TrailEntry]:
+    """The history of ``membership`` (oldest first): who recorded it, and every change of its
+    start, end, role and evidence, old → new (from its history table: two queries)."""
+    records = list(
+        membership.history.select_related("history_user").order_by("history_date", "history_id")
+    )
+    entries, previous = [], None
+    for record in records:
+        if previous is None:
+            changes = [
+                (str(Membership._meta.get_field(f).verbose_name), "",
+                 _shown(Membership, f, getattr(record, f)))
+                for f in ("role", "joined_on", "left_on", "evidence_state")
+            ]  # fmt: skip
+        else:
+            changes = [
+                (
+                    str(Membership._meta.get_field(f).verbose_name),
+                    _shown(Membership, f, getattr(previous, f)),
+                    _shown(Membership, f, getattr(record, f)),
+                )
+                for f in TRAIL_FIELDS
+                if getattr(previous, f) != getattr(record, f)
+            ]
+        if previous is None or changes:
+            entries.append(
+                TrailEntry(
+                    record.history_date,
+                    record.history_user,
+                    previous is None,
+                    changes,
+                    record.history_change_reason or "",
+                )  # fmt: skip
+            )
+        previous = record
+    return entries
+
+
+def evidence_queue() -> QuerySet[MembershipEvidence]:
+    """Documents awaiting an operator's review, oldest first."""
+    return (
+        MembershipEvidence.objects.filter(state=MembershipEvidence.State.SUBMITTED)
+        .select_related("membership__organisation", "membership__cluster", "uploaded_by")
+        .order_by("uploaded_at", "pk")
+    )
+
+
+def memberships_awaiting_a_document() -> QuerySet[Membership]:
+    """Backdated memberships with no document under review (none given, or the last one
+    rejected), oldest recording first."""
+    return (
+        Membership.objects.filter(
+            evidence_state__in=[EvidenceState.AWAITING, EvidenceState.REJECTED]
+        )
+        .select_related("organisation", "cluster", "recorded_by")
+        .order_by("recorded_at", "pk")
+    )
+
+
+def pending_change_requests() -> QuerySet[OrganisationChangeRequest]:
+    return (
+        OrganisationChangeRequest.objects.filter(state=OrganisationChangeRequest.State.PENDING)
+        .select_related("organisation", "cluster", "proposed_by")
+        .order_by("proposed_at", "pk")
     )

@@ -25,4 +25,27 @@ urlpatterns = [
         name="membership-end",
     ),
     path("<int:pk>/manage/import/", views.members_import, name="members-import"),
+    path(
+        "<int:pk>/manage/memberships/<int:membership_pk>/",
+        views.membership_detail,
+        name="membership-detail",
+    ),
+    path(
+        "<int:pk>/manage/memberships/<int:membership_pk>/evidence/",
+        views.membership_evidence,
+        name="membership-evidence",
+    ),
+    path(
+        "<int:pk>/manage/memberships/<int:membership_pk>/evidence/<int:evidence_pk>/document/",
+        views.evidence_document,
+        name="evidence-document",
+    ),
+    path("review/evidence/", views.evidence_queue, name="evidence-queue"),
+    path("review/evidence/<int:evidence_pk>/", views.evidence_decide, name="evidence-decide"),
+    path("review/changes/", views.change_requests, name="change-requests"),
+    path(
+        "review/changes/<int:request_pk>/",
+        views.change_request_decide,
+        name="change-request-decide",
+    ),
 ]

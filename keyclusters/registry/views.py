@@ -16,15 +16,37 @@ from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from keyclusters.accounts.roles import Role
+from keyclusters.private_files import download_name, file_response
 
 from . import selectors, services
-from .forms import ClusterFilterForm, MemberImportForm, MembershipAddForm, MembershipEndForm
-from .models import Cluster, Membership
+from .forms import (
+    ChangeRequestDecisionForm,
+    ClusterFilterForm,
+    EvidenceDecisionForm,
+    EvidenceForm,
+    MemberImportForm,
+    MembershipAddForm,
+    MembershipEndForm,
+)
+from .models import (
+    Cluster,
+    Membership,
+    MembershipEvidence,
+    Organisation,
+    OrganisationChangeRequest,
+    organisation_value_label,
+)
 
 MANAGE_PERMISSION = "registry.manage_cluster_members"
+REVIEW_PERMISSION = "registry.review_registry_changes"
 CLUSTERS_PER_PAGE = 25
 MEMBERS_PER_PAGE = 50
 EXPORT_CONTENT_TYPES = {
@@ -165,6 +187,7 @@ def cluster_manage(request: HttpRequest, pk: int) -> HttpResponse:
         "members_pagination": _page_links(request, members),
         "partners": [p for p in selectors.strategic_partners(cluster) if p.is_active_on(on)],
         "end_form": MembershipEndForm(initial={"left_on": on}),
+        "can_review": request.user.has_perm(REVIEW_PERMISSION),
     }
     return render(request, "registry/cluster_manage.html", context)
 
@@ -173,7 +196,12 @@ def cluster_manage(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     cluster = _managed_cluster(request, pk)
-    form = MembershipAddForm(request.POST or None, initial={"joined_on": selectors.today()})
+    form = MembershipAddForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"joined_on": selectors.today()},
+        backdating_days=services.backdating_days(),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -183,6 +211,8 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
                 role=data["role"],
                 joined_on=data["joined_on"],
                 advanced_cooperation_group=data["advanced_cooperation_group"],
+                evidence=data["evidence"],
+                evidence_kind=data["evidence_kind"],
                 by=request.user,
             )
         except ValidationError as exc:
@@ -193,6 +223,27 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
                 gettext("%(organisation)s was added to %(cluster)s.")
                 % {"organisation": membership.organisation.name, "cluster": cluster.name},
             )
+            if membership.awaits_evidence:
+                messages.info(
+                    request,
+                    gettext(
+                        "Its start awaits an operator's review of the document: until then "
+                        "verification counts the membership from %(date)s."
+                    )
+                    % {"date": date_format(membership.counted_start, "SHORT_DATE_FORMAT")},
+                )
+            if membership.proposals:
+                messages.info(
+                    request,
+                    ngettext(
+                        "%(count)d value you gave differs from the registry's record of the "
+                        "organisation: it was sent to the operators as a change request.",
+                        "%(count)d values you gave differ from the registry's record of the "
+                        "organisation: they were sent to the operators as change requests.",
+                        len(membership.proposals),
+                    )
+                    % {"count": len(membership.proposals)},
+                )
             return redirect("registry:cluster-manage", pk=cluster.pk)
     return render(request, "registry/member_add.html", {"cluster": cluster, "form": form})
 
@@ -240,6 +291,7 @@ def members_import(request: HttpRequest, pk: int) -> HttpResponse:
     cluster = _managed_cluster(request, pk)
     form = MemberImportForm(request.POST or None, request.FILES or None)
     import_errors: list[str] = []
+    warnings: list[dict[str, Any]] = []
     if request.method == "POST" and form.is_valid():
         from keyclusters.registry.importing import ImportRejected, import_members
 
@@ -267,6 +319,194 @@ def members_import(request: HttpRequest, pk: int) -> HttpResponse:
                     "unchanged": report.unchanged,
                 },
             )
-            return redirect("registry:cluster-manage", pk=cluster.pk)
-    context = {"cluster": cluster, "form": form, "import_errors": import_errors}
+            if report.awaiting_evidence:
+                messages.info(
+                    request,
+                    ngettext(
+                        "%(count)d membership starts more than %(days)d days ago: it counts "
+                        "from today until an operator accepts the evidence you upload on its "
+                        "page.",
+                        "%(count)d memberships start more than %(days)d days ago: they count "
+                        "from today until an operator accepts the evidence you upload on their "
+                        "pages.",
+                        report.awaiting_evidence,
+                    )
+                    % {"count": report.awaiting_evidence, "days": services.backdating_days()},
+                )
+            if not report.warnings:
+                return redirect("registry:cluster-manage", pk=cluster.pk)
+            warnings = [_warning_row(w) for w in report.warnings]
+    context = {
+        "cluster": cluster,
+        "form": form,
+        "import_errors": import_errors,
+        "warnings": warnings,
+    }
     return render(request, "registry/members_import.html", context)
+
+
+def _warning_row(warning: Any) -> dict[str, Any]:
+    """An import's warning as a person reads it (the column's name, values by their labels)."""
+    return {
+        "row": warning.row,
+        "column": str(Organisation._meta.get_field(warning.column).verbose_name),
+        "registry_value": organisation_value_label(warning.column, warning.registry_value),
+        "file_value": organisation_value_label(warning.column, warning.file_value),
+    }
+
+
+# The membership ledger: a membership's page (its history and its evidence).
+
+
+def _managed_membership(request: HttpRequest, pk: int, membership_pk: int) -> Membership:
+    cluster = _managed_cluster(request, pk)
+    return get_object_or_404(
+        Membership.objects.select_related("organisation", "cluster", "recorded_by"),
+        pk=membership_pk,
+        cluster=cluster,
+    )
+
+
+def _membership_page(
+    request: HttpRequest, membership: Membership, form: EvidenceForm | None = None
+) -> HttpResponse:
+    context = {
+        "cluster": membership.cluster,
+        "membership": membership,
+        "trail": selectors.membership_trail(membership),
+        "evidence": list(
+            membership.evidence.select_related("uploaded_by", "decided_by").order_by(
+                "uploaded_at", "pk"
+            )
+        ),
+        "form": form or EvidenceForm(),
+        "may_upload": membership.evidence_state in ("awaiting", "rejected"),
+    }
+    return render(request, "registry/membership_detail.html", context)
+
+
+@login_required
+@require_GET
+def membership_detail(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    return _membership_page(request, _managed_membership(request, pk, membership_pk))
+
+
+@login_required
+@require_POST
+def membership_evidence(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    membership = _managed_membership(request, pk, membership_pk)
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.submit_evidence(
+                membership=membership,
+                evidence=form.cleaned_data["document"],
+                kind=form.cleaned_data["kind"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _show_errors(form, exc, {})
+        else:
+            messages.success(request, gettext("The document was sent to the operators for review."))
+            return redirect(
+                "registry:membership-detail", pk=membership.cluster_id, membership_pk=membership.pk
+            )
+    return _membership_page(request, membership, form)
+
+
+# The operators' queues.
+
+
+def _require_reviewer(request: HttpRequest) -> None:
+    if not request.user.has_perm(REVIEW_PERMISSION):
+        raise PermissionDenied
+
+
+@login_required
+@require_GET
+def evidence_queue(request: HttpRequest) -> HttpResponse:
+    _require_reviewer(request)
+    context = {
+        "queue": list(selectors.evidence_queue()),
+        "awaiting": list(selectors.memberships_awaiting_a_document()[:200]),
+        "form": EvidenceDecisionForm(),
+    }
+    return render(request, "registry/evidence_queue.html", context)
+
+
+@login_required
+@require_POST
+def evidence_decide(request: HttpRequest, evidence_pk: int) -> HttpResponse:
+    _require_reviewer(request)
+    evidence = get_object_or_404(
+        MembershipEvidence.objects.select_related("membership__organisation"), pk=evidence_pk
+    )
+    form = EvidenceDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, gettext("Choose to accept or to reject the document."))
+        return redirect("registry:evidence-queue")
+    accept = form.cleaned_data["decision"] == "accept"
+    try:
+        services.decide_evidence(
+            evidence=evidence, accept=accept, reason=form.cleaned_data["reason"], by=request.user
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        name = evidence.membership.organisation.name
+        if accept:
+            text = gettext("The evidence of %(organisation)s's start was accepted.")
+        else:
+            text = gettext("The evidence of %(organisation)s's start was rejected.")
+        messages.success(request, text % {"organisation": name})
+    return redirect("registry:evidence-queue")
+
+
+@login_required
+@require_safe
+def evidence_document(
+    request: HttpRequest, pk: int, membership_pk: int, evidence_pk: int
+) -> HttpResponse:
+    membership = _managed_membership(request, pk, membership_pk)
+    evidence = get_object_or_404(MembershipEvidence, pk=evidence_pk, membership=membership)
+    name = f"evidence-{slugify(membership.organisation.name)}-{membership.joined_on:%Y-%m-%d}"
+    return file_response(evidence.document, kind="pdf", filename=download_name(name, "pdf"))
+
+
+@login_required
+@require_GET
+def change_requests(request: HttpRequest) -> HttpResponse:
+    _require_reviewer(request)
+    context = {"requests": list(selectors.pending_change_requests()[:500])}
+    return render(request, "registry/change_requests.html", context)
+
+
+@login_required
+@require_POST
+def change_request_decide(request: HttpRequest, request_pk: int) -> HttpResponse:
+    _require_reviewer(request)
+    change_request = get_object_or_404(
+        OrganisationChangeRequest.objects.select_related("organisation"), pk=request_pk
+    )
+    form = ChangeRequestDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, gettext("Choose to apply or to dismiss the change."))
+        return redirect("registry:change-requests")
+    apply = form.cleaned_data["decision"] == "apply"
+    try:
+        services.decide_change_request(change_request=change_request, apply=apply, by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        values = {
+            "organisation": change_request.organisation.name,
+            "field": change_request.field_label,
+        }
+        if apply:
+            text = gettext("The %(field)s of %(organisation)s was changed.")
+        else:
+            text = gettext("The proposed %(field)s of %(organisation)s was dismissed.")
+        messages.success(request, text % values)
+    return redirect("registry:change-requests")

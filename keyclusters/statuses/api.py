@@ -96,7 +96,18 @@ class StatusOut(Schema):
 class MembershipOut(Schema):
     cluster: ClusterRef
     role: str = Field(description="member or coordinator")
-    member_since: dt.date
+    member_since: dt.date = Field(
+        description="The start the registry counts: joined_on, or while the evidence of a "
+        "backdated start is not accepted, the day the membership was recorded"
+    )
+    member_since_basis: str = Field(
+        description="joined (the start as given), recorded (counted from the day it was "
+        "recorded: evidence not accepted) or evidence (an operator accepted the evidence)"
+    )
+    member_since_basis_on: dt.date = Field(
+        description="The date of the basis: joined_on, the recording day or the acceptance day"
+    )
+    joined_on: dt.date = Field(description="The start as the cluster gave it")
     member_until: dt.date | None
     status: StatusOut
 

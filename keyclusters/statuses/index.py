@@ -64,7 +64,9 @@ NAME = "verification"  # the DataVersion row counting the changes
 INSTALLATION = "installation"  # the DataVersion row holding a random stamp a restore replaces
 CHANGES_KEY = "verification:changes"  # the shared cache's count of changes
 
-_Row = tuple[int, str, dt.date, "dt.date | None"]  # cluster id, role, joined on, left on
+# cluster id, role, counted start, left on, basis, date of the basis, joined on
+# (selectors.membership_row: the counted start is computed once, when the index is built)
+_Row = tuple[int, str, dt.date, "dt.date | None", str, dt.date, dt.date]
 _GrantRow = tuple[dt.date, dt.date, "dt.date | None", str]  # from, to, withdrawn on, round
 
 
@@ -125,13 +127,30 @@ class VerificationIndex:
         rows = (
             Membership.objects.filter(role__in=selectors.MEMBER_ROLES, organisation__nip__gt="")
             .order_by()
-            .values_list("organisation__nip", "cluster_id", "role", "joined_on", "left_on")
+            .values_list(
+                "organisation__nip",
+                "cluster_id",
+                "role",
+                "joined_on",
+                "left_on",
+                "counted_from",
+                "evidence_accepted_on",
+            )  # fmt: skip
         )
-        for nip, cluster_id, role, joined_on, left_on in rows.iterator(chunk_size=20_000):
+        joined = selectors.BASIS_JOINED
+        for nip, cluster_id, role, joined_on, left_on, counted, accepted in rows.iterator(
+            chunk_size=20_000
+        ):
             joined_on = dates.setdefault(joined_on, joined_on)
             if left_on is not None:
                 left_on = dates.setdefault(left_on, left_on)
-            found.setdefault(nip, []).append((cluster_id, roles[role], joined_on, left_on))
+            if counted is None and accepted is None:  # most memberships: counted as joined
+                row = (cluster_id, roles[role], joined_on, left_on, joined, joined_on, joined_on)
+            else:
+                row = selectors.membership_row(
+                    cluster_id, roles[role], joined_on, left_on, counted, accepted
+                )
+            found.setdefault(nip, []).append(row)
         grants: dict[int, list[_GrantRow]] = {}
         for cluster_id, *grant in StatusGrant.objects.order_by("valid_from", "pk").values_list(
             "cluster_id", "valid_from", "valid_to", "withdrawn_on", "round_label"

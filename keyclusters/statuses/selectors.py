@@ -3,6 +3,9 @@
 Verification answers, for NIPs and a date D, which memberships count: a member or the
 coordinator (not a strategic partner) active on D in a cluster whose status is valid on D, and,
 with ``min_months`` N, that began at least N calendar months before D (see :mod:`.validity`).
+"Began" is the *counted* start (the registry's ledger, docs/registry.md): the day the
+membership was recorded while the evidence of a backdated start is not accepted, else its
+``joined_on``; each membership of an answer states it (``member_since``) and its basis.
 Every function here makes a constant number of queries, whatever the number of NIPs or clusters.
 """
 
@@ -18,22 +21,29 @@ from dataclasses import dataclass
 from django.db import OperationalError, connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from stdnum.pl import nip as stdnum_nip
 
 from keyclusters.domain import identifiers
 from keyclusters.registry.models import (
+    BASIS_EVIDENCE,
+    BASIS_JOINED,
+    BASIS_RECORDED,
     Cluster,
     Membership,
     MembershipRole,
     Organisation,
-    active_on_sql,
+    counted_active_on_q,
+    counted_active_on_sql,
+    counted_basis,
 )
 
 from . import validity
 from .models import StatusGrant, validity_q
 
 MEMBER_ROLES = (MembershipRole.MEMBER.value, MembershipRole.COORDINATOR.value)
+BASES = (BASIS_JOINED, BASIS_RECORDED, BASIS_EVIDENCE)  # member_since_basis of an answer
 NIP_CHUNK = 20_000 if connection.vendor == "postgresql" else 900
 _TEN_DIGITS = re.compile(r"[0-9]{10}")
 
@@ -99,6 +109,50 @@ def _statuses_on(on: dt.date) -> tuple[dict[int, Status], dict[int, str]]:
     return statuses, names
 
 
+def membership_row(
+    cluster_id: int,
+    role: str,
+    joined_on: dt.date,
+    left_on: dt.date | None,
+    counted_from: dt.date | None,
+    evidence_accepted_on: dt.date | None,
+) -> tuple:
+    """The row verification works with: ``(cluster id, role, counted start, left on, basis,
+    date of the basis, joined on)``; the index keeps these, computed once when it is built."""
+    basis, basis_on = counted_basis(joined_on, counted_from, evidence_accepted_on)
+    return (cluster_id, role, counted_from or joined_on, left_on, basis, basis_on, joined_on)
+
+
+def basis_text(membership: dict) -> str:
+    """The basis of a membership's counted start (an answer's membership), in the active
+    language with the date in its format; empty for an answer without one (older payloads)."""
+    basis, on = membership.get("member_since_basis"), membership.get("member_since_basis_on")
+    if basis not in BASES or not on:
+        return ""
+    day = date_format(dt.date.fromisoformat(on), "SHORT_DATE_FORMAT")
+    if basis == BASIS_RECORDED:
+        return gettext(
+            "counted from %(date)s, the day it was recorded (the evidence of the earlier start "
+            "is not accepted)"
+        ) % {"date": day}
+    if basis == BASIS_EVIDENCE:
+        return gettext("joined on %(joined)s, evidence accepted on %(date)s") % {
+            "joined": date_format(
+                dt.date.fromisoformat(membership["joined_on"]), "SHORT_DATE_FORMAT"
+            ),
+            "date": day,
+        }
+    return gettext("joined on %(date)s") % {"date": day}
+
+
+def role_label(code: str) -> str:
+    """A role's label (``member`` → "Member")."""
+    try:
+        return str(MembershipRole(code).label)
+    except ValueError:
+        return code
+
+
 def build_answer(
     nip: str,
     on: dt.date,
@@ -109,18 +163,21 @@ def build_answer(
 ) -> dict:
     memberships = []
     coordinator = False
-    for cluster_id, role, joined_on, left_on in rows:
+    for cluster_id, role, start, left_on, basis, basis_on, joined_on in rows:
         status = statuses.get(cluster_id)
         if status is None:
             continue
-        if not validity.began_early_enough(joined_on=joined_on, on=on, min_months=min_months):
+        if not validity.began_early_enough(joined_on=start, on=on, min_months=min_months):
             continue
         coordinator = coordinator or role == MembershipRole.COORDINATOR
         memberships.append(
             {
                 "cluster": {"id": cluster_id, "name": names[cluster_id]},
                 "role": role,
-                "member_since": joined_on.isoformat(),
+                "member_since": start.isoformat(),
+                "member_since_basis": basis,
+                "member_since_basis_on": basis_on.isoformat(),
+                "joined_on": joined_on.isoformat(),
                 "member_until": left_on.isoformat() if left_on else None,
                 "status": {
                     "round": status.round_label,
@@ -142,7 +199,8 @@ def build_answer(
 
 
 def _active_memberships(on: dt.date) -> QuerySet[Membership]:
-    return Membership.objects.active_on(on).filter(role__in=MEMBER_ROLES).order_by()
+    """The memberships that count on ``on`` by their counted start (with a status aside)."""
+    return Membership.objects.filter(counted_active_on_q(on), role__in=MEMBER_ROLES).order_by()
 
 
 def verify_nip(nip: str, *, on: dt.date, min_months: int | None = None) -> dict:
@@ -165,10 +223,24 @@ def verify_nip_from_database(nip: str, *, on: dt.date, min_months: int | None = 
     prepared = connection.vendor == "postgresql"
     rows = _prepared_rows(nip, on) if prepared else _orm_rows(nip, on)
     statuses, names, memberships = {}, {}, {}
-    for cluster_id, role, joined_on, left_on, name, round_label, start, end, _pk in rows:
-        statuses[cluster_id] = Status(round_label, start, end)  # the latest grant wins
+    for (
+        cluster_id,
+        role,
+        joined_on,
+        left_on,
+        counted,
+        accepted,
+        name,
+        label,
+        start,
+        end,
+        _pk,
+    ) in rows:
+        statuses[cluster_id] = Status(label, start, end)  # the latest grant wins
         names[cluster_id] = name
-        memberships[(cluster_id, role, joined_on)] = (cluster_id, role, joined_on, left_on)
+        memberships[(cluster_id, role, joined_on)] = membership_row(
+            cluster_id, role, joined_on, left_on, counted, accepted
+        )
     return build_answer(nip, on, memberships.values(), statuses, names, min_months)
 
 
@@ -182,6 +254,8 @@ def _orm_rows(nip: str, on: dt.date) -> Iterable[tuple]:
             "role",
             "joined_on",
             "left_on",
+            "counted_from",
+            "evidence_accepted_on",
             "cluster__name",
             f"{prefix}round_label",
             f"{prefix}valid_from",
@@ -205,13 +279,14 @@ def _prepare_statement() -> str:
     q = {key: connection.ops.quote_name(name) for key, name in tables.items()}
     return (
         f"PREPARE {STATEMENT} (text, date) AS "
-        "SELECT m.cluster_id, m.role, m.joined_on, m.left_on, c.name, g.round_label, "
+        "SELECT m.cluster_id, m.role, m.joined_on, m.left_on, m.counted_from, "
+        "m.evidence_accepted_on, c.name, g.round_label, "
         "g.valid_from, g.valid_to, g.id "
         f"FROM {q['organisation']} o JOIN {q['membership']} m ON m.organisation_id = o.id "
         f"JOIN {q['cluster']} c ON c.id = m.cluster_id "
         f"JOIN {q['grant']} g ON g.cluster_id = m.cluster_id "
         "WHERE o.nip = $1 AND m.role IN ('member', 'coordinator') "
-        f"AND {active_on_sql('m', '$2')} "
+        f"AND {counted_active_on_sql('m', '$2')} "
         "AND g.valid_from <= $2 AND g.valid_to >= $2 "
         "AND (g.withdrawn_on IS NULL OR g.withdrawn_on > $2) "
         "ORDER BY g.valid_from, g.id"
@@ -257,7 +332,8 @@ def _prepared_rows(nip: str, on: dt.date) -> list[tuple]:
 
 
 def _membership_rows(nips: list[str], on: dt.date, cluster_ids: list[int]) -> Iterable[tuple]:
-    """(nip, cluster_id, role, joined_on, left_on) of the active memberships of ``nips``."""
+    """(nip, cluster_id, role, joined_on, left_on, counted_from, evidence_accepted_on) of the
+    memberships of ``nips`` that count on ``on``."""
     if connection.vendor == "postgresql":
         yield from _membership_rows_postgresql(nips, on, cluster_ids)
         return
@@ -265,8 +341,9 @@ def _membership_rows(nips: list[str], on: dt.date, cluster_ids: list[int]) -> It
     for start in range(0, len(nips), NIP_CHUNK):
         part = nips[start : start + NIP_CHUNK]
         yield from base.filter(organisation__nip__in=part).values_list(
-            "organisation__nip", "cluster_id", "role", "joined_on", "left_on"
-        )
+            "organisation__nip", "cluster_id", "role", "joined_on", "left_on", "counted_from",
+            "evidence_accepted_on",
+        )  # fmt: skip
 
 
 def _membership_rows_postgresql(
@@ -277,12 +354,13 @@ def _membership_rows_postgresql(
 
     quote = connection.ops.quote_name
     sql = (
-        "SELECT o.nip, m.cluster_id, m.role, m.joined_on, m.left_on "
+        "SELECT o.nip, m.cluster_id, m.role, m.joined_on, m.left_on, m.counted_from, "
+        "m.evidence_accepted_on "
         f"FROM {quote(Membership._meta.db_table)} m "
         f"JOIN {quote(Organisation._meta.db_table)} o ON o.id = m.organisation_id "
         "WHERE o.nip = ANY(%(nips)s) AND m.cluster_id = ANY(%(clusters)s) "
         "AND m.role IN ('member', 'coordinator') "
-        f"AND {active_on_sql('m', '%(on)s')}"
+        f"AND {counted_active_on_sql('m', '%(on)s')}"
     )
     connection.ensure_connection()
     with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
@@ -316,7 +394,7 @@ def verify_nips_from_database(
     distinct = list(dict.fromkeys(nips))
     if statuses and distinct:
         for nip, *row in _membership_rows(distinct, on, list(statuses)):
-            found.setdefault(nip, []).append(tuple(row))
+            found.setdefault(nip, []).append(membership_row(*row))
     return assemble_answers(nips, on, found, statuses, names, min_months)
 
 

@@ -35,6 +35,7 @@ from .models import Certificate, StatusGrant
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RESULT_COLUMNS = (
     "nip", "on", "key_cluster_member", "key_cluster_coordinator", "clusters", "member_since",
+    "member_since_basis",
 )  # fmt: skip
 
 
@@ -168,6 +169,7 @@ def _result_rows(answers: list[dict]) -> list[list[str]]:
             "yes" if a["key_cluster_coordinator"] else "no",
             "; ".join(m["cluster"]["name"] for m in a["memberships"]),
             "; ".join(m["member_since"] for m in a["memberships"]),
+            "; ".join(selectors.basis_text(m) for m in a["memberships"]),
         ]
         for a in answers
     ]  # fmt: skip

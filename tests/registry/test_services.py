@@ -16,6 +16,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
+def _no_evidence_needed(settings):
+    """Backdated starts need no evidence here (the ledger's rule: tests/registry/test_ledger.py)."""
+    settings.MEMBERSHIP_BACKDATING_DAYS = 100_000
+
+
+@pytest.fixture(autouse=True)
 def _english():
     with translation.override("en"):
         yield

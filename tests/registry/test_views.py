@@ -29,6 +29,12 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _no_evidence_needed(settings):
+    """Backdated starts need no evidence here (the ledger's rule: tests/registry/test_ledger.py)."""
+    settings.MEMBERSHIP_BACKDATING_DAYS = 100_000
+
 LIST_URL = reverse("registry:cluster-list")
 
 
@@ -564,6 +570,8 @@ class FakeReport:
     created: int
     updated: int
     unchanged: int
+    warnings: tuple = ()
+    awaiting_evidence: int = 0
 
 
 class FakeRejected(Exception):

@@ -39,9 +39,11 @@ def test_verify_one_nip(client, world, settings):
     assert response.context["one"].errors == {"nip": ['"123" is not a valid NIP (length)']}
 
 
-def test_verify_a_csv_upload_into_csv_and_xlsx(client, world):
+def test_verify_a_csv_upload_into_csv_and_xlsx(client, world, settings):
+    settings.LANGUAGE_CODE = "en"
     client.force_login(UserFactory(roles=["operator"]))
     source = b"nip\n5261040828\n2860913907\n"
+    JOINED = "joined on 15 Mar 2022"  # the basis of the counted start
 
     def post(format):
         upload = SimpleUploadedFile("nips.csv", source, content_type="text/csv")
@@ -52,14 +54,15 @@ def test_verify_a_csv_upload_into_csv_and_xlsx(client, world):
     assert response["Content-Disposition"] == 'attachment; filename="verification-2022-06-01.csv"'
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows == [
-        ["nip", "on", "key_cluster_member", "key_cluster_coordinator", "clusters", "member_since"],
-        ["5261040828", "2022-06-01", "yes", "no", "Klaster Łódzki", "2022-03-15"],
-        ["2860913907", "2022-06-01", "no", "no", "", ""],
+        ["nip", "on", "key_cluster_member", "key_cluster_coordinator", "clusters", "member_since",
+         "member_since_basis"],
+        ["5261040828", "2022-06-01", "yes", "no", "Klaster Łódzki", "2022-03-15", JOINED],
+        ["2860913907", "2022-06-01", "no", "no", "", "", ""],
     ]
     response = post("xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     assert [list(r) for r in sheet.iter_rows(values_only=True)][1] == [
-        "5261040828", "2022-06-01", "yes", "no", "Klaster Łódzki", "2022-03-15",
+        "5261040828", "2022-06-01", "yes", "no", "Klaster Łódzki", "2022-03-15", JOINED,
     ]  # fmt: skip
 
 

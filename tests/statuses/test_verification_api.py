@@ -63,6 +63,9 @@ def test_the_answer_object(client, world, api_key):
                 "cluster": {"id": world.lodz.pk, "name": "Klaster Łódzki"},
                 "role": "member",
                 "member_since": "2022-03-15",
+                "member_since_basis": "joined",
+                "member_since_basis_on": "2022-03-15",
+                "joined_on": "2022-03-15",
                 "member_until": "2023-06-30",
                 "status": {"round": "V", "valid_from": "2021-12-20", "valid_to": "2024-12-31"},
             }

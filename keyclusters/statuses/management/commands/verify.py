@@ -96,7 +96,8 @@ class Command(BaseCommand):
             )
             return
         clusters = ", ".join(
-            f"{m['cluster']['name']} ({m['role']}, {m['member_since']})"
+            f"{m['cluster']['name']} ({selectors.role_label(m['role'])}, {m['member_since']}: "
+            f"{selectors.basis_text(m)})"
             for m in answer["memberships"]
         )
         self.stdout.write(
