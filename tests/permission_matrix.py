@@ -181,6 +181,11 @@ GET: dict[str, Case] = {
         only("panel_member", default="hidden"), pk=W("panel_assignment")
     ),
     "evaluation:autosave": url(everyone("method"), pk=W("assignment")),
+    # the operator's pages on experts and suspended assignments (evaluation.manage)
+    "evaluation:experts": url(only(*OPERATORS)),
+    "evaluation:expert-new": url(only(*OPERATORS)),
+    "evaluation:expert": url(only(*OPERATORS), pk=W("expert")),
+    "evaluation:suspension": url(only(*OPERATORS), pk=W("assignment")),
     "evaluation:call": url(only(*OPERATORS), pk=W("call")),
     "evaluation:recommendation": url(
         only("operator", "decision_maker", "administrator"), pk=W("closed_call")
@@ -292,6 +297,16 @@ GET: dict[str, Case] = {
     "api:list_editions": url(everyone("ok")),
     "api:edition_detail": url(everyone("ok"), edition_id=W("edition")),
     "api:edition_detail [unpublished]": url(everyone("hidden"), edition_id=W("draft_edition")),
+    # the expert's own assignment (the session, not a key): the cluster and its members, and
+    # the application once no conflict is declared (the world's expert has declared)
+    "api:evaluation_assignment": url(
+        {**signed_in("hidden"), "anonymous": "unauthorized", "expert": "ok"},
+        assignment_id=W("assignment"),
+    ),
+    "api:evaluation_assignment_application": url(
+        {**signed_in("hidden"), "anonymous": "unauthorized", "expert": "ok"},
+        assignment_id=W("assignment"),
+    ),
     "api:health": url(everyone("ok")),
     "api:ready": url(everyone("ok")),
 }
@@ -394,6 +409,19 @@ POST: dict[str, Case] = {
         {"action": "assign", "application": W("application_a"), "expert": W("expert_unassigned")},
         pk=W("call"),
         changes=OPERATORS,
+    ),
+    # the services ask for the operator's role: the administrator is refused
+    "evaluation:expert": post(
+        {**only("operator"), "administrator": "forbidden"},
+        {"action": "add-affiliation", "nip": W("cluster_b.coordinator.nip"), "position": "Rada"},
+        pk=W("expert"),
+        changes=("operator",),
+    ),
+    "evaluation:suspension": post(
+        {**only("operator"), "administrator": "forbidden"},
+        {"action": "suspend", "reason": "Wspólny projekt"},
+        pk=W("assignment"),
+        changes=("operator",),
     ),
     "evaluation:consensus": post(
         {**only(*OPERATORS), **dict.fromkeys(OPERATORS, None)},

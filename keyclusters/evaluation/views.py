@@ -94,6 +94,7 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
                 "stage_title": localized(rulebook.stage(assignment.stage).title, _language())
                 or assignment.stage,
+                "stage_maximum": rulebook.stage_maximum(assignment.stage),
             },
         )
     revision = application.revisions.order_by("-number").first()
