@@ -34,6 +34,9 @@ membership = st.tuples(
     st.sampled_from(ROLES),
     days,  # joined
     st.one_of(st.none(), days),  # left, days after joining
+    # the evidence of the start: none needed, awaited (counted from the recording, days after
+    # joining) or accepted (days after joining)
+    st.tuples(st.sampled_from([None, "recorded", "accepted"]), days),
 )
 grant = st.tuples(
     st.integers(0, 2),  # cluster
@@ -52,6 +55,7 @@ grant = st.tuples(
     min_months=st.sampled_from([None, 0, 1, 6, 13]),
 )
 def test_the_index_answers_as_the_database(memberships, grants, on, min_months):
+    """Also on the counted start and its basis (answers state both)."""
     with transaction.atomic():
         nips = [valid_nip() for _ in range(5)]
         organisations = Organisation.objects.bulk_create(
@@ -59,7 +63,7 @@ def test_the_index_answers_as_the_database(memberships, grants, on, min_months):
         )
         clusters = [ClusterFactory(name=f"Klaster {i}") for i in range(3)]
         kept: dict[tuple, list] = {}  # the registry holds no overlapping memberships
-        for o, c, role, joined, left in memberships:
+        for o, c, role, joined, left, (evidence, after) in memberships:
             period = (
                 START + dt.timedelta(joined),
                 None if left is None else START + dt.timedelta(joined + left),
@@ -68,9 +72,12 @@ def test_the_index_answers_as_the_database(memberships, grants, on, min_months):
             if any(periods_overlap(*period, *other) for other in others):
                 continue
             others.append(period)
+            later = period[0] + dt.timedelta(after)
             Membership.objects.create(
                 organisation=organisations[o], cluster=clusters[c], role=role,
                 joined_on=period[0], left_on=period[1],
+                counted_from=later if evidence == "recorded" else None,
+                evidence_accepted_on=later if evidence == "accepted" else None,
             )  # fmt: skip
         for number, (c, start, length, withdrawn) in enumerate(grants):
             valid_from = START + dt.timedelta(start)
