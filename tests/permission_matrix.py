@@ -132,6 +132,14 @@ GET: dict[str, Case] = {
         signed_in("method"), pk=W("cluster_a"), membership_pk=W("member_a")
     ),
     "registry:members-import": url(only(*MANAGERS_OF_A), pk=W("cluster_a")),
+    # member self-service: the member organisation's pages are for the member organisation
+    # role only (no role of this matrix has it: tests/registry/test_selfservice.py covers it);
+    # coordinators and operators invite and see contested memberships (their own clusters')
+    "registry:my-organisation": url(only()),
+    "registry:membership-answer": url(only(), membership_pk=W("member_a")),
+    "registry:invitations": url(only("coordinator", "other_coordinator", *OPERATORS)),
+    "registry:invitation-accept": url(everyone("hidden"), token="not-a-signed-token"),
+    "registry:contested": url(only("coordinator", "other_coordinator", *OPERATORS)),
     # competitions
     "competitions:call-list": url(everyone("ok")),
     "competitions:call-create": url(only(*OPERATORS)),
@@ -216,6 +224,7 @@ GET: dict[str, Case] = {
     "statuses:verify": url(only("funding_agency", *OPERATORS)),
     "statuses:membership-certificate": url(only("funding_agency", *OPERATORS)),
     "statuses:api-keys": url(only(*OPERATORS)),
+    "statuses:my-certificate": url(signed_in("method")),
     "statuses:api-key-revoke": url(signed_in("method"), pk=W("api_key")),
     "statuses:certificate": url(everyone("ok"), code=W("certificate.code")),
     "statuses:certificate [unknown code]": url(everyone("hidden"), code="no-such-code"),
@@ -353,6 +362,15 @@ POST: dict[str, Case] = {
         membership_pk=W("member_a"),
         changes=MANAGERS_OF_A,
     ),
+    "registry:membership-answer": post(
+        only(), {"action": "contest", "reason": "Nie"}, membership_pk=W("member_a")
+    ),
+    # another coordinator is told (on the form) that the organisation is not their member
+    "registry:invitations": post(
+        only("coordinator", "other_coordinator", *OPERATORS),
+        {"nip": W("member_a.organisation.nip"), "email": "osoba@example.org"},
+        changes=("coordinator", *OPERATORS),
+    ),
     "registry:members-import": post(
         {**only(*MANAGERS_OF_A), **dict.fromkeys(MANAGERS_OF_A, None)},
         {"file": Upload("members.csv", MEMBERS_CSV)},
@@ -452,6 +470,7 @@ POST: dict[str, Case] = {
         {"nip": W("member_a.organisation.nip")},
         changes=("funding_agency", *OPERATORS),
     ),
+    "statuses:my-certificate": post(only()),
     "statuses:api-keys": post(
         only(*OPERATORS), {"name": "Nowy", "organisation": "NCBR"}, changes=OPERATORS
     ),

@@ -16,6 +16,9 @@ class Role(models.TextChoices):
     COORDINATOR = "coordinator", _("Cluster coordinator")
     FUNDING_AGENCY = "funding-agency", _("Funding agency")
     ANALYST = "analyst", _("Benchmarking analyst")
+    # A person representing one member organisation (``User.organisation``), invited by the
+    # coordinator of one of its clusters or by an operator (docs/self-service.md).
+    MEMBER_ORGANISATION = "member-organisation", _("Member organisation")
 
 
 # Model permissions ("app_label.codename") each role's group holds. Object-level rules
@@ -41,6 +44,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.COORDINATOR: [],
     Role.FUNDING_AGENCY: [],
     Role.ANALYST: ["registry.view_cluster", "registry.view_organisation"],
+    Role.MEMBER_ORGANISATION: [],
 }
 
 

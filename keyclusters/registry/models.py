@@ -637,3 +637,134 @@ class CooperationDeclaration(models.Model):
     def __str__(self) -> str:
         return f"{self.cluster} – {self.signed_on:%Y-%m-%d}, {self.place}"
 
+
+# --- member self-service (docs/self-service.md) ---------------------------------------------
+
+
+class ConfirmationState(models.TextChoices):
+    """Where a membership stands with the member organisation's own word on it."""
+
+    UNANSWERED = "", _("Not answered")
+    CONFIRMED = "confirmed", _("Confirmed")
+    CONTESTED = "contested", _("Contested")
+
+
+class MembershipConfirmation(models.Model):
+    """The member organisation's current word on one of its memberships: confirmed or
+    contested (with a reason), by whom and when; a withdrawn contest leaves it unanswered.
+    Every change is also a :class:`MembershipConfirmationEvent` (the audit trail). Written only
+    by :mod:`keyclusters.registry.selfservice`, with the membership's row locked."""
+
+    membership = models.OneToOneField(
+        Membership,
+        verbose_name=_("membership"),
+        on_delete=models.CASCADE,
+        related_name="confirmation",
+    )
+    state = models.CharField(
+        _("state"),
+        max_length=16,
+        choices=ConfirmationState.choices,
+        default=ConfirmationState.UNANSWERED,
+        blank=True,
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    changed_by_name = models.CharField(_("name of the person"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("membership confirmation")
+        verbose_name_plural = _("membership confirmations")
+        indexes = [models.Index(fields=["state", "changed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.membership}: {self.get_state_display()}"
+
+
+class MembershipConfirmationEvent(models.Model):
+    """One confirmation, contest or withdrawal of a contest, as it happened (never changed)."""
+
+    class Action(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        CONTESTED = "contested", _("Contested")
+        WITHDRAWN = "withdrawn", _("Contest withdrawn")
+
+    membership = models.ForeignKey(
+        Membership,
+        verbose_name=_("membership"),
+        on_delete=models.CASCADE,
+        related_name="confirmation_events",
+    )
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    by_name = models.CharField(_("name of the person"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("membership confirmation event")
+        verbose_name_plural = _("membership confirmation events")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.membership}: {self.get_action_display()}"
+
+
+class OrganisationInvitation(models.Model):
+    """An invitation, sent by e-mail, for a person to represent an organisation (the member
+    organisation role): the link carries a signed, expiring token of this row, and works once
+    (``accepted_at``) unless revoked or replaced by a newer invitation."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    email = models.EmailField(_("e-mail address"))
+    invited_at = models.DateTimeField(_("invited at"), default=timezone.now)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("organisation invitation")
+        verbose_name_plural = _("organisation invitations")
+        ordering = ["-invited_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None

@@ -1,11 +1,25 @@
 from django.urls import path, re_path
 
-from . import downloads, views
+from . import downloads, selfservice_views, views
 
 app_name = "registry"
 urlpatterns = [
     path("", views.cluster_list, name="cluster-list"),
     path("mine/", views.my_clusters, name="my-clusters"),
+    # member self-service (docs/self-service.md)
+    path("organisation/", selfservice_views.my_organisation, name="my-organisation"),
+    path(
+        "organisation/memberships/<int:membership_pk>/",
+        selfservice_views.membership_answer,
+        name="membership-answer",
+    ),
+    path("invitations/", selfservice_views.invitations, name="invitations"),
+    path(
+        "invitations/accept/<str:token>/",
+        selfservice_views.invitation_accept,
+        name="invitation-accept",
+    ),
+    path("contested/", selfservice_views.contested_list, name="contested"),
     path("<int:pk>/", views.cluster_detail, name="cluster-detail"),
     re_path(
         r"^(?P<pk>[0-9]+)/members\.(?P<format>csv|xlsx)$",

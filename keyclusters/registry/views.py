@@ -26,7 +26,7 @@ from django.views.decorators.http import (
 from keyclusters.accounts.roles import Role
 from keyclusters.private_files import download_name, file_response
 
-from . import selectors, services
+from . import selectors, selfservice, services
 from .forms import (
     ChangeRequestDecisionForm,
     ClusterFilterForm,
@@ -179,13 +179,15 @@ def _show_errors(form: Form, exc: ValidationError, aliases: dict[str, str]) -> N
 def cluster_manage(request: HttpRequest, pk: int) -> HttpResponse:
     cluster = _managed_cluster(request, pk)
     on = selectors.today()
-    members = _paginate(request, selectors.current_members(cluster, on=on), MEMBERS_PER_PAGE)
+    current = selfservice.with_confirmation(selectors.current_members(cluster, on=on))
+    members = _paginate(request, current, MEMBERS_PER_PAGE)
+    partners = selfservice.with_confirmation(selectors.strategic_partners(cluster))
     context = {
         "cluster": cluster,
         "on": on,
         "members": members,
         "members_pagination": _page_links(request, members),
-        "partners": [p for p in selectors.strategic_partners(cluster) if p.is_active_on(on)],
+        "partners": [p for p in partners if p.is_active_on(on)],
         "end_form": MembershipEndForm(initial={"left_on": on}),
         "can_review": request.user.has_perm(REVIEW_PERMISSION),
     }

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from . import member_views, views
 
 app_name = "statuses"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("grants/<int:grant_pk>/withdraw/", views.withdraw, name="withdraw"),
     path("verify/", views.verify, name="verify"),
     path("membership-certificate/", views.membership_certificate, name="membership-certificate"),
+    path("my-certificate/", member_views.my_certificate, name="my-certificate"),
     path("api-keys/", views.api_keys, name="api-keys"),
     path("api-keys/<int:pk>/revoke/", views.api_key_revoke, name="api-key-revoke"),
     path("certificates/<str:code>/", views.certificate, name="certificate"),

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from keyclusters.competitions.models import Application, Call, StageResult
 from keyclusters.domain.lifecycle import ApplicationState, StageState
 from keyclusters.evaluation.models import Assignment, ScoreSheet
+from keyclusters.registry import selfservice
 from keyclusters.statuses.models import StatusGrant
 
 COMPLETION_WARNING_DAYS = 3  # completion deadlines shown from this many days ahead
@@ -46,6 +47,7 @@ def needs_attention(calls: list[Call], *, now: dt.datetime) -> list[dict[str, An
         _suspended_assignments(),
         _overdue_assignments(today),
         _expiring_statuses(today),
+        _contested_memberships(),
     )
     return [group for group in groups if group["items"]]
 
@@ -229,3 +231,19 @@ def _expiring_statuses(today: dt.date) -> dict[str, Any]:
         for g in grants
     ]
     return _group("statuses", _("Statuses expiring within 90 days"), _("valid until"), items)
+
+
+def _contested_memberships() -> dict[str, Any]:
+    """Memberships that the member organisation contests (docs/self-service.md), oldest
+    contest first; the list of contested memberships shows the reasons."""
+    items = [
+        Item(
+            subject=f"{m.organisation.name} – {m.cluster.name}",
+            context=str(m.get_role_display()),
+            date=timezone.localtime(m.confirmation.changed_at),
+            url=reverse("registry:contested"),
+            note=m.confirmation.changed_by_name,
+        )
+        for m in selfservice.contested()
+    ]
+    return _group("contested", _("Contested memberships"), _("contested on"), items)

@@ -28,6 +28,7 @@ from keyclusters.domain.lifecycle import ApplicationState, CallState
 from keyclusters.domain.rulebook import localized
 from keyclusters.evaluation import selectors as evaluation_selectors
 from keyclusters.evaluation.models import PanelSession, Recommendation, ScoreSheet
+from keyclusters.registry import selfservice
 from keyclusters.registry.selectors import clusters_coordinated_by
 from keyclusters.statuses.models import Certificate, StatusGrant
 
@@ -233,6 +234,7 @@ def coordinator_section(user: Any, *, today: dt.date) -> dict[str, Any]:
             "applications": [],
             "grants": [],
             "reports": [],
+            "contested": [],
         }
     clusters = [
         {
@@ -275,6 +277,17 @@ def coordinator_section(user: Any, *, today: dt.date) -> dict[str, Any]:
             for a in applications
         ],
         "grants": [_grant_row(g, certificates.get(g.pk), today) for g in grants],
+        "contested": [
+            {
+                "organisation": m.organisation.name,
+                "cluster": m.cluster.name,
+                "on": m.confirmation.changed_at,
+                "reason": m.confirmation.reason,
+                "url": reverse("registry:cluster-manage", args=[m.cluster_id]),
+            }
+            for m in selfservice.contested(coordinator_organisation_id=organisation)
+        ],
+        "list_url": reverse("registry:contested"),
         "reports": [
             {
                 "edition": r.edition.name,
@@ -300,6 +313,21 @@ def _grant_row(grant: StatusGrant, certificate: Certificate | None, today: dt.da
         "certificate_url": reverse("statuses:certificate-pdf", args=[certificate.code])
         if certificate
         else None,
+    }
+
+
+# --- member organisation --------------------------------------------------------------------
+
+
+def member_organisation_section(user: Any) -> dict[str, Any]:
+    """The organisation the user represents: its memberships' answers at a glance."""
+    memberships = list(selfservice.memberships_of(user.organisation_id))
+    return {
+        "organisation": user.organisation.name if user.organisation_id else "",
+        "memberships": len(memberships),
+        "unanswered": sum(1 for m in memberships if not m.confirmation_state),
+        "contested": sum(1 for m in memberships if m.contested_at),
+        "url": reverse("registry:my-organisation"),
     }
 
 
@@ -358,6 +386,8 @@ def sections_for(user: Any, *, now: dt.datetime | None = None) -> dict[str, dict
         sections["decision"] = decision_maker_section()
     if user.has_role(Role.COORDINATOR):
         sections["coordinator"] = coordinator_section(user, today=today)
+    if user.has_role(Role.MEMBER_ORGANISATION) and user.organisation_id is not None:
+        sections["member"] = member_organisation_section(user)
     if user.has_role(Role.FUNDING_AGENCY):
         sections["agency"] = funding_agency_section()
     if user.has_role(Role.ANALYST):
