@@ -132,6 +132,29 @@ GET: dict[str, Case] = {
         signed_in("method"), pk=W("cluster_a"), membership_pk=W("member_a")
     ),
     "registry:members-import": url(only(*MANAGERS_OF_A), pk=W("cluster_a")),
+    # the membership ledger: a membership's page and its evidence, for the cluster's managers;
+    # the queues of evidence and of organisations' change requests for operators
+    "registry:membership-detail": url(
+        only(*MANAGERS_OF_A), pk=W("cluster_a"), membership_pk=W("backdated_a")
+    ),
+    "registry:membership-detail [A's membership via B]": url(
+        {**signed_in("forbidden"), **dict.fromkeys(("other_coordinator", *OPERATORS), "hidden")},
+        pk=W("cluster_b"),
+        membership_pk=W("backdated_a"),
+    ),
+    "registry:membership-evidence": url(
+        signed_in("method"), pk=W("cluster_a"), membership_pk=W("backdated_a")
+    ),
+    "registry:evidence-document": url(
+        only(*MANAGERS_OF_A),
+        pk=W("cluster_a"),
+        membership_pk=W("backdated_a"),
+        evidence_pk=W("evidence"),
+    ),
+    "registry:evidence-queue": url(only(*OPERATORS)),
+    "registry:evidence-decide": url(signed_in("method"), evidence_pk=W("evidence")),
+    "registry:change-requests": url(only(*OPERATORS)),
+    "registry:change-request-decide": url(signed_in("method"), request_pk=W("change_request")),
     # member self-service: the member organisation's pages are for the member organisation
     # role only (no role of this matrix has it: tests/registry/test_selfservice.py covers it);
     # coordinators and operators invite and see contested memberships (their own clusters')
@@ -324,6 +347,7 @@ GET: dict[str, Case] = {
 MEDIA: dict[str, Case] = {
     "media:application-document": url(everyone("hidden"), name=W("application_document.file")),
     "media:declaration-document": url(everyone("hidden"), name=W("declaration.document")),
+    "media:membership-evidence": url(everyone("hidden"), name=W("evidence.document")),
     "media:cluster-report-pdf": url(everyone("hidden"), name=W("cluster_report.pdf")),
     "media:unpublished-cluster-report-pdf": url(
         everyone("hidden"), name=W("draft_cluster_report.pdf")
@@ -341,6 +365,9 @@ MEMBER_ADD = {
     "size": "small",
     "role": "member",
     "joined_on": "2024-01-01",
+    # a coordinator's backdated start needs evidence (an operator's does not)
+    "evidence": Upload("deklaracja.pdf", PDF),
+    "evidence_kind": "accession-declaration",
 }
 
 MEMBERS_CSV = b"name,nip,kind,joined_on\nIntruz,1132853869,enterprise,2024-01-01\n"
@@ -375,6 +402,22 @@ POST: dict[str, Case] = {
         {**only(*MANAGERS_OF_A), **dict.fromkeys(MANAGERS_OF_A, None)},
         {"file": Upload("members.csv", MEMBERS_CSV)},
         pk=W("cluster_a"),
+    ),
+    "registry:membership-evidence": post(
+        only(*MANAGERS_OF_A),
+        {"kind": "resolution", "document": Upload("uchwala.pdf", PDF)},
+        pk=W("cluster_a"),
+        membership_pk=W("rejected_a"),
+        changes=MANAGERS_OF_A,
+    ),
+    "registry:evidence-decide": post(
+        only(*OPERATORS),
+        {"decision": "reject", "reason": "Brak podpisu"},
+        evidence_pk=W("evidence"),
+        changes=OPERATORS,
+    ),
+    "registry:change-request-decide": post(
+        only(*OPERATORS), {"decision": "apply"}, request_pk=W("change_request"), changes=OPERATORS
     ),
     # A's membership under B's address: not found for B's managers, refused to A's coordinator
     "registry:membership-end [A's membership via B]": post(

@@ -327,6 +327,33 @@ def _build_world() -> SimpleNamespace:
     w.declaration.signatories.add(OrganisationFactory(kind="university"))
     w.declaration.document.save("deklaracja.pdf", ContentFile(PDF))
 
+    # Registry: A's backdated membership whose evidence awaits review, another whose document
+    # was rejected (a new one may follow), and a coordinator's change request of B's coordinator.
+    from keyclusters.registry import services as registry
+    from keyclusters.registry.models import MembershipEvidence, OrganisationChangeRequest
+    from tests.factories import valid_nip
+
+    def backdated(name):
+        return registry.add_membership(
+            cluster=w.cluster_a, organisation_data={"nip": valid_nip(), "name": name,
+                                                    "kind": "enterprise"},
+            role="member", joined_on=today - 400 * day, by=users["coordinator"],
+            evidence=("deklaracja.pdf", PDF), evidence_kind="accession-declaration",
+        )  # fmt: skip
+
+    w.backdated_a = backdated("Dawny Członek")
+    w.evidence = MembershipEvidence.objects.get(membership=w.backdated_a)
+    w.rejected_a = backdated("Odrzucony Członek")
+    registry.decide_evidence(
+        evidence=MembershipEvidence.objects.get(membership=w.rejected_a), accept=False,
+        reason="Nieczytelny", by=operator,
+    )  # fmt: skip
+    w.change_request = OrganisationChangeRequest.objects.create(
+        organisation=w.cluster_b.coordinator, field="city", registry_value="",
+        proposed_value="Kielce", source="form", cluster=w.cluster_a,
+        proposed_by=users["coordinator"],
+    )  # fmt: skip
+
     # Statuses: A holds the status (with its certificate); B's grant has no certificate yet.
     def grant(cluster):
         return statuses.grant_status(
