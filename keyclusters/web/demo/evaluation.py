@@ -9,7 +9,9 @@ from django.contrib.auth.models import Group
 from keyclusters.accounts.models import User
 from keyclusters.competitions.models import Call
 from keyclusters.evaluation import decisions
+from keyclusters.evaluation import experts as expert_services
 from keyclusters.evaluation.models import Expert, PanelSession
+from keyclusters.registry.models import Organisation
 
 # (username, first name, last name, role, specialisations); the demo logins come first.
 EXPERTS = [
@@ -47,6 +49,35 @@ def create_experts() -> dict[str, Expert]:
             user=user, defaults={"specialisations": specialisations}
         )
     return experts
+
+
+# Earlier ties of some experts (username, tie, from, to): long enough ago (more than three years
+# before the demo's rounds) to be no conflict of interest, shown on the experts' pages.
+PAST_AFFILIATIONS = (
+    ("ekspert-nowak", "adiunktka", dt.date(2003, 10, 1), dt.date(2010, 9, 30)),
+    ("ekspert-wisniewski", "członek rady nadzorczej", dt.date(2005, 6, 1), dt.date(2009, 5, 31)),
+    ("ekspert-kaminska", "konsultantka", dt.date(2006, 1, 1), dt.date(2008, 12, 31)),
+)
+
+
+def add_affiliations(*, experts: dict[str, Expert], operator: User) -> None:
+    """Past affiliations of a few experts, with organisations of the registry, through the
+    service an operator uses (an expert who has some already is left as they are)."""
+    organisations = list(Organisation.objects.order_by("pk")[: len(PAST_AFFILIATIONS)])
+    for (username, tie, started_on, ended_on), organisation in zip(
+        PAST_AFFILIATIONS, organisations, strict=False
+    ):
+        expert = experts[username]
+        if expert.affiliations.exists():
+            continue
+        expert_services.add_affiliation(
+            expert=expert,
+            organisation=organisation,
+            position=tie,
+            started_on=started_on,
+            ended_on=ended_on,
+            by=operator,
+        )
 
 
 def panel_members(experts: dict[str, Expert]) -> list[Expert]:

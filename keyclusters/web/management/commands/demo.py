@@ -176,7 +176,7 @@ def _build(*, clusters: int, organisations: int):
     from keyclusters.statuses.models import StatusGrant
     from keyclusters.web.demo.benchmarking import build_benchmarking
     from keyclusters.web.demo.competitions import build_open_round, store_rulebooks
-    from keyclusters.web.demo.evaluation import create_experts, schedule_panel
+    from keyclusters.web.demo.evaluation import add_affiliations, create_experts, schedule_panel
     from keyclusters.web.demo.registry import build_registry
     from keyclusters.web.demo.rounds import build_finished_round, build_pending_round, ranked_grants
     from keyclusters.web.demo.statuses import build_statuses
@@ -188,6 +188,7 @@ def _build(*, clusters: int, organisations: int):
     staff = {u.username: u for u in User.objects.filter(username__in=["operator", "minister"])}
     operator, minister = staff["operator"], staff["minister"]
     experts = create_experts()
+    add_affiliations(experts=experts, operator=operator)
     store_rulebooks(operator=operator)
     round_one = build_finished_round(
         clusters=demo.clusters, operator=operator, minister=minister, experts=experts
