@@ -117,7 +117,12 @@ def call_evaluation(call: Call) -> list[dict]:
                 "stage": rulebook.stage(application.stage),
                 "assignments": current,
                 "needed": rulebook.stage(application.stage).experts or 1,
-                "active": sum(1 for a in current if a.state == Assignment.State.ACTIVE),
+                # a suspended assignment keeps its place until the operator decides
+                "active": sum(
+                    1
+                    for a in current
+                    if a.state in (Assignment.State.ACTIVE, Assignment.State.SUSPENDED)
+                ),
             }
         )
     return rows
