@@ -170,9 +170,10 @@ def test_the_form_proposes_instead_of_overwriting(rival, own):
         role="member", joined_on=today(), by=coordinator,
     )  # fmt: skip
     assert membership.organisation.name == "Zakład Rywala"
-    assert [(r.field, r.registry_value, r.proposed_value, r.source) for r in membership.proposals] == [
-        ("name", "Zakład Rywala", "Inna Nazwa", "form")
-    ]  # fmt: skip
+    proposed = [
+        (r.field, r.registry_value, r.proposed_value, r.source) for r in membership.proposals
+    ]
+    assert proposed == [("name", "Zakład Rywala", "Inna Nazwa", "form")]
     assert _values(MEMBER_NIP)[0] == "Zakład Rywala"
 
 
@@ -311,10 +312,14 @@ def test_evidence_accepted_then_the_trail_shows_every_step(own, operator):
     day = joined.strftime("%-d %b %Y")
     now = today().strftime("%-d %b %Y")
     assert [(e.by, e.created, e.changes) for e in trail] == [
-        (coordinator, True, [("role", "", "Member"), ("joined on", "", day),
-                             ("left on", "", "—"), ("evidence of the start", "", "Awaiting review")]),
-        (operator, False, [("evidence of the start", "Awaiting review", "Accepted"),
-                           ("counted from", now, "—"), ("evidence accepted on", "—", now)]),
+        (coordinator, True, [
+            ("role", "", "Member"), ("joined on", "", day), ("left on", "", "—"),
+            ("evidence of the start", "", "Awaiting review"),
+        ]),
+        (operator, False, [
+            ("evidence of the start", "Awaiting review", "Accepted"), ("counted from", now, "—"),
+            ("evidence accepted on", "—", now),
+        ]),
         (coordinator, False, [("left on", "—", now)]),
     ]  # fmt: skip
 

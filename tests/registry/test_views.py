@@ -35,6 +35,7 @@ def _no_evidence_needed(settings):
     """Backdated starts need no evidence here (the ledger's rule: tests/registry/test_ledger.py)."""
     settings.MEMBERSHIP_BACKDATING_DAYS = 100_000
 
+
 LIST_URL = reverse("registry:cluster-list")
 
 

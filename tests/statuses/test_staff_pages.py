@@ -54,8 +54,15 @@ def test_verify_a_csv_upload_into_csv_and_xlsx(client, world, settings):
     assert response["Content-Disposition"] == 'attachment; filename="verification-2022-06-01.csv"'
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows == [
-        ["nip", "on", "key_cluster_member", "key_cluster_coordinator", "clusters", "member_since",
-         "member_since_basis"],
+        [
+            "nip",
+            "on",
+            "key_cluster_member",
+            "key_cluster_coordinator",
+            "clusters",
+            "member_since",
+            "member_since_basis",
+        ],
         ["5261040828", "2022-06-01", "yes", "no", "Klaster Łódzki", "2022-03-15", JOINED],
         ["2860913907", "2022-06-01", "no", "no", "", "", ""],
     ]
