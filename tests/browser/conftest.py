@@ -114,10 +114,11 @@ def log_in(page, base_url: str, username: str, password: str = "correct horse ba
     page.goto(f"{base_url}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_load_state()
 
 
 def log_out(page):
-    page.click("form[action$='/accounts/logout/'] button")
+    page.click("#user-menu > summary")  # logging out is in the user menu
+    page.click("#user-menu form[action$='/accounts/logout/'] button")
     page.wait_for_load_state()
