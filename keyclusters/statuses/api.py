@@ -109,6 +109,14 @@ class MembershipOut(Schema):
     )
     joined_on: dt.date = Field(description="The start as the cluster gave it")
     member_until: dt.date | None
+    contested: bool = Field(
+        False,
+        description="The member organisation itself contests this membership (it says the "
+        "registry is wrong); the membership still counts until the registry is corrected",
+    )
+    contested_on: dt.date | None = Field(
+        None, description="When the organisation contested it (null when not contested)"
+    )
     status: StatusOut
 
 

@@ -53,7 +53,12 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 
 from keyclusters.domain.registry import membership_active_on
-from keyclusters.registry.models import Cluster, Membership
+from keyclusters.registry.models import (
+    Cluster,
+    ConfirmationState,
+    Membership,
+    MembershipConfirmation,
+)
 
 from . import selectors, sharedcache
 from .models import DataVersion, StatusGrant
@@ -64,9 +69,9 @@ NAME = "verification"  # the DataVersion row counting the changes
 INSTALLATION = "installation"  # the DataVersion row holding a random stamp a restore replaces
 CHANGES_KEY = "verification:changes"  # the shared cache's count of changes
 
-# cluster id, role, counted start, left on, basis, date of the basis, joined on
+# cluster id, role, counted start, left on, basis, date of the basis, joined on, contested on
 # (selectors.membership_row: the counted start is computed once, when the index is built)
-_Row = tuple[int, str, dt.date, "dt.date | None", str, dt.date, dt.date]
+_Row = tuple[int, str, dt.date, "dt.date | None", str, dt.date, dt.date, "dt.date | None"]
 _GrantRow = tuple[dt.date, dt.date, "dt.date | None", str]  # from, to, withdrawn on, round
 
 
@@ -135,20 +140,30 @@ class VerificationIndex:
                 "left_on",
                 "counted_from",
                 "evidence_accepted_on",
+                "pk",
             )  # fmt: skip
         )
+        # the memberships their organisation contests (few): by membership
+        contests = dict(
+            MembershipConfirmation.objects.filter(state=ConfirmationState.CONTESTED).values_list(
+                "membership_id", "changed_at"
+            )
+        )
         joined = selectors.BASIS_JOINED
-        for nip, cluster_id, role, joined_on, left_on, counted, accepted in rows.iterator(
+        for nip, cluster_id, role, joined_on, left_on, counted, accepted, pk in rows.iterator(
             chunk_size=20_000
         ):
             joined_on = dates.setdefault(joined_on, joined_on)
             if left_on is not None:
                 left_on = dates.setdefault(left_on, left_on)
-            if counted is None and accepted is None:  # most memberships: counted as joined
-                row = (cluster_id, roles[role], joined_on, left_on, joined, joined_on, joined_on)
+            contested = contests.get(pk)
+            if counted is None and accepted is None and contested is None:  # most of them
+                row = (
+                    cluster_id, roles[role], joined_on, left_on, joined, joined_on, joined_on, None,
+                )  # fmt: skip
             else:
                 row = selectors.membership_row(
-                    cluster_id, roles[role], joined_on, left_on, counted, accepted
+                    cluster_id, roles[role], joined_on, left_on, counted, accepted, contested
                 )
             found.setdefault(nip, []).append(row)
         grants: dict[int, list[_GrantRow]] = {}
@@ -524,7 +539,7 @@ def connect_signals() -> None:
 
     request_started.connect(_request_started, dispatch_uid="index-request-started")
     request_finished.connect(_request_finished, dispatch_uid="index-request-finished")
-    for model in (Membership, Organisation, Cluster, StatusGrant):
+    for model in (Membership, Organisation, Cluster, StatusGrant, MembershipConfirmation):
         post_save.connect(changed, sender=model, dispatch_uid=f"index-save-{model.__name__}")
         post_delete.connect(changed, sender=model, dispatch_uid=f"index-delete-{model.__name__}")
     rows_written.connect(changed, dispatch_uid="index-rows-written")

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import OperationalError, connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, When
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
@@ -31,7 +31,9 @@ from keyclusters.registry.models import (
     BASIS_JOINED,
     BASIS_RECORDED,
     Cluster,
+    ConfirmationState,
     Membership,
+    MembershipConfirmation,
     MembershipRole,
     Organisation,
     counted_active_on_q,
@@ -116,11 +118,39 @@ def membership_row(
     left_on: dt.date | None,
     counted_from: dt.date | None,
     evidence_accepted_on: dt.date | None,
+    contested_at: dt.datetime | None = None,
 ) -> tuple:
     """The row verification works with: ``(cluster id, role, counted start, left on, basis,
-    date of the basis, joined on)``; the index keeps these, computed once when it is built."""
+    date of the basis, joined on, contested on)``; the index keeps these, computed once when it
+    is built. ``contested_at``: when the member organisation contested the membership (it
+    still does; docs/self-service.md), None when it does not."""
     basis, basis_on = counted_basis(joined_on, counted_from, evidence_accepted_on)
-    return (cluster_id, role, counted_from or joined_on, left_on, basis, basis_on, joined_on)
+    contested_on = timezone.localdate(contested_at) if contested_at is not None else None
+    return (
+        cluster_id, role, counted_from or joined_on, left_on, basis, basis_on, joined_on,
+        contested_on,
+    )  # fmt: skip
+
+
+def contested_at_sql(alias: str) -> str:
+    """A subquery for raw SQL: when the membership ``alias`` was contested, NULL when it is not
+    (the member organisation's contest, docs/self-service.md)."""
+    table = connection.ops.quote_name(MembershipConfirmation._meta.db_table)
+    return (
+        f"(SELECT k.changed_at FROM {table} k WHERE k.membership_id = {alias}.id "
+        f"AND k.state = '{ConfirmationState.CONTESTED.value}')"
+    )
+
+
+def _contested_at() -> Case:
+    """:func:`contested_at_sql` for the ORM (one outer join)."""
+    return Case(
+        When(
+            confirmation__state=ConfirmationState.CONTESTED,
+            then=F("confirmation__changed_at"),
+        ),
+        default=None,
+    )
 
 
 def basis_text(membership: dict) -> str:
@@ -145,6 +175,17 @@ def basis_text(membership: dict) -> str:
     return gettext("joined on %(date)s") % {"date": day}
 
 
+def contest_text(membership: dict) -> str:
+    """ "contested by the member organisation on <date>" for a contested membership of an
+    answer, in the active language; empty otherwise (and for older payloads)."""
+    on = membership.get("contested_on")
+    if not membership.get("contested") or not on:
+        return ""
+    return gettext("contested by the member organisation on %(date)s") % {
+        "date": date_format(dt.date.fromisoformat(on), "SHORT_DATE_FORMAT")
+    }
+
+
 def role_label(code: str) -> str:
     """A role's label (``member`` → "Member")."""
     try:
@@ -163,7 +204,7 @@ def build_answer(
 ) -> dict:
     memberships = []
     coordinator = False
-    for cluster_id, role, start, left_on, basis, basis_on, joined_on in rows:
+    for cluster_id, role, start, left_on, basis, basis_on, joined_on, contested_on in rows:
         status = statuses.get(cluster_id)
         if status is None:
             continue
@@ -179,6 +220,8 @@ def build_answer(
                 "member_since_basis_on": basis_on.isoformat(),
                 "joined_on": joined_on.isoformat(),
                 "member_until": left_on.isoformat() if left_on else None,
+                "contested": contested_on is not None,
+                "contested_on": contested_on.isoformat() if contested_on else None,
                 "status": {
                     "round": status.round_label,
                     "valid_from": status.valid_from.isoformat(),
@@ -230,6 +273,7 @@ def verify_nip_from_database(nip: str, *, on: dt.date, min_months: int | None = 
         left_on,
         counted,
         accepted,
+        contested_at,
         name,
         label,
         start,
@@ -239,7 +283,7 @@ def verify_nip_from_database(nip: str, *, on: dt.date, min_months: int | None = 
         statuses[cluster_id] = Status(label, start, end)  # the latest grant wins
         names[cluster_id] = name
         memberships[(cluster_id, role, joined_on)] = membership_row(
-            cluster_id, role, joined_on, left_on, counted, accepted
+            cluster_id, role, joined_on, left_on, counted, accepted, contested_at
         )
     return build_answer(nip, on, memberships.values(), statuses, names, min_months)
 
@@ -249,6 +293,7 @@ def _orm_rows(nip: str, on: dt.date) -> Iterable[tuple]:
     return (
         _active_memberships(on)
         .filter(validity_q(on, prefix), organisation__nip=nip)
+        .annotate(contested_at=_contested_at())
         .values_list(
             "cluster_id",
             "role",
@@ -256,6 +301,7 @@ def _orm_rows(nip: str, on: dt.date) -> Iterable[tuple]:
             "left_on",
             "counted_from",
             "evidence_accepted_on",
+            "contested_at",
             "cluster__name",
             f"{prefix}round_label",
             f"{prefix}valid_from",
@@ -280,7 +326,7 @@ def _prepare_statement() -> str:
     return (
         f"PREPARE {STATEMENT} (text, date) AS "
         "SELECT m.cluster_id, m.role, m.joined_on, m.left_on, m.counted_from, "
-        "m.evidence_accepted_on, c.name, g.round_label, "
+        f"m.evidence_accepted_on, {contested_at_sql('m')}, c.name, g.round_label, "
         "g.valid_from, g.valid_to, g.id "
         f"FROM {q['organisation']} o JOIN {q['membership']} m ON m.organisation_id = o.id "
         f"JOIN {q['cluster']} c ON c.id = m.cluster_id "
@@ -332,17 +378,19 @@ def _prepared_rows(nip: str, on: dt.date) -> list[tuple]:
 
 
 def _membership_rows(nips: list[str], on: dt.date, cluster_ids: list[int]) -> Iterable[tuple]:
-    """(nip, cluster_id, role, joined_on, left_on, counted_from, evidence_accepted_on) of the
-    memberships of ``nips`` that count on ``on``."""
+    """(nip, cluster_id, role, joined_on, left_on, counted_from, evidence_accepted_on,
+    contested_at) of the memberships of ``nips`` that count on ``on``."""
     if connection.vendor == "postgresql":
         yield from _membership_rows_postgresql(nips, on, cluster_ids)
         return
     base = _active_memberships(on).filter(cluster_id__in=cluster_ids)
     for start in range(0, len(nips), NIP_CHUNK):
         part = nips[start : start + NIP_CHUNK]
-        yield from base.filter(organisation__nip__in=part).values_list(
+        yield from base.filter(organisation__nip__in=part).annotate(
+            contested_at=_contested_at()
+        ).values_list(
             "organisation__nip", "cluster_id", "role", "joined_on", "left_on", "counted_from",
-            "evidence_accepted_on",
+            "evidence_accepted_on", "contested_at",
         )  # fmt: skip
 
 
@@ -355,7 +403,7 @@ def _membership_rows_postgresql(
     quote = connection.ops.quote_name
     sql = (
         "SELECT o.nip, m.cluster_id, m.role, m.joined_on, m.left_on, m.counted_from, "
-        "m.evidence_accepted_on "
+        f"m.evidence_accepted_on, {contested_at_sql('m')} "
         f"FROM {quote(Membership._meta.db_table)} m "
         f"JOIN {quote(Organisation._meta.db_table)} o ON o.id = m.organisation_id "
         "WHERE o.nip = ANY(%(nips)s) AND m.cluster_id = ANY(%(clusters)s) "

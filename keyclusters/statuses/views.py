@@ -35,7 +35,7 @@ from .models import Certificate, StatusGrant
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RESULT_COLUMNS = (
     "nip", "on", "key_cluster_member", "key_cluster_coordinator", "clusters", "member_since",
-    "member_since_basis",
+    "member_since_basis", "contested",
 )  # fmt: skip
 
 
@@ -170,6 +170,8 @@ def _result_rows(answers: list[dict]) -> list[list[str]]:
             "; ".join(m["cluster"]["name"] for m in a["memberships"]),
             "; ".join(m["member_since"] for m in a["memberships"]),
             "; ".join(selectors.basis_text(m) for m in a["memberships"]),
+            "; ".join(f"yes {m['contested_on']}" if m.get("contested") else "no"
+                      for m in a["memberships"]),
         ]
         for a in answers
     ]  # fmt: skip

@@ -13,7 +13,12 @@ from hypothesis import strategies as st
 from keyclusters.domain.registry import periods_overlap
 from keyclusters.registry import importing
 from keyclusters.registry import services as registry_services
-from keyclusters.registry.models import Membership, MembershipRole, Organisation
+from keyclusters.registry.models import (
+    Membership,
+    MembershipConfirmation,
+    MembershipRole,
+    Organisation,
+)
 from keyclusters.statuses import index, selectors
 from keyclusters.statuses import services as status_services
 from keyclusters.statuses.models import DataVersion, StatusGrant
@@ -37,6 +42,9 @@ membership = st.tuples(
     # the evidence of the start: none needed, awaited (counted from the recording, days after
     # joining) or accepted (days after joining)
     st.tuples(st.sampled_from([None, "recorded", "accepted"]), days),
+    # the member organisation's word on it (docs/self-service.md): none, confirmed, contested
+    # or a contest withdrawn, given some days after joining (answers carry the contest's day)
+    st.tuples(st.sampled_from(["", "confirmed", "contested"]), days),
 )
 grant = st.tuples(
     st.integers(0, 2),  # cluster
@@ -55,7 +63,7 @@ grant = st.tuples(
     min_months=st.sampled_from([None, 0, 1, 6, 13]),
 )
 def test_the_index_answers_as_the_database(memberships, grants, on, min_months):
-    """Also on the counted start and its basis (answers state both)."""
+    """Also on the counted start and its basis (answers state both), and on the contests."""
     with transaction.atomic():
         nips = [valid_nip() for _ in range(5)]
         organisations = Organisation.objects.bulk_create(
@@ -63,7 +71,7 @@ def test_the_index_answers_as_the_database(memberships, grants, on, min_months):
         )
         clusters = [ClusterFactory(name=f"Klaster {i}") for i in range(3)]
         kept: dict[tuple, list] = {}  # the registry holds no overlapping memberships
-        for o, c, role, joined, left, (evidence, after) in memberships:
+        for o, c, role, joined, left, (evidence, after), (word, word_after) in memberships:
             period = (
                 START + dt.timedelta(joined),
                 None if left is None else START + dt.timedelta(joined + left),
@@ -73,12 +81,17 @@ def test_the_index_answers_as_the_database(memberships, grants, on, min_months):
                 continue
             others.append(period)
             later = period[0] + dt.timedelta(after)
-            Membership.objects.create(
+            created = Membership.objects.create(
                 organisation=organisations[o], cluster=clusters[c], role=role,
                 joined_on=period[0], left_on=period[1],
                 counted_from=later if evidence == "recorded" else None,
                 evidence_accepted_on=later if evidence == "accepted" else None,
             )  # fmt: skip
+            if word or word_after % 2:  # "" with an odd day: a contest withdrawn
+                at = dt.datetime.combine(
+                    period[0] + dt.timedelta(word_after), dt.time(23, 30), tzinfo=dt.UTC
+                )  # late in the evening UTC: the next day in Warsaw
+                MembershipConfirmation.objects.create(membership=created, state=word, changed_at=at)
         for number, (c, start, length, withdrawn) in enumerate(grants):
             valid_from = START + dt.timedelta(start)
             StatusGrant.objects.create(

@@ -62,14 +62,15 @@ def test_verify_a_csv_upload_into_csv_and_xlsx(client, world, settings):
             "clusters",
             "member_since",
             "member_since_basis",
+            "contested",
         ],
-        ["5261040828", "2022-06-01", "yes", "no", "Klaster Łódzki", "2022-03-15", JOINED],
-        ["2860913907", "2022-06-01", "no", "no", "", "", ""],
+        ["5261040828", "2022-06-01", "yes", "no", "Klaster Łódzki", "2022-03-15", JOINED, "no"],
+        ["2860913907", "2022-06-01", "no", "no", "", "", "", ""],
     ]
     response = post("xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     assert [list(r) for r in sheet.iter_rows(values_only=True)][1] == [
-        "5261040828", "2022-06-01", "yes", "no", "Klaster Łódzki", "2022-03-15", JOINED,
+        "5261040828", "2022-06-01", "yes", "no", "Klaster Łódzki", "2022-03-15", JOINED, "no",
     ]  # fmt: skip
 
 

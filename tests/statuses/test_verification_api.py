@@ -67,6 +67,8 @@ def test_the_answer_object(client, world, api_key):
                 "member_since_basis_on": "2022-03-15",
                 "joined_on": "2022-03-15",
                 "member_until": "2023-06-30",
+                "contested": False,
+                "contested_on": None,
                 "status": {"round": "V", "valid_from": "2021-12-20", "valid_to": "2024-12-31"},
             }
         ],

@@ -97,7 +97,8 @@ class Command(BaseCommand):
             return
         clusters = ", ".join(
             f"{m['cluster']['name']} ({selectors.role_label(m['role'])}, {m['member_since']}: "
-            f"{selectors.basis_text(m)})"
+            f"{selectors.basis_text(m)}"
+            f"{'; ' + selectors.contest_text(m) if m.get('contested') else ''})"
             for m in answer["memberships"]
         )
         self.stdout.write(
