@@ -42,6 +42,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# With DEBUG on (KEYCLUSTERS_DEV: the demo), a missing page shows the site's own 404 page, as in
+# production; KEYCLUSTERS_TECHNICAL_404=1 shows Django's debug page (the URL patterns it tried).
+TECHNICAL_404 = env.bool("KEYCLUSTERS_TECHNICAL_404", default=False)
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"] if DEV else ["localhost"]
 )
@@ -89,6 +92,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    # last: with DEBUG on, a missing page shows the site's 404 page (keyclusters/web/errors.py)
+    "keyclusters.web.errors.NotFoundPageMiddleware",
 ]
 
 ROOT_URLCONF = "keyclusters.urls"

@@ -19,3 +19,5 @@ urlpatterns = [
 # download views, which check permissions (keyclusters/private_files.py).
 
 handler500 = "keyclusters.web.errors.server_error"
+handler404 = "keyclusters.web.errors.not_found"
+handler403 = "keyclusters.web.errors.forbidden"
