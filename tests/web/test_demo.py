@@ -58,6 +58,7 @@ def test_the_demo_tells_the_whole_story(capsys):
         "coordinator": "coordinator",
         "funding-agency": "agency",
         "analyst": "analyst",
+        "member-organisation": "member",
     }
     assert set(logins) == {role.value for role in Role}
     for role, username in logins.items():
@@ -70,6 +71,8 @@ def test_the_demo_tells_the_whole_story(capsys):
     coordinator = User.objects.get(username="coordinator")
     own = Cluster.objects.order_by("pk").first()
     assert own.coordinator == coordinator.organisation
+    member_firm = User.objects.get(username="member").organisation
+    assert member_firm.memberships.filter(cluster__coordinator=own.coordinator).exists()
     minister = User.objects.get(username="minister")
 
     finished, pending, open_call = Call.objects.order_by("pk")
@@ -221,6 +224,7 @@ def test_the_demo_tells_the_whole_story(capsys):
 
     # what each role opens answers (every application of every round for the operator)
     pages = {"operator": [], "expert": [], "panel": [], "minister": [], "coordinator": []}
+    pages["member"] = [reverse("registry:my-organisation"), reverse("web:dashboard")]
     for application in Application.objects.all():
         pages["operator"].append(reverse("competitions:application-detail", args=[application.pk]))
     for call in (finished, pending, open_call):

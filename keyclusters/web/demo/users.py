@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 
 from keyclusters.accounts.models import User
 from keyclusters.accounts.roles import Role
-from keyclusters.registry.models import Organisation
+from keyclusters.registry.models import Membership, MembershipRole, Organisation
 
 DEMO_PASSWORD = "demo-keyclusters"
 # The demo's logins have e-mail addresses in a domain reserved for examples (RFC 2606), which
@@ -25,6 +25,7 @@ LOGINS = [
     ("coordinator", Role.COORDINATOR, "Cluster coordinator", {}),
     ("agency", Role.FUNDING_AGENCY, "Funding agency", {}),
     ("analyst", Role.ANALYST, "Benchmarking analyst", {}),
+    ("member", Role.MEMBER_ORGANISATION, "Member firm (self-service)", {}),
 ]
 
 
@@ -44,6 +45,7 @@ def create_users(*, coordinator_organisation: Organisation | None) -> list[DemoL
     """Create the demo logins that are missing; an existing account of the same name keeps its
     password, flags, roles and organisation (``created`` is False for it)."""
     logins = []
+    member_organisation = _member_firm(coordinator_organisation)
     for username, role, description, flags in LOGINS:
         label = role.value if role else "admin"
         if User.objects.filter(username=username).exists():
@@ -52,9 +54,31 @@ def create_users(*, coordinator_organisation: Organisation | None) -> list[DemoL
         user = User(username=username, email=demo_email(username), **flags)
         if role == Role.COORDINATOR:
             user.organisation = coordinator_organisation
+        if role == Role.MEMBER_ORGANISATION:
+            user.organisation = member_organisation
         user.set_password(DEMO_PASSWORD)
         user.save()
         if role is not None:
             user.groups.add(Group.objects.get(name=role.value))
         logins.append(DemoLogin(username, label, description))
     return logins
+
+
+def _member_firm(coordinator_organisation: Organisation | None) -> Organisation | None:
+    """The organisation the member firm's login represents: an enterprise that is a member of
+    the demo coordinator's clusters (the first by name), so that the coordinator can see its
+    answers."""
+    if coordinator_organisation is None:
+        return None
+    membership = (
+        Membership.objects.filter(
+            cluster__coordinator=coordinator_organisation,
+            role=MembershipRole.MEMBER,
+            organisation__kind="enterprise",
+            left_on__isnull=True,
+        )
+        .select_related("organisation")
+        .order_by("organisation__name", "pk")
+        .first()
+    )
+    return membership.organisation if membership is not None else None
