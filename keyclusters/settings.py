@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "keyclusters.worker",
     "keyclusters.accounts",
     "keyclusters.registry",
     "keyclusters.competitions",
@@ -256,7 +257,9 @@ VERIFICATION_INDEX_MAX_AGE = env.float("VERIFICATION_INDEX_MAX_AGE", default=300
 KEYCLUSTERS_PUBLIC_URL = env.str("KEYCLUSTERS_PUBLIC_URL", default="http://localhost:8000")
 
 # Background work (report batches, long imports) through the database: no broker needed.
-# Run a worker with `keyclusters db_worker`; tests run tasks at once (ImmediateBackend).
+# Run a worker with `keyclusters worker` (`keyclusters serve --dev`, so `make run`, starts one);
+# it writes a heartbeat that the pages starting work check. Tests run tasks at once
+# (ImmediateBackend).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # HTTPS and security headers; production (KEYCLUSTERS_DEV off) has them all on by default.

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from keyclusters.private_files import file_response
+from keyclusters.worker import heartbeat
 
 from . import reports, selectors, services, tasks
 from .forms import DataFileForm, EditionForm, ParticipantsForm, ReportTextsForm
@@ -93,6 +94,7 @@ def edition_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "participants_form": ParticipantsForm(initial={"clusters": edition.clusters.all()}),
             "file_form": DataFileForm(),
             "reports": {r.cluster_id: r for r in ClusterReport.objects.filter(edition=edition)},
+            "worker_missing": heartbeat.worker_missing(),
         }
     )
     return render(request, "benchmarking/edition_detail.html", context)
@@ -109,7 +111,8 @@ def edition_report(request: HttpRequest, pk: int) -> HttpResponse:
 def report_progress(request: HttpRequest, pk: int) -> HttpResponse:
     edition = _edition(request, pk)
     _require(request, "benchmarking.manage_editions", edition)
-    return render(request, "benchmarking/_progress.html", {"edition": edition})
+    context = {"edition": edition, "worker_missing": heartbeat.worker_missing()}
+    return render(request, "benchmarking/_progress.html", context)
 
 
 def _manage(request: HttpRequest, pk: int) -> Edition:
@@ -180,7 +183,16 @@ def edition_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             if not edition.results_set.exists():
                 raise services.BenchmarkingError(_("Compute the results first."))
             tasks.start_report_generation(edition)
-            messages.success(request, _("The reports are being generated."))
+            if heartbeat.worker_missing():
+                messages.warning(
+                    request,
+                    _(
+                        "The reports are queued, but the background worker is not running: "
+                        "they will be generated when it starts."
+                    ),
+                )
+            else:
+                messages.success(request, _("The reports are being generated."))
         else:
             raise Http404
     except services.BenchmarkingError as exc:

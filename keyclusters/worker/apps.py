@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkerConfig(AppConfig):
+    name = "keyclusters.worker"
+    label = "worker"
+    verbose_name = _("Background work")
