@@ -32,6 +32,7 @@ from keyclusters.registry import selfservice
 from keyclusters.registry.selectors import clusters_coordinated_by
 from keyclusters.statuses.models import Certificate, StatusGrant
 
+from .admin_dashboard import administrator_section
 from .attention import due_on, needs_attention
 
 
@@ -392,4 +393,6 @@ def sections_for(user: Any, *, now: dt.datetime | None = None) -> dict[str, dict
         sections["agency"] = funding_agency_section()
     if user.has_role(Role.ANALYST):
         sections["analyst"] = analyst_section(user)
+    if user.is_superuser:
+        sections["administrator"] = administrator_section(now=now)
     return sections
