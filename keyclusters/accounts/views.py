@@ -6,9 +6,11 @@ import hashlib
 import time
 
 from django.conf import settings
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils import translation
 from django.utils.translation import ngettext
 
 from .client_address import client_address
@@ -28,6 +30,16 @@ def _count(kind: str, ident: str, window: int) -> int:
         return 1
 
 
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's form; the e-mail is written in the account's preferred language when it has
+    one, else in the language of the page it was asked from."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        language = getattr(context.get("user"), "preferred_language", "") or None
+        with translation.override(language or translation.get_language()):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's password reset, refused with 429 after ``PASSWORD_RESET_LIMIT`` requests per
     client address or per e-mail address within ``PASSWORD_RESET_WINDOW`` seconds.
@@ -35,9 +47,16 @@ class PasswordResetView(auth_views.PasswordResetView):
     Every well-formed request counts, whether an account uses the address or not, and the
     refusal reads the same either way: the limit tells nothing about who has an account."""
 
+    form_class = PasswordResetForm
     template_name = "accounts/password_reset_form.html"
-    email_template_name = "accounts/password_reset_email.html"
+    email_template_name = "accounts/password_reset_email.html"  # the plain text
+    html_email_template_name = "accounts/password_reset_email_html.html"
     subject_template_name = "accounts/password_reset_subject.txt"
+
+    @property
+    def extra_email_context(self) -> dict:
+        """How long the link works (PASSWORD_RESET_TIMEOUT), in whole days for the e-mail."""
+        return {"valid_days": max(settings.PASSWORD_RESET_TIMEOUT // 86400, 1)}
 
     def form_valid(self, form):
         limit = settings.PASSWORD_RESET_LIMIT
