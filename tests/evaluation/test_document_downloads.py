@@ -206,7 +206,9 @@ def test_the_score_sheet_links_the_documents_after_the_declaration(client, appli
     assignment = Assignment.objects.get(expert__user=user)
     client.force_login(user)
     html = client.get(reverse("evaluation:sheet", args=[assignment.pk])).content.decode()
-    assert NAME in html
+    # before the declaration the expert sees the cluster, not the application: not even the
+    # documents' names
+    assert (NAME in html) is declared
     assert (f'href="{_url(application)}?sha256=' in html) is declared
 
 
