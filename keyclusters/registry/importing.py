@@ -82,7 +82,7 @@ from .services import (
     organisation_differences,
     propose_organisation_changes,
 )
-from .signals import rows_written
+from .signals import announce_memberships_changed, rows_written
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 CHUNK_ROWS = 10_000  # rows planned and written together (one progress step)
@@ -313,6 +313,7 @@ class _Members:
         # written after every update of the file (see ``flush``).
         self.postponed: list[tuple] = []
         self.refused = False  # the database refused an overlap: nothing more is written
+        self.written: set[int] = set()  # the organisations whose memberships were written
 
     def plan(self, records: Sequence[MemberRecord], write: bool) -> list[str]:
         if self.existing is None:
@@ -402,6 +403,9 @@ class _Members:
             if not is_overlap_violation(exc):
                 raise
             self.refused = True
+            return
+        self.written.update(m.organisation_id for m in changed)
+        self.written.update(row[1] for row in new)
 
     def finish(self) -> list[RowError]:
         """After the last chunk: the overlaps of the file, else write the postponed memberships
@@ -560,6 +564,8 @@ def import_clusters(
     with transaction.atomic():
         outcomes = _run(parsed, clusters.plan, write=True, progress=progress)
         rows_written.send(sender=Cluster)
+        # the coordinators' memberships, and coordinators that changed (evaluation re-checks)
+        announce_memberships_changed(clusters=[c.pk for c in clusters.known.values() if c.pk])
     return _report(outcomes)
 
 
@@ -587,7 +593,8 @@ def import_members(
             raise ImportRejected(stream.errors)
         if errors := members.finish():
             raise ImportRejected(errors)
-        rows_written.send(sender=Membership)
+        rows_written.send(sender=Membership, organisations=frozenset(members.written))
+        announce_memberships_changed(clusters=[cluster.pk])  # once, after the commit
     report = _report(outcomes)
     return ImportReport(
         report.rows, report.created, report.updated, report.unchanged,

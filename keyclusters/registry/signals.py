@@ -2,7 +2,9 @@
 
 ``rows_written`` is sent (``sender`` the model class) after writes that bypass the models'
 ``save()`` and ``delete()`` (the bulk imports), inside their transaction; other apps that keep
-copies of registry data listen to it as well as to ``post_save`` and ``post_delete``.
+copies of registry data listen to it as well as to ``post_save`` and ``post_delete``. With
+``organisations`` (primary keys) it says the writes concerned the memberships of those
+organisations only (an import of members); without it, anything may have changed.
 
 ``memberships_changed`` is sent (``sender`` Membership) once the transaction that changed who
 belongs to which cluster has committed, with ``clusters`` and ``organisations`` (sets of primary

@@ -38,11 +38,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import secrets
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,7 +49,6 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
-from django.db.models import F
 
 from keyclusters.domain.registry import membership_active_on
 from keyclusters.registry.models import (
@@ -60,14 +58,14 @@ from keyclusters.registry.models import (
     MembershipConfirmation,
 )
 
-from . import selectors, sharedcache
+from . import index_changes, selectors, sharedcache
 from .models import DataVersion, StatusGrant
 
 log = logging.getLogger(__name__)
 
-NAME = "verification"  # the DataVersion row counting the changes
-INSTALLATION = "installation"  # the DataVersion row holding a random stamp a restore replaces
-CHANGES_KEY = "verification:changes"  # the shared cache's count of changes
+NAME, INSTALLATION = index_changes.NAME, index_changes.INSTALLATION
+CHANGES_KEY = index_changes.CHANGES_KEY
+
 
 # cluster id, role, counted start, left on, basis, date of the basis, joined on, contested on
 # (selectors.membership_row: the counted start is computed once, when the index is built)
@@ -94,7 +92,7 @@ class VerificationIndex:
     """A read-only copy of what verification needs, built by :meth:`load` in three queries."""
 
     __slots__ = (
-        "memberships", "grants", "names", "stamp", "signal", "loaded_at", "checked_at",
+        "memberships", "nips", "grants", "names", "stamp", "signal", "loaded_at", "checked_at",
         "confirmed", "confirmed_at", "current",
     )  # fmt: skip
 
@@ -105,8 +103,10 @@ class VerificationIndex:
         names: dict[int, str],
         stamp: Stamp,
         signal: Any = None,
+        nips: dict[int, str] | None = None,
     ) -> None:
         self.memberships = memberships  # by NIP
+        self.nips = nips if nips is not None else {}  # the NIP of each organisation in it
         self.grants = grants  # by cluster id, ordered by (valid_from, pk)
         self.names = names
         self.stamp = stamp  # of the database when the copy was read
@@ -126,46 +126,11 @@ class VerificationIndex:
 
     @classmethod
     def load(cls, stamp: Stamp | None = None, signal: Any = None) -> VerificationIndex:
-        dates: dict[dt.date, dt.date] = {}  # one object per distinct date: less memory
-        roles = {role: role for role in selectors.MEMBER_ROLES}
         found: dict[str, list[_Row]] = {}
-        rows = (
-            Membership.objects.filter(role__in=selectors.MEMBER_ROLES, organisation__nip__gt="")
-            .order_by()
-            .values_list(
-                "organisation__nip",
-                "cluster_id",
-                "role",
-                "joined_on",
-                "left_on",
-                "counted_from",
-                "evidence_accepted_on",
-                "pk",
-            )  # fmt: skip
-        )
-        # the memberships their organisation contests (few): by membership
-        contests = dict(
-            MembershipConfirmation.objects.filter(state=ConfirmationState.CONTESTED).values_list(
-                "membership_id", "changed_at"
-            )
-        )
-        joined = selectors.BASIS_JOINED
-        for nip, cluster_id, role, joined_on, left_on, counted, accepted, pk in rows.iterator(
-            chunk_size=20_000
-        ):
-            joined_on = dates.setdefault(joined_on, joined_on)
-            if left_on is not None:
-                left_on = dates.setdefault(left_on, left_on)
-            contested = contests.get(pk)
-            if counted is None and accepted is None and contested is None:  # most of them
-                row = (
-                    cluster_id, roles[role], joined_on, left_on, joined, joined_on, joined_on, None,
-                )  # fmt: skip
-            else:
-                row = selectors.membership_row(
-                    cluster_id, roles[role], joined_on, left_on, counted, accepted, contested
-                )
+        nips: dict[int, str] = {}
+        for organisation_id, nip, row in _membership_rows(None):
             found.setdefault(nip, []).append(row)
+            nips[organisation_id] = nip
         grants: dict[int, list[_GrantRow]] = {}
         for cluster_id, *grant in StatusGrant.objects.order_by("valid_from", "pk").values_list(
             "cluster_id", "valid_from", "valid_to", "withdrawn_on", "round_label"
@@ -178,7 +143,29 @@ class VerificationIndex:
             names,
             stamp or Stamp(),
             signal,
+            nips,
         )
+
+    def updated(
+        self, organisations: frozenset[int], stamp: Stamp, signal: Any = None
+    ) -> VerificationIndex:
+        """A copy at ``stamp`` where the memberships of ``organisations`` are read again (the
+        changes since this copy concerned only them: :mod:`.index_changes`); the rest is
+        shared with this copy, which is not changed."""
+        memberships = dict(self.memberships)
+        nips = dict(self.nips)
+        for organisation_id in organisations:
+            nip = nips.pop(organisation_id, None)
+            if nip is not None:
+                memberships.pop(nip, None)
+        found: dict[str, list[_Row]] = {}
+        ids = sorted(organisations)
+        for start in range(0, len(ids), 2_000):
+            for organisation_id, nip, row in _membership_rows(ids[start : start + 2_000]):
+                found.setdefault(nip, []).append(row)
+                nips[organisation_id] = nip
+        memberships.update((nip, tuple(rows)) for nip, rows in found.items())
+        return type(self)(memberships, self.grants, self.names, stamp, signal, nips)
 
     def statuses_on(self, on: dt.date) -> dict[int, selectors.Status]:
         """The grant valid on ``on`` of each cluster (the latest one if two overlap)."""
@@ -225,6 +212,51 @@ class VerificationIndex:
             if rows:
                 found[nip] = rows
         return selectors.assemble_answers(nips, on, found, statuses, self.names, min_months)
+
+
+def _membership_rows(organisations: Sequence[int] | None) -> Iterator[tuple[int, str, _Row]]:
+    """(organisation id, NIP, row) of every membership that can count, or of those of some
+    organisations. The counted start is computed here, once (selectors.membership_row)."""
+    dates: dict[dt.date, dt.date] = {}  # one object per distinct date: less memory
+    roles = {role: role for role in selectors.MEMBER_ROLES}
+    memberships = Membership.objects.filter(
+        role__in=selectors.MEMBER_ROLES, organisation__nip__gt=""
+    )
+    contested = MembershipConfirmation.objects.filter(state=ConfirmationState.CONTESTED)
+    if organisations is not None:
+        memberships = memberships.filter(organisation_id__in=organisations)
+        contested = contested.filter(membership__organisation_id__in=organisations)
+    # the memberships their organisation contests (few): by membership
+    contests = dict(contested.values_list("membership_id", "changed_at"))
+    rows = memberships.order_by().values_list(
+        "organisation_id", "organisation__nip", "cluster_id", "role", "joined_on", "left_on",
+        "counted_from", "evidence_accepted_on", "pk",
+    )  # fmt: skip
+    joined = selectors.BASIS_JOINED
+    for (
+        organisation_id,
+        nip,
+        cluster_id,
+        role,
+        joined_on,
+        left_on,
+        counted,
+        accepted,
+        pk,
+    ) in rows.iterator(chunk_size=20_000):
+        joined_on = dates.setdefault(joined_on, joined_on)
+        if left_on is not None:
+            left_on = dates.setdefault(left_on, left_on)
+        contest = contests.get(pk)
+        if counted is None and accepted is None and contest is None:  # most of them
+            row = (
+                cluster_id, roles[role], joined_on, left_on, joined, joined_on, joined_on, None,
+            )  # fmt: skip
+        else:
+            row = selectors.membership_row(
+                cluster_id, roles[role], joined_on, left_on, counted, accepted, contest
+            )
+        yield organisation_id, nip, row
 
 
 # --- the process's copy and its freshness -------------------------------------------------------
@@ -320,8 +352,19 @@ def _check(now: float) -> VerificationIndex | None:
         index.confirm(now, signal)
         return index
     if index is not None and not too_old and index.stamp.same_database(stamp):
-        # A newer version (a change committed elsewhere): rebuilt beside the answers.
-        if _pending is not None or not _may_rebuild(now):
+        # A newer version: the memberships of the organisations the changes concerned are
+        # read again, else the copy is rebuilt (at most once per interval); both beside the
+        # answers (after the response, inside a request).
+        if _pending is not None or _pending_update is not None:
+            index.confirm(now, signal, current=False)
+            return index
+        try:
+            concerned = index_changes.organisations_changed_between(index.version, stamp.version)
+        except DatabaseError:
+            concerned = index_changes.EVERYTHING
+        if concerned is not None and len(concerned) <= _update_limit(index):
+            return _update_beside(index, concerned, stamp, signal, now)
+        if not _may_rebuild(now):
             index.confirm(now, signal, current=False)
             return index
         return _rebuild_beside(index, stamp, signal, now)
@@ -357,6 +400,39 @@ def _rebuild_beside(
     return _current if _current is not None else index
 
 
+def _update_limit(index: VerificationIndex) -> int:
+    """Up to how many organisations a copy is updated rather than rebuilt."""
+    return max(_setting("VERIFICATION_INDEX_UPDATE_LIMIT", 5_000), len(index.nips) // 4)
+
+
+def _update_beside(
+    index: VerificationIndex, concerned: frozenset[int], stamp: Stamp, signal: Any, now: float
+) -> VerificationIndex:
+    """Read again the memberships of the organisations ``concerned``: inside a request after
+    its response has been sent, unless the change was made in this process (its next answer
+    includes it); elsewhere at once."""
+    global _pending_update
+    index.confirm(now, signal, current=False)
+    if _request.active and not _changed_here:
+        _pending_update = (index, concerned, stamp, signal)
+        return index
+    _update(index, concerned, stamp, signal)
+    return _current if _current is not None else index
+
+
+def _update(index: VerificationIndex, concerned: frozenset[int], stamp: Stamp, signal: Any) -> None:
+    global _current, _changed_here
+    try:
+        updated = index.updated(concerned, stamp, signal)
+    except DatabaseError as exc:  # the next check tries again (or answers stale)
+        log.warning("The verification index was not updated: %s", exc)
+        return
+    updated.loaded_at = index.loaded_at  # its age: changes made outside the application
+    if _current is index:  # not replaced meanwhile (dropped, or rebuilt)
+        _current = updated
+    _changed_here = False
+
+
 def _rebuild(stamp: Stamp, signal: Any, generation: int) -> None:
     global _current, _last_change_rebuild, _last_build_seconds
     started = time.monotonic()
@@ -375,6 +451,8 @@ def _rebuild(stamp: Stamp, signal: Any, generation: int) -> None:
 _request = threading.local()
 _request.active = False
 _pending: tuple | None = None  # a rebuild waiting for the end of the request
+_pending_update: tuple | None = None  # an update waiting for the end of the request
+_changed_here = False  # this process committed a change its copy does not include yet
 
 
 def _request_started(**kwargs: Any) -> None:
@@ -382,12 +460,16 @@ def _request_started(**kwargs: Any) -> None:
 
 
 def _request_finished(**kwargs: Any) -> None:
-    global _pending
+    global _pending, _pending_update
     _request.active = False
     pending, _pending = _pending, None
+    update, _pending_update = _pending_update, None
     if pending is not None:
         with _lock:
             _rebuild(*pending)
+    elif update is not None:
+        with _lock:
+            _update(*update)
 
 
 def _may_rebuild(now: float) -> bool:
@@ -484,50 +566,32 @@ def _first_line(exc: BaseException) -> str:
 def drop() -> None:
     """Forget this process's copy (the next answer rebuilds it)."""
     global _current, _last_change_rebuild, _last_build_seconds, _generation, _pending
+    global _pending_update, _changed_here
     _generation += 1
     _current = None
+    _pending_update, _changed_here = None, False
     if _pending is not None:
         _pending = None
         _host_lock.release()
     _last_change_rebuild, _last_build_seconds = -float("inf"), 0.0
 
 
-def _raise_version() -> None:
-    updated = DataVersion.objects.filter(pk=NAME).update(value=F("value") + 1)
-    if not updated:
-        DataVersion.objects.get_or_create(pk=NAME, defaults={"value": 1})
-    drop()
-    _announce()
-
-
-def _announce() -> None:
-    """Tell the other processes through the shared cache that the data changed: they check
-    the database at their next answer instead of within VERIFICATION_INDEX_RECHECK."""
-    if sharedcache.is_shared():
-        sharedcache.attempt(lambda: sharedcache.bump(CHANGES_KEY), None)
-
-
-def mark_replaced() -> None:
-    """The whole database was replaced (a restore): a new installation stamp and version, so
-    that every process rebuilds its copy at its next check."""
-    with transaction.atomic():
-        DataVersion.objects.update_or_create(
-            pk=INSTALLATION, defaults={"value": secrets.randbits(62)}
-        )
-        if not DataVersion.objects.filter(pk=NAME).update(value=F("value") + 1):
-            DataVersion.objects.create(pk=NAME, value=1)
-    drop()
-    _announce()
-
-
-def changed(**kwargs: Any) -> None:
-    """The data of the index changed: raise the version when the transaction commits (once per
-    transaction). A signal receiver (it takes and ignores the signal's arguments)."""
-    if connection.in_atomic_block and any(
-        func is _raise_version for _sids, func, _robust in connection.run_on_commit
-    ):
+def _after_change_here(concerned: index_changes.Concerned) -> None:
+    """This process committed a change: its next answer includes it (the copy is checked
+    then, and updated at once, or rebuilt when the change concerned everything)."""
+    global _changed_here
+    if concerned is None:
+        drop()
         return
-    transaction.on_commit(_raise_version, robust=True)
+    _changed_here = True
+    index = _current
+    if index is not None:
+        index.checked_at = -float("inf")
+
+
+# The recording side (kept here under these names too: the signals, a restore's stamp).
+changed = index_changes.changed
+mark_replaced = index_changes.mark_replaced
 
 
 def connect_signals() -> None:
@@ -537,6 +601,8 @@ def connect_signals() -> None:
     from keyclusters.registry.models import Organisation
     from keyclusters.registry.signals import rows_written
 
+    index_changes.after_change[:] = [_after_change_here]
+    index_changes.after_replace[:] = [drop]
     request_started.connect(_request_started, dispatch_uid="index-request-started")
     request_finished.connect(_request_finished, dispatch_uid="index-request-finished")
     for model in (Membership, Organisation, Cluster, StatusGrant, MembershipConfirmation):

@@ -157,3 +157,23 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.value}"
+
+
+class VerificationChange(models.Model):
+    """Which organisations one raise of the ``verification`` data version concerns, so that a
+    process's verification index can re-read only their memberships
+    (:mod:`keyclusters.statuses.index_changes`). ``organisations`` is empty (null) when the
+    change concerns everything (a cluster, a status grant, an import of organisations).
+    Written in the transaction that raises the version; the oldest are deleted as new ones
+    come."""
+
+    version = models.BigIntegerField(_("version"), primary_key=True)
+    organisations = models.JSONField(_("organisations"), null=True, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("verification data change")
+        verbose_name_plural = _("verification data changes")
+
+    def __str__(self) -> str:
+        return str(self.version)
