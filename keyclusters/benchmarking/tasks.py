@@ -8,6 +8,8 @@ from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
 
+from keyclusters.worker import heartbeat
+
 from .models import Edition, EditionResult
 from .reports import generate_stored_pdf
 
@@ -50,3 +52,11 @@ def start_report_generation(edition: Edition) -> None:
         reports_finished_at=None,
     )
     generate_edition_reports.enqueue(edition.pk)
+
+
+def generation_stopped(edition: Edition) -> bool:
+    """A generation counted as running whose task is neither queued nor running any more: the
+    worker was stopped in the middle of it, or the task failed. Its button starts it again."""
+    if not edition.reports_running:
+        return False
+    return heartbeat.pending(generate_edition_reports, edition.pk) is False

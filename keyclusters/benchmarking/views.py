@@ -95,6 +95,7 @@ def edition_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "file_form": DataFileForm(),
             "reports": {r.cluster_id: r for r in ClusterReport.objects.filter(edition=edition)},
             "worker_missing": heartbeat.worker_missing(),
+            "generation_stopped": tasks.generation_stopped(edition),
         }
     )
     return render(request, "benchmarking/edition_detail.html", context)
@@ -111,7 +112,11 @@ def edition_report(request: HttpRequest, pk: int) -> HttpResponse:
 def report_progress(request: HttpRequest, pk: int) -> HttpResponse:
     edition = _edition(request, pk)
     _require(request, "benchmarking.manage_editions", edition)
-    context = {"edition": edition, "worker_missing": heartbeat.worker_missing()}
+    context = {
+        "edition": edition,
+        "worker_missing": heartbeat.worker_missing(),
+        "generation_stopped": tasks.generation_stopped(edition),
+    }
     return render(request, "benchmarking/_progress.html", context)
 
 

@@ -90,6 +90,17 @@ def queue(now: dt.datetime | None = None) -> Queue | None:
     )
 
 
+def pending(task: Any, *args: Any) -> bool | None:
+    """Is ``task(*args)`` queued or running in the database backend? None when tasks do not go
+    through it (they ran where they were started)."""
+    if not needs_worker():
+        return None
+    from django_tasks_db.models import DBTaskResult
+
+    tasks = DBTaskResult.objects.filter(task_path=task.module_path, args_kwargs__args=list(args))
+    return tasks.filter(status__in=["READY", "RUNNING"]).exists()
+
+
 def status(now: dt.datetime | None = None) -> dict[str, Any]:
     """What the administrator's dashboard shows about background work."""
     now = now or timezone.now()

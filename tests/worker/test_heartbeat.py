@@ -13,6 +13,7 @@ from django_tasks_db.models import DBTaskResult
 
 from keyclusters.benchmarking import services
 from keyclusters.benchmarking.models import Edition
+from keyclusters.benchmarking.tasks import generate_edition_reports
 from keyclusters.worker import heartbeat
 from keyclusters.worker.models import Heartbeat
 from tests.benchmarking.conftest import SMALL_FRAMEWORK, make_edition
@@ -113,6 +114,7 @@ def test_starting_the_reports_without_a_worker_says_they_wait(
     assert 'hx-trigger="every 2s"' in fragment  # it keeps asking until the worker has run
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes old connections, as it does live
 def test_the_worker_runs_the_queued_reports_and_removes_its_heartbeat(
     client, analyst, edition, database_tasks
 ):
@@ -136,3 +138,25 @@ def test_with_a_worker_running_the_start_is_announced(client, analyst, edition, 
     url = reverse("benchmarking:edition-action", args=[edition.pk, "generate-reports"])
     response = client.post(url, follow=True)
     assert "The reports are being generated." in response.content.decode()
+
+
+def test_a_generation_cut_off_says_so_and_stops_asking(client, analyst, edition, database_tasks):
+    url = reverse("benchmarking:edition-action", args=[edition.pk, "generate-reports"])
+    client.post(url)
+    assert heartbeat.pending(generate_edition_reports, edition.pk) is True
+    # the worker took the task and was stopped in the middle of it
+    DBTaskResult.objects.update(status="FAILED", finished_at=timezone.now())
+    Edition.objects.filter(pk=edition.pk).update(reports_generated=2)
+    assert heartbeat.pending(generate_edition_reports, edition.pk) is False
+    fragment = client.get(reverse("benchmarking:report-progress", args=[edition.pk]))
+    html = fragment.content.decode()
+    assert (
+        '<p class="small mb-0" id="report-progress-text">Reports generated: 2/3 · stopped before '
+        "the end (the worker was stopped or the task failed): generate the reports again</p>"
+    ) in html
+    assert 'hx-trigger="every 2s"' not in html
+
+
+def test_another_editions_task_is_not_this_ones(client, analyst, edition, database_tasks):
+    client.post(reverse("benchmarking:edition-action", args=[edition.pk, "generate-reports"]))
+    assert heartbeat.pending(generate_edition_reports, edition.pk + 1) is False
