@@ -325,6 +325,11 @@ if env.bool("CSP_REPORT_ONLY", default=False):
 else:
     CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_DIRECTIVES}
 
+# The membership ledger (docs/registry.md): a start more days than this before its recording
+# needs evidence; an invitation of a member organisation (docs/self-service.md) works so many days.
+MEMBERSHIP_BACKDATING_DAYS = env.int("MEMBERSHIP_BACKDATING_DAYS", default=30)
+INVITATION_DAYS = env.int("INVITATION_DAYS", default=14)
+
 # The largest file of each kind, in the web pages and on the command line alike (checked before
 # the file is read; keyclusters/registry/uploads.py). UPLOAD_LIMITS_MB="members=80,documents=10"
 # changes some of them. What a file may hold once read: keyclusters/domain/tablefile.py (Limits).
