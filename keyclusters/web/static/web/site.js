@@ -3,17 +3,6 @@
 (function () {
   "use strict";
 
-  // A select that sends its form when it changes (the language switcher; a button does the
-  // same without JavaScript).
-  document.addEventListener("change", function (event) {
-    var target = event.target;
-    if (target instanceof HTMLSelectElement && target.hasAttribute("data-submit-on-change")) {
-      if (target.form) {
-        target.form.submit();
-      }
-    }
-  });
-
   // The menus of the navigation bar (<details class="nav-menu">) close on a click outside
   // them and on Escape, as a dropdown does.
   document.addEventListener("click", function (event) {
