@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from keyclusters.competitions.models import Application, Call, StageResult
 from keyclusters.domain.lifecycle import ApplicationState, StageState
 from keyclusters.evaluation.models import Assignment, ScoreSheet
+from keyclusters.registry import selectors as registry_selectors
 from keyclusters.registry import selfservice
 from keyclusters.statuses.models import StatusGrant
 
@@ -48,6 +49,8 @@ def needs_attention(calls: list[Call], *, now: dt.datetime) -> list[dict[str, An
         _overdue_assignments(today),
         _expiring_statuses(today),
         _contested_memberships(),
+        _evidence_to_review(),
+        _change_requests(),
     )
     return [group for group in groups if group["items"]]
 
@@ -247,3 +250,36 @@ def _contested_memberships() -> dict[str, Any]:
         for m in selfservice.contested()
     ]
     return _group("contested", _("Contested memberships"), _("contested on"), items)
+
+
+def _evidence_to_review() -> dict[str, Any]:
+    """Documents proving a backdated start, awaiting review (docs/registry.md): until one is
+    accepted, verification counts the membership from its recording."""
+    url = reverse("registry:evidence-queue")
+    items = [
+        Item(
+            subject=f"{e.membership.organisation.name} – {e.membership.cluster.name}",
+            context=str(e.get_kind_display()),
+            date=timezone.localtime(e.uploaded_at),
+            url=url,
+            note=e.uploaded_by.get_full_name() or e.uploaded_by.username if e.uploaded_by else "",
+        )
+        for e in registry_selectors.evidence_queue()
+    ]
+    return _group("evidence", _("Evidence of backdated memberships"), _("sent on"), items)
+
+
+def _change_requests() -> dict[str, Any]:
+    """Values of shared organisations that coordinators proposed (docs/registry.md)."""
+    url = reverse("registry:change-requests")
+    items = [
+        Item(
+            subject=f"{r.organisation.name}: {r.field_label}",
+            context=r.cluster.name if r.cluster else "",
+            date=timezone.localtime(r.proposed_at),
+            url=url,
+            note=r.proposed_value_label,
+        )
+        for r in registry_selectors.pending_change_requests()
+    ]
+    return _group("changes", _("Proposed changes of organisations"), _("proposed on"), items)
