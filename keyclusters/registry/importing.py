@@ -538,7 +538,7 @@ def _organisations_step(organisations: _Organisations) -> Callable[[Sequence, bo
 
 @paused_gc()
 def import_organisations(
-    *, source: bytes, filename: str, by=None, progress: Progress | None = None
+    *, source: tabular.Source, filename: str, by=None, progress: Progress | None = None
 ) -> ImportReport:
     """Upsert the organisations of a CSV/XLSX file by NIP."""
     parsed = tabular.parse_organisations(source, filename)
@@ -553,7 +553,7 @@ def import_organisations(
 
 @paused_gc()
 def import_clusters(
-    *, source: bytes, filename: str, by=None, progress: Progress | None = None
+    *, source: tabular.Source, filename: str, by=None, progress: Progress | None = None
 ) -> ImportReport:
     """Upsert the clusters of a file by name; their coordinators must already be imported."""
     parsed = tabular.parse_clusters(source, filename)
@@ -571,7 +571,12 @@ def import_clusters(
 
 @paused_gc()
 def import_members(
-    *, cluster: Cluster, source: bytes, filename: str, by=None, progress: Progress | None = None
+    *,
+    cluster: Cluster,
+    source: tabular.Source,
+    filename: str,
+    by=None,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Upsert a cluster's members: their organisations by NIP, then their memberships."""
     stream = tabular.stream_members(source, filename)
@@ -635,7 +640,7 @@ def _organisation_values(record: OrganisationRecord) -> dict:
 
 @paused_gc()
 def preview_organisations(
-    *, source: bytes, filename: str, limit: int = PREVIEW_ROWS
+    *, source: tabular.Source, filename: str, limit: int = PREVIEW_ROWS
 ) -> ImportPreview:
     parsed = tabular.parse_organisations(source, filename)
     step = _organisations_step(_Organisations(parsed.columns, by=None, when=timezone.now()))
@@ -643,7 +648,9 @@ def preview_organisations(
 
 
 @paused_gc()
-def preview_clusters(*, source: bytes, filename: str, limit: int = PREVIEW_ROWS) -> ImportPreview:
+def preview_clusters(
+    *, source: tabular.Source, filename: str, limit: int = PREVIEW_ROWS
+) -> ImportPreview:
     parsed = tabular.parse_clusters(source, filename)
     clusters = _Clusters(parsed.columns, by=None, when=timezone.now())
     errors = parsed.errors or clusters.check(parsed.records)
@@ -662,7 +669,7 @@ def _member_values(record: MemberRecord) -> dict:
 
 @paused_gc()
 def preview_members(
-    *, cluster: Cluster, source: bytes, filename: str, limit: int = PREVIEW_ROWS, by=None
+    *, cluster: Cluster, source: tabular.Source, filename: str, limit: int = PREVIEW_ROWS, by=None
 ) -> ImportPreview:
     parsed = tabular.parse_members(source, filename)
     members = _Members(cluster, parsed.columns, by=by, when=timezone.now())
