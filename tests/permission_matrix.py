@@ -39,6 +39,7 @@ ROLES = (
     "decision_maker",
     "funding_agency",  # the API requests send the agency's key
     "analyst",
+    "member_firm",  # the member organisation role, representing A's first member
     "administrator",  # superuser, no role
 )
 SIGNED_IN = ROLES[1:]
@@ -156,10 +157,10 @@ GET: dict[str, Case] = {
     "registry:change-requests": url(only(*OPERATORS)),
     "registry:change-request-decide": url(signed_in("method"), request_pk=W("change_request")),
     # member self-service: the member organisation's pages are for the member organisation
-    # role only (no role of this matrix has it: tests/registry/test_selfservice.py covers it);
+    # role (its own memberships; tests/registry/test_selfservice.py has the other firms');
     # coordinators and operators invite and see contested memberships (their own clusters')
-    "registry:my-organisation": url(only()),
-    "registry:membership-answer": url(only(), membership_pk=W("member_a")),
+    "registry:my-organisation": url(only("member_firm")),
+    "registry:membership-answer": url(only("member_firm"), membership_pk=W("member_a")),
     "registry:invitations": url(only("coordinator", "other_coordinator", *OPERATORS)),
     "registry:invitation-accept": url(everyone("hidden"), token="not-a-signed-token"),
     "registry:contested": url(only("coordinator", "other_coordinator", *OPERATORS)),
@@ -390,7 +391,10 @@ POST: dict[str, Case] = {
         changes=MANAGERS_OF_A,
     ),
     "registry:membership-answer": post(
-        only(), {"action": "contest", "reason": "Nie"}, membership_pk=W("member_a")
+        only("member_firm"),
+        {"action": "contest", "reason": "Nie"},
+        membership_pk=W("member_a"),
+        changes=("member_firm",),
     ),
     # another coordinator is told (on the form) that the organisation is not their member
     "registry:invitations": post(
@@ -513,7 +517,7 @@ POST: dict[str, Case] = {
         {"nip": W("member_a.organisation.nip")},
         changes=("funding_agency", *OPERATORS),
     ),
-    "statuses:my-certificate": post(only()),
+    "statuses:my-certificate": post(only("member_firm"), changes=("member_firm",)),
     "statuses:api-keys": post(
         only(*OPERATORS), {"name": "Nowy", "organisation": "NCBR"}, changes=OPERATORS
     ),

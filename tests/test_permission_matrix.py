@@ -263,6 +263,11 @@ def _build_world() -> SimpleNamespace:
         "decision_maker": UserFactory(username="minister", roles=["decision-maker"]),
         "funding_agency": UserFactory(username="agency", roles=["funding-agency"]),
         "analyst": UserFactory(username="analyst", roles=["analyst"]),
+        "member_firm": UserFactory(
+            username="member-firm",
+            roles=["member-organisation"],
+            organisation=w.member_a.organisation,
+        ),
         "administrator": UserFactory(username="admin", is_staff=True, is_superuser=True),
     }
     w.users = users
