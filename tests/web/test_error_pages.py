@@ -55,7 +55,7 @@ def test_the_503_page_reads_in_polish(client):
     response = client.get("/away/", HTTP_ACCEPT_LANGUAGE="pl")
     page = response.content.decode()
     assert '<html lang="pl">' in page
-    assert "Chwilowo niedostępne" in page
+    assert "Usługa chwilowo niedostępna" in page
 
 
 @pytest.mark.parametrize("url", ["/wrong/", "/other/"])
