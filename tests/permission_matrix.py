@@ -186,6 +186,10 @@ GET: dict[str, Case] = {
         only("coordinator", "operator", default="hidden"), pk=W("application_a")
     ),
     "competitions:formal-evaluation": url(only(*OPERATORS), pk=W("application_b")),
+    # the submission confirmation (PDF): to those who see the application
+    "competitions:submission-confirmation": url(
+        only("coordinator", "operator", default="hidden"), pk=W("application_a")
+    ),
     # competitions.read_application_documents | evaluation.read_application_documents
     "competitions:application-document": url(
         only(
@@ -234,6 +238,14 @@ GET: dict[str, Case] = {
         {**signed_in("forbidden"), **dict.fromkeys(("decision_maker", *OPERATORS), "hidden")},
         pk=W("call"),
     ),
+    # decision records: operators and the decision maker; a decided call's results: everyone,
+    # a call not decided has none (404)
+    "evaluation:decisions": url(only("operator", "decision_maker", "administrator")),
+    "evaluation:decision-record": url(
+        only("operator", "decision_maker", "administrator"), pk=W("decision_record")
+    ),
+    "evaluation:results": url(everyone("ok"), pk=W("decided_call")),
+    "evaluation:results [not decided]": url(everyone("hidden"), pk=W("closed_call")),
     "evaluation:why [B]": url(
         only("other_coordinator", "operator", "decision_maker", "administrator", default="hidden"),
         pk=W("application_b"),
@@ -254,6 +266,12 @@ GET: dict[str, Case] = {
     "statuses:certificate [unknown code]": url(everyone("hidden"), code="no-such-code"),
     "statuses:certificate-pdf": url(everyone("ok"), code=W("certificate.code")),
     "statuses:certificate-pdf [unknown code]": url(everyone("hidden"), code="no-such-code"),
+    # checking a certificate by its code: public; an unknown or malformed code is answered in
+    # words on the page (200)
+    "statuses:certificate-check": url(everyone("ok")),
+    "statuses:certificate-check [code]": url(everyone("ok"), **{"?code": W("certificate.code")}),
+    "statuses:certificate-check [unknown code]": url(everyone("ok"), **{"?code": "no-such-code"}),
+    "statuses:certificate-check [malformed code]": url(everyone("ok"), **{"?code": "<b>?"}),
     # benchmarking: analysts manage; a published edition's general report is public; a
     # cluster's report goes to analysts and, once published, to the cluster's coordinator
     "benchmarking:edition-list": url(everyone("ok")),

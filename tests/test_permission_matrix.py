@@ -296,6 +296,13 @@ def _build_world() -> SimpleNamespace:
     w.draft_call = call("Runda robocza", 60 * day, 90 * day, [])
     w.closed_call = call("Runda zamknięta", -90 * day, -30 * day, ["open", "close"])
     decisions.prepare_recommendation(call=w.closed_call, by=operator)
+    # a decided call (an empty list approved): its decision record and public results
+    w.decided_call = call("Runda rozstrzygnięta", -120 * day, -100 * day, ["open", "close"])
+    decisions.prepare_recommendation(call=w.decided_call, by=operator)
+    decisions.approve_recommendation(
+        call=w.decided_call, approved_on=dt.date(2026, 11, 2), by=users["decision_maker"]
+    )
+    w.decision_record = w.decided_call.decision_records.get()
 
     def submitted(cluster, coordinator):
         application = competitions.start_application(call=w.call, cluster=cluster, by=coordinator)

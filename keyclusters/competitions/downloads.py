@@ -9,6 +9,9 @@ that does not exist; an anonymous visitor is sent to log in.
 Without a query the field's current document is served; with ``?sha256=<hash>`` the one of that
 hash, as a revision of the application names it (a file replaced during completion stays
 readable as the evaluators saw it).
+
+Every download is recorded (who, which document, when): operators see the list on the
+application's page.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from django.views.decorators.http import require_safe
 
 from keyclusters.private_files import download_name, file_response
 
+from . import services
 from .models import Application, ApplicationDocument
 
 READ_PERMISSIONS = (
@@ -47,6 +51,7 @@ def application_document(request: HttpRequest, pk: int, field_id: str) -> HttpRe
         document = documents.filter(replaced_at__isnull=True).first()
     if document is None:
         raise Http404
+    services.record_document_access(document=document, by=request.user)
     return file_response(
         document.file,
         kind=document.content_kind,

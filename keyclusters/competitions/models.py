@@ -74,6 +74,9 @@ class Call(models.Model):
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"))
     decision_on = models.DateField(_("planned decision date"), null=True, blank=True)
+    # The last sequence number given to an application of this call (see Application.number);
+    # raised only under the call's row lock.
+    numbers_issued = models.PositiveIntegerField(_("application numbers issued"), default=0)
     state = models.CharField(
         _("state"),
         max_length=16,
@@ -116,6 +119,10 @@ class Application(models.Model):
         related_name="applications",
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.NEW)
+    # Given once, at the first submission (KKK/<year of the call>/<call>/<sequence>).
+    number = models.CharField(
+        _("application number"), max_length=32, null=True, blank=True, unique=True
+    )
     state = models.CharField(
         _("state"),
         max_length=24,
@@ -270,3 +277,26 @@ class ApplicationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+class DocumentAccess(models.Model):
+    """Who opened which document of an application, and when (every download is recorded)."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="document_accesses"
+    )
+    field_id = models.CharField(_("field"), max_length=64)
+    original_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("opened at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("document access")
+        verbose_name_plural = _("document accesses")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.field_id} {self.at:%Y-%m-%d %H:%M}"

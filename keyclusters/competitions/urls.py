@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import downloads, rulebook_views, views
+from . import downloads, receipts, rulebook_views, views
 
 app_name = "competitions"
 urlpatterns = [
@@ -19,6 +19,11 @@ urlpatterns = [
     path("applications/", views.application_list, name="application-list"),
     path("applications/<int:pk>/", views.application_detail, name="application-detail"),
     path("applications/<int:pk>/formal/", views.formal_evaluation, name="formal-evaluation"),
+    path(
+        "applications/<int:pk>/confirmation.pdf",
+        receipts.submission_confirmation,
+        name="submission-confirmation",
+    ),
     path(
         "applications/<int:pk>/documents/<slug:field_id>/",
         downloads.application_document,

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from keyclusters.accounts.roles import Role
-from keyclusters.domain.lifecycle import ApplicationState, CallState
+from keyclusters.domain.lifecycle import ApplicationAction, ApplicationState, CallState
 from keyclusters.domain.rulebook.model import localized
 from keyclusters.registry.models import Cluster
 
@@ -197,6 +200,66 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _readable(spec, value) -> str:
+    """An applicant's value in the active locale's format, with its unit."""
+    if value in (None, ""):
+        return "—"
+    if spec.type == "boolean":
+        return str(_("yes") if value else _("no"))
+    if spec.type == "date":
+        try:
+            return formats.date_format(dt.date.fromisoformat(str(value)), "SHORT_DATE_FORMAT")
+        except ValueError:
+            return str(value)
+    if spec.type in ("integer", "decimal", "money", "percent"):
+        try:
+            number = formats.number_format(Decimal(str(value)), use_l10n=True)
+        except InvalidOperation:
+            return str(value)
+        if spec.type == "money":
+            return _("%(amount)s PLN") % {"amount": number}
+        if spec.type == "percent":
+            return f"{number}\u00a0%"
+        return number
+    return str(value)
+
+
+def _application_rows(application: Application, documents: dict) -> list[dict[str, object]]:
+    """The submitted application as a person reads it: the rulebook's labels in the user's
+    language, values formatted, documents as links."""
+    rulebook = application.call.rulebook.parsed()
+    rows = []
+    for spec in rulebook.fields:
+        if spec.source == "registry":
+            continue
+        row = {"id": spec.id, "label": localized(spec.title, _language()) or spec.id}
+        if spec.type == "document":
+            row["document"] = documents.get(spec.id)
+        else:
+            row["value"] = _readable(spec, application.data.get(spec.id))
+        rows.append(row)
+    return rows
+
+
+def _completion_note(application: Application) -> dict | None:
+    """The operator's last request to complete (items, note, deadline), if there was one."""
+    event = (
+        application.events.filter(action=ApplicationAction.REQUEST_COMPLETION)
+        .order_by("-at", "-pk")
+        .first()
+    )
+    if event is None:
+        return None
+    rulebook = application.call.rulebook.parsed()
+    labels = {spec.id: localized(spec.title, _language()) or spec.id for spec in rulebook.fields}
+    return {
+        "note": event.note.get("note", ""),
+        "items": [labels.get(item, item) for item in event.note.get("items", [])],
+        "at": event.at,
+        "open": application.state == ApplicationState.COMPLETION_REQUESTED,
+    }
+
+
 def _detail_context(request, application: Application, **extra) -> dict[str, object]:
     results = {r.stage: r for r in application.stage_results.all()}
     rulebook = application.call.rulebook.parsed()
@@ -221,16 +284,21 @@ def _detail_context(request, application: Application, **extra) -> dict[str, obj
             }
             for criterion in (criteria if isinstance(criteria, list) else [])
         ]
+    documents = {d.field_id: d for d in application.documents.filter(replaced_at__isnull=True)}
+    is_operator = request.user.has_role(Role.OPERATOR)
     return {
         "application": application,
         "rulebook": rulebook,
         "stage_rows": stage_rows,
-        "documents": {
-            d.field_id: d for d in application.documents.filter(replaced_at__isnull=True)
-        },
+        "documents": documents,
+        "application_rows": _application_rows(application, documents),
+        "completion": _completion_note(application),
         "registry_values": _registry_preview(application),
         "events": application.events.select_related("actor"),
-        "is_operator": request.user.has_role(Role.OPERATOR),
+        "is_operator": is_operator,
+        "document_accesses": application.document_accesses.select_related("user")[:200]
+        if is_operator
+        else [],
         **extra,
     }
 

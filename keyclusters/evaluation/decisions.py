@@ -1,5 +1,6 @@
 """Writes of the evaluation's end: the recommendation list, the decision maker's approval
-(status grants for the recommended, reasons for the others) and the Expert Panel's sessions."""
+(status grants for the recommended, reasons for the others, and the decision record) and the
+Expert Panel's sessions."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ from keyclusters.domain.lifecycle import (
 )
 from keyclusters.statuses.services import grant_status
 
-from .models import Assignment, Expert, Recommendation
+from .models import Assignment, DecisionRecord, Expert, Recommendation
 from .selectors import outcome_rows
 from .services import EvaluationError, assign_expert, is_operator
 
@@ -148,7 +149,44 @@ def approve_recommendation(*, call: Call, approved_on: dt.date, by: User) -> Rec
     recommendation._history_user = by
     recommendation.save()
     competitions.decide_call(call=call, recommendation_state=recommendation.state, by=by)
+    _record_decision(call, recommendation, applications, by=by)
     return recommendation
+
+
+def _record_decision(
+    call: Call, recommendation: Recommendation, applications: dict[int, Application], *, by: User
+) -> DecisionRecord:
+    """The decision as approved, frozen: the list with names and points, the date, who approved
+    and the rulebook (id, version, hash)."""
+    rows = []
+    for row in sorted(
+        recommendation.outcomes,
+        key=lambda r: (r["rank"] is None, r["rank"] or 0, -Decimal(r["total"])),
+    ):
+        application = applications[row["application"]]
+        rows.append(
+            {
+                "rank": row["rank"],
+                "application": application.pk,
+                "number": application.number or "",
+                "cluster": application.cluster.name,
+                "cluster_id": application.cluster_id,
+                "total": row["total"],
+                "recommended": bool(row["recommended"]),
+            }
+        )
+    return DecisionRecord.objects.create(
+        call=call,
+        recommendation=recommendation,
+        call_name=call.name,
+        approved_on=recommendation.approved_on,
+        approved_by=by,
+        approved_by_name=by.get_full_name() or by.get_username(),
+        rulebook_id=call.rulebook.rulebook_id,
+        rulebook_version=call.rulebook.version,
+        rulebook_sha256=call.rulebook.sha256,
+        rows=rows,
+    )
 
 
 def _outcome(application: Application, *, granted: bool, by: User, **details) -> None:

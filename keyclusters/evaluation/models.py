@@ -264,3 +264,36 @@ class Recommendation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call} – recommendation"
+
+
+class DecisionRecord(models.Model):
+    """What the decision maker approved, as it was at the approval: the ranked list (cluster
+    names, points, ranks, recommended or not), the date, who approved and the rulebook. Written
+    once by the approval, never changed; its PDF is rendered from these fields."""
+
+    call = models.ForeignKey(
+        "competitions.Call", on_delete=models.PROTECT, related_name="decision_records"
+    )
+    recommendation = models.OneToOneField(
+        Recommendation, on_delete=models.PROTECT, related_name="decision_record"
+    )
+    call_name = models.CharField(_("call"), max_length=200)
+    approved_on = models.DateField(_("date of the decision"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_by_name = models.CharField(_("approved by"), max_length=200)
+    rulebook_id = models.CharField(_("rulebook id"), max_length=64)
+    rulebook_version = models.PositiveIntegerField(_("rulebook version"))
+    rulebook_sha256 = models.CharField(_("rulebook SHA-256"), max_length=64)
+    # [{"rank", "cluster", "cluster_id", "application", "number", "total", "recommended"}]
+    rows = models.JSONField(_("list"))
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("decision record")
+        verbose_name_plural = _("decision records")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.call_name} – {self.approved_on:%Y-%m-%d}"

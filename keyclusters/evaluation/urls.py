@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import expert_views, views
+from . import decision_views, expert_views, views
 
 app_name = "evaluation"
 urlpatterns = [
@@ -13,6 +13,9 @@ urlpatterns = [
     path("experts/<int:pk>/", expert_views.expert_detail, name="expert"),
     path("calls/<int:pk>/", views.call_overview, name="call"),
     path("calls/<int:pk>/recommendation/", views.recommendation, name="recommendation"),
+    path("calls/<int:pk>/results/", decision_views.call_results, name="results"),
+    path("decisions/", decision_views.decision_list, name="decisions"),
+    path("decisions/<int:pk>/record.pdf", decision_views.decision_record, name="decision-record"),
     path("applications/<int:pk>/why/", views.why, name="why"),
     path("applications/<int:pk>/consensus/", views.consensus, name="consensus"),
 ]

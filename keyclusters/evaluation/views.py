@@ -24,7 +24,7 @@ from keyclusters.competitions.texts import report_errors, translated
 from keyclusters.domain.rulebook import localized
 
 from . import decisions, selectors, services, services_drafts
-from .models import Assignment, Expert, Recommendation, ScoreSheet
+from .models import Assignment, DecisionRecord, Expert, Recommendation, ScoreSheet
 
 
 def _language() -> str:
@@ -352,6 +352,7 @@ def recommendation(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "can_decide": user.has_perm("evaluation.decide")
             and recommendation.state == Recommendation.State.PREPARED,
+            "decision_record": DecisionRecord.objects.filter(recommendation=recommendation).first(),
         },
     )
 

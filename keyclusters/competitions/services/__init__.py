@@ -8,6 +8,8 @@ Other apps call the names exported here, never the modules' underscored helpers.
 
 from .applications import (
     editable_fields,
+    record_document_access,
+    revision_sha256,
     save_application_data,
     start_application,
     submit_application,
@@ -54,8 +56,10 @@ __all__ = [
     "locked_call",
     "move_scored_stage",
     "pass_formal",
+    "record_document_access",
     "refusal_message",
     "request_completion",
+    "revision_sha256",
     "save_application_data",
     "scored_stage_state",
     "stage_after",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Mapping
 
 from django.core.files.base import ContentFile
@@ -27,6 +28,7 @@ from ..models import (
     ApplicationEvent,
     ApplicationRevision,
     Call,
+    DocumentAccess,
 )
 from ..registry_values import member_list, registry_values
 from .base import (
@@ -201,6 +203,9 @@ def _missing_required(application: Application) -> dict[str, list[str]]:
 def submit_application(*, application: Application, by: User, now=None) -> Application:
     _require_coordinator(application, by)
     now = now or timezone.now()
+    # The call's lock first (the order every service of a call keeps): it guards the call's
+    # sequence of application numbers.
+    call = Call.objects.select_for_update(no_key=True, of=("self",)).get(pk=application.call_id)
     application = _locked(application)
     if application.state == ApplicationState.COMPLETION_REQUESTED:
         return _resubmit(application, by=by, now=now)
@@ -217,10 +222,56 @@ def submit_application(*, application: Application, by: User, now=None) -> Appli
     if missing:
         raise CompetitionError(missing)
     application.submitted_at = now
+    if not application.number:
+        application.number = _next_number(call)
     first_stage = application.call.rulebook.parsed().stages[0].id
     _freeze(application, stage=first_stage, on=timezone.localtime(now, WARSAW).date())
     _transition(application, ApplicationAction.SUBMIT, by=by, notify="submitted", stage=first_stage)
     return application
+
+
+def _next_number(call: Call) -> str:
+    """The call's next application number (the caller holds the call's lock): KKK, the year
+    the call opens (Warsaw time), the call and the sequence within the call."""
+    call.numbers_issued += 1
+    call.save(update_fields=["numbers_issued"])
+    year = timezone.localtime(call.opens_at, WARSAW).year
+    return f"KKK/{year}/{call.pk}/{call.numbers_issued:04d}"
+
+
+def revision_sha256(revision: ApplicationRevision) -> str:
+    """The hash of a frozen revision: SHA-256 of its canonical JSON (stage, number, the date of
+    the member list, data, members and documents, keys sorted, UTF-8)."""
+    canonical = json.dumps(
+        {
+            "application": revision.application_id,
+            "stage": revision.stage,
+            "number": revision.number,
+            "as_of": revision.as_of.isoformat()
+            if hasattr(revision.as_of, "isoformat")
+            else str(revision.as_of),
+            "data": revision.data,
+            "members": revision.members,
+            "documents": revision.documents,
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+        default=str,
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def record_document_access(*, document: ApplicationDocument, by: User | None) -> DocumentAccess:
+    """Write down that ``by`` opened ``document`` (every download of an application's file)."""
+    return DocumentAccess.objects.create(
+        application_id=document.application_id,
+        field_id=document.field_id,
+        original_name=document.original_name,
+        sha256=document.sha256,
+        user=by if by is not None and by.is_authenticated else None,
+    )
 
 
 def _resubmit(application: Application, *, by: User, now: dt.datetime) -> Application:
