@@ -249,6 +249,13 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 # Requests per API key to the verification endpoints, and the public address of the site
 # (written into the QR codes of certificates made outside a request).
 VERIFICATION_API_RATE = env.str("VERIFICATION_API_RATE", default="600/m")
+# The authority named on certificates as their issuer, and the checks of typed certificate
+# codes (the public "check a certificate" page) allowed per client address.
+CERTIFICATE_ISSUER = env.str(
+    "CERTIFICATE_ISSUER",
+    default="Ministerstwo Rozwoju i Technologii / Ministry of Development and Technology",
+)
+CERTIFICATE_CHECK_RATE = env.str("CERTIFICATE_CHECK_RATE", default="60/m")
 # Verification answers from an in-process copy of the memberships and grants (see
 # keyclusters/statuses/index.py): other processes' changes are seen within RECHECK seconds.
 VERIFICATION_INDEX = env.bool("VERIFICATION_INDEX", default=True)

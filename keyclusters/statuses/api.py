@@ -136,8 +136,28 @@ class BulkIn(Schema):
     nips: list[str] = Field(..., max_length=BULK_LIMIT)
 
 
+class OrganisationRef(Schema):
+    name: str = Field(description="The organisation's name in the registry")
+
+
+class BulkResultOut(VerificationOut):
+    valid: bool = Field(True, description="The NIP is valid (it was answered)")
+    organisation: OrganisationRef | None = Field(
+        None, description="The organisation with this NIP in the registry (null when unknown)"
+    )
+
+
+class InvalidNipOut(Schema):
+    nip: str = Field(description="The value as it was sent")
+    valid: bool = Field(False, description="Always false: the value is not a valid NIP")
+    error: str = Field(description="Why it is not a valid NIP, in words")
+
+
 class BulkOut(Schema):
-    results: list[VerificationOut]
+    results: list[BulkResultOut | InvalidNipOut] = Field(
+        description="One result per NIP, in order: an answer, or for a value that is not a "
+        "valid NIP a result with valid false and the reason"
+    )
     stale: bool = Field(False, description=STALE)
     as_of: dt.datetime | None = Field(None, description=AS_OF)
 
@@ -215,14 +235,13 @@ def verification(request: HttpRequest, query: Query[VerificationQuery]):
     response={200: BulkOut, **ERRORS},
     auth=_auth,
     throttle=_throttle,
-    summary="The same for up to 100,000 NIPs (results in the order of the NIPs)",
+    summary="The same for up to 100,000 NIPs (results in the order of the NIPs; an invalid "
+    "NIP is a result marked invalid with its reason)",
 )
 def verification_bulk(request: HttpRequest, payload: BulkIn):
-    nips, errors = selectors.normalise_nips(payload.nips)
-    if errors:
-        return _invalid(errors, ["body", "nips"])
     on = payload.on or selectors.today()
-    return _answer({"results": selectors.verify_nips(nips, on=on, min_months=payload.min_months)})
+    results = selectors.verify_values(payload.nips, on=on, min_months=payload.min_months)
+    return _answer({"results": results})
 
 
 class CertificateCheckOut(Schema):
@@ -235,6 +254,13 @@ class CertificateCheckOut(Schema):
     status_valid_today: bool | None = Field(None, description="Status certificates only")
     status_state_today: str | None = None
     withdrawn_on: dt.date | None = None
+    state: str = Field(
+        "unknown",
+        description="valid, revoked (the status was withdrawn), expired (the status ended), "
+        "not-yet-valid (the status begins later) or unknown (no certificate has the code)",
+    )
+    expired_on: dt.date | None = Field(None, description="With expired: the status's last day")
+    issuer: str | None = Field(None, description="The authority that issued the certificate")
 
 
 def _without_nul(value: str) -> str:

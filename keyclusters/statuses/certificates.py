@@ -30,10 +30,16 @@ def qr_svg(url: str, scale: int = 4) -> str:
 
 
 def certificate_context(certificate: Certificate, request: HttpRequest | None = None) -> dict:
+    """What the PDF shows: the certificate, its issuer (``CERTIFICATE_ISSUER``), today's check
+    (a status that expired or was withdrawn is said so, with the date) and the QR code."""
+    from . import selectors, services
+
     url = verification_url(certificate, request)
     return {
         "certificate": certificate,
         "payload": certificate.payload,
+        "issuer": services.certificate_issuer(),
+        "check": services.certificate_check(certificate, today=selectors.today()),
         "verification_url": url,
         "qr_svg": mark_safe(qr_svg(url)),
     }

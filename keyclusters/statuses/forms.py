@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePath
+from urllib.parse import urlsplit
 
 from django import forms
 from django.utils.translation import gettext
@@ -90,3 +92,33 @@ class WithdrawForm(BootstrapMixin, forms.Form):
 class MembershipCertificateForm(BootstrapMixin, forms.Form):
     nip = forms.CharField(label=_("NIP"), max_length=20)
     on = forms.DateField(label=_("On"), required=False, widget=DateInput())
+
+
+_CODE = re.compile(r"[A-Za-z0-9_-]{1,40}")
+
+
+class CertificateCheckForm(BootstrapMixin, forms.Form):
+    """The code of a certificate, typed, or the address its QR code leads to."""
+
+    code = forms.CharField(
+        label=_("Certificate code or address"),
+        max_length=500,
+        help_text=_(
+            "For example Xy3_AbC-9kLmNoPqRsTuVwZ1, or the address printed under the QR code."
+        ),
+    )
+
+    def clean_code(self) -> str:
+        value = self.cleaned_data["code"].strip()
+        path = urlsplit(value).path if "/" in value else value
+        parts = [part for part in path.split("/") if part]
+        if "certificates" in parts and parts.index("certificates") + 1 < len(parts):
+            value = parts[parts.index("certificates") + 1]  # …/certificates/<code>/[pdf/]
+        if not _CODE.fullmatch(value):
+            raise forms.ValidationError(
+                gettext(
+                    "This is not a certificate code: a code is 24 letters, digits, dashes and "
+                    "underscores, printed under the QR code of the certificate."
+                )
+            )
+        return value

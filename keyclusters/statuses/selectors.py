@@ -18,7 +18,7 @@ import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db import OperationalError, connection
+from django.db import DatabaseError, OperationalError, connection
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, When
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -469,6 +469,69 @@ def assemble_answers(
             else:
                 answer = build_answer(nip, on, rows, statuses, names, min_months)
             answers[nip] = answer
+        results.append(answer)
+    return results
+
+
+def invalid_result(exc: InvalidNip) -> dict:
+    """The result of a bulk verification for a value that is not a valid NIP: in its place,
+    marked ``"valid": false`` with the reason in words (the active language)."""
+    return {"nip": exc.value, "valid": False, "error": exc.message}
+
+
+def organisation_names(nips: Sequence[str]) -> dict[str, str]:
+    """The registry's name of the organisation of each of ``nips`` that it knows: one query
+    on PostgreSQL (the NIPs as one bound array), one per ``NIP_CHUNK`` NIPs elsewhere. None
+    while the database does not answer (the answers are then given without the names)."""
+    from . import index
+
+    distinct = list(dict.fromkeys(nips))
+    if not distinct or index.stale_as_of() is not None:
+        return {}  # none, or answered from a copy while the database does not answer
+    try:
+        return _organisation_names(distinct)
+    except DatabaseError:
+        if connection.in_atomic_block:
+            raise
+        return {}  # the answers go out without the names (the database stopped meanwhile)
+
+
+def _organisation_names(distinct: list[str]) -> dict[str, str]:
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(Organisation._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT nip, name FROM {table} WHERE nip = ANY(%s)", [distinct])
+            return dict(cursor.fetchall())
+    names: dict[str, str] = {}
+    for start in range(0, len(distinct), NIP_CHUNK):
+        chunk = distinct[start : start + NIP_CHUNK]
+        names.update(Organisation.objects.filter(nip__in=chunk).values_list("nip", "name"))
+    return names
+
+
+def verify_values(
+    values: Sequence[str], *, on: dt.date, min_months: int | None = None
+) -> list[dict]:
+    """Bulk verification answered row by row: for each of ``values`` (NIPs as written) in
+    order, the answer (``"valid": true``, with ``"organisation": {"name"}`` when the registry
+    knows it, else null) or, for a value that is not a valid NIP, :func:`invalid_result`.
+    The queries are those of :func:`verify_nips` and one for the names
+    (:func:`organisation_names`)."""
+    nips, errors = normalise_nips(values)
+    answers = iter(verify_nips(nips, on=on, min_months=min_months))
+    names = organisation_names(nips)
+    invalid = {error.index: error for error in errors}
+    results = []
+    for index in range(len(values)):
+        error = invalid.get(index)
+        if error is not None:
+            results.append(invalid_result(error))
+            continue
+        answer = next(answers)
+        if "valid" not in answer:  # one object per distinct NIP: completed once
+            name = names.get(answer["nip"])
+            answer["valid"] = True
+            answer["organisation"] = {"name": name} if name is not None else None
         results.append(answer)
     return results
 

@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -20,7 +21,7 @@ from django.utils.translation import gettext
 from keyclusters.accounts.models import ApiKey
 from keyclusters.registry.models import Cluster, Organisation
 
-from . import api_keys, selectors
+from . import api_keys, selectors, validity
 from .models import Certificate, StatusGrant
 
 ROUND_LABEL_MAX = 16
@@ -214,18 +215,45 @@ def membership_certificate(*, nip: str, on: dt.date, by: Any) -> Certificate:
 def certificate_check(certificate: Certificate | None, *, today: dt.date) -> dict:
     """What the public check of a code says: genuine or not, and what it certifies."""
     if certificate is None:
-        return {"genuine": False}
+        return {"genuine": False, "state": CHECK_UNKNOWN}
     answer: dict[str, Any] = {
         "genuine": True,
         "code": certificate.code,
         "kind": certificate.kind,
         "subject": certificate.subject,
         "issued_on": certificate.issued_on.isoformat(),
+        "issuer": certificate_issuer(),
         "certifies": certificate.payload,
+        "state": CHECK_VALID,
     }
     if certificate.status_grant_id is not None:
         grant = certificate.status_grant
+        state = grant.state_on(today)
         answer["status_valid_today"] = grant.is_valid_on(today)
-        answer["status_state_today"] = grant.state_on(today)
+        answer["status_state_today"] = state
         answer["withdrawn_on"] = grant.withdrawn_on.isoformat() if grant.withdrawn_on else None
+        answer["state"] = CHECK_STATES.get(state, CHECK_VALID)
+        if state == validity.EXPIRED:
+            answer["expired_on"] = grant.valid_to.isoformat()
     return answer
+
+
+# What the public check of a certificate says (``state``): valid (a membership certificate is a
+# record of a date, valid once genuine), revoked (its status was withdrawn), expired (its status
+# ended), not-yet-valid (its status begins later), unknown (no certificate has the code).
+CHECK_VALID, CHECK_REVOKED, CHECK_EXPIRED = "valid", "revoked", "expired"
+CHECK_NOT_YET_VALID, CHECK_UNKNOWN = "not-yet-valid", "unknown"
+CHECK_STATES = {
+    validity.ACTIVE: CHECK_VALID,
+    validity.WITHDRAWN: CHECK_REVOKED,
+    validity.EXPIRED: CHECK_EXPIRED,
+    validity.FUTURE: CHECK_NOT_YET_VALID,
+}
+
+
+def certificate_issuer() -> str:
+    """The authority named on certificates as their issuer (``CERTIFICATE_ISSUER``)."""
+    return str(getattr(settings, "CERTIFICATE_ISSUER", "") or DEFAULT_ISSUER)
+
+
+DEFAULT_ISSUER = "Ministerstwo Rozwoju i Technologii / Ministry of Development and Technology"

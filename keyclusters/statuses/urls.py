@@ -14,6 +14,7 @@ urlpatterns = [
     path("my-certificate/", member_views.my_certificate, name="my-certificate"),
     path("api-keys/", views.api_keys, name="api-keys"),
     path("api-keys/<int:pk>/revoke/", views.api_key_revoke, name="api-key-revoke"),
+    path("check-certificate/", views.certificate_check, name="certificate-check"),
     path("certificates/<str:code>/", views.certificate, name="certificate"),
     path("certificates/<str:code>/pdf/", views.certificate_pdf, name="certificate-pdf"),
 ]

@@ -6,7 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,14 +18,16 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from keyclusters.accounts.client_address import client_address
 from keyclusters.accounts.models import ApiKey
 from keyclusters.domain.spreadsheet_safety import safe_cell, safe_row, xlsx_row
 from keyclusters.registry import selectors as registry_selectors
 from keyclusters.registry.models import Cluster
 
-from . import selectors, services
+from . import selectors, services, sharedcache
 from .forms import (
     ApiKeyForm,
+    CertificateCheckForm,
     MembershipCertificateForm,
     RegistryFilterForm,
     VerifyFileForm,
@@ -35,7 +39,7 @@ from .models import Certificate, StatusGrant
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RESULT_COLUMNS = (
     "nip", "on", "key_cluster_member", "key_cluster_coordinator", "clusters", "member_since",
-    "member_since_basis", "contested",
+    "member_since_basis", "contested", "organisation", "valid", "error",
 )  # fmt: skip
 
 
@@ -101,6 +105,42 @@ def cluster_history(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "statuses/cluster_history.html", context)
 
 
+def _check_refused(request: HttpRequest) -> bool:
+    """Whether this check of a typed certificate code goes over ``CERTIFICATE_CHECK_RATE``
+    (e.g. ``"60/m"``) for the client's address: counted in fixed windows in Django's cache,
+    as the verification API counts per key (a cache that does not answer lets it through)."""
+    rate = getattr(settings, "CERTIFICATE_CHECK_RATE", "60/m")
+    if not rate:
+        return False
+    number, _slash, unit = rate.partition("/")
+    window = {"s": 1, "m": 60, "h": 3600, "d": 86400}.get(unit[:1], 60)
+    address = client_address(request) or "unknown"
+    key = f"certificate-check:{address}:{int(time.time() // window)}"
+    count = sharedcache.attempt(lambda: sharedcache.count(key, window + 1), 0)
+    return count > int(number)
+
+
+def _refused_page(request: HttpRequest) -> HttpResponse:
+    context = {"form": CertificateCheckForm(), "refused": True, "checked": False}
+    return render(request, "statuses/certificate_check.html", context, status=429)
+
+
+@require_GET
+def certificate_check(request: HttpRequest) -> HttpResponse:
+    """The public check of a certificate by its code (typed, or the address of its QR code):
+    valid, revoked, expired, not yet valid or unknown, with what the certificate states."""
+    form = CertificateCheckForm(request.GET if "code" in request.GET else None)
+    context: dict = {"form": form, "checked": False}
+    if form.is_bound and form.is_valid():
+        if _check_refused(request):
+            return _refused_page(request)
+        code = form.cleaned_data["code"]
+        found = Certificate.objects.select_related("status_grant").filter(code=code).first()
+        check = services.certificate_check(found, today=selectors.today())
+        context.update(checked=True, check=check, certificate=found, code=code)
+    return render(request, "statuses/certificate_check.html", context)
+
+
 @require_GET
 def certificate(request: HttpRequest, code: str) -> HttpResponse:
     found = Certificate.objects.select_related("status_grant").filter(code=code).first()
@@ -163,17 +203,24 @@ def withdraw(request: HttpRequest, grant_pk: int) -> HttpResponse:
 
 
 def _result_rows(answers: list[dict]) -> list[list[str]]:
+    """The rows of the results file: an answer per row, or for a value that is not a valid
+    NIP the value with ``valid`` "no" and the reason in ``error``."""
+    return [_result_row(a) if a.get("valid", True) else
+            [a["nip"], "", "", "", "", "", "", "", "", "no", a["error"]]
+            for a in answers]  # fmt: skip
+
+
+def _result_row(a: dict) -> list[str]:
+    organisation = a.get("organisation")
     return [
-        [
-            a["nip"], a["on"], "yes" if a["key_cluster_member"] else "no",
-            "yes" if a["key_cluster_coordinator"] else "no",
-            "; ".join(m["cluster"]["name"] for m in a["memberships"]),
-            "; ".join(m["member_since"] for m in a["memberships"]),
-            "; ".join(selectors.basis_text(m) for m in a["memberships"]),
-            "; ".join(f"yes {m['contested_on']}" if m.get("contested") else "no"
-                      for m in a["memberships"]),
-        ]
-        for a in answers
+        a["nip"], a["on"], "yes" if a["key_cluster_member"] else "no",
+        "yes" if a["key_cluster_coordinator"] else "no",
+        "; ".join(m["cluster"]["name"] for m in a["memberships"]),
+        "; ".join(m["member_since"] for m in a["memberships"]),
+        "; ".join(selectors.basis_text(m) for m in a["memberships"]),
+        "; ".join(f"yes {m['contested_on']}" if m.get("contested") else "no"
+                  for m in a["memberships"]),
+        organisation["name"] if organisation else "", "yes", "",
     ]  # fmt: skip
 
 
@@ -213,16 +260,17 @@ def verify(request: HttpRequest) -> HttpResponse:
             data["nip"], on=data["on"] or selectors.today(), min_months=data["min_months"]
         )
     elif action == "file" and upload.is_valid():
-        from .management.commands.verify import read_nips
+        from .management.commands.verify import read_values
 
         data, uploaded = upload.cleaned_data, upload.cleaned_data["file"]
         on = data["on"] or selectors.today()
         try:
-            nips = read_nips(uploaded, uploaded.name)
-        except ValueError as exc:
+            rows = read_values(uploaded, uploaded.name)
+        except ValueError as exc:  # the file as a whole cannot be read
             file_errors = str(exc).splitlines()
         else:
-            answers = selectors.verify_nips(nips, on=on, min_months=data["min_months"])
+            values = [value for _row, value in rows]
+            answers = selectors.verify_values(values, on=on, min_months=data["min_months"])
             return _results_file(answers, data["format"], on.isoformat())
     context = {"one": one, "upload": upload, "answer": answer, "file_errors": file_errors}
     return render(request, "statuses/verify.html", context)

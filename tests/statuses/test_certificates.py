@@ -137,6 +137,6 @@ def test_the_public_check_of_a_code(client, world):
     assert client.get("/api/v1/certificates/not-a-code").json() == {
         "genuine": False, "code": None, "kind": None, "subject": None, "issued_on": None,
         "certifies": None, "status_valid_today": None, "status_state_today": None,
-        "withdrawn_on": None,
+        "withdrawn_on": None, "state": "unknown", "expired_on": None, "issuer": None,
     }  # fmt: skip
     assert client.get("/statuses/certificates/not-a-code/").status_code == 404

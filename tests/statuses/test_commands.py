@@ -64,15 +64,49 @@ def test_verify_a_file(world, tmp_path):
     path.write_text("5261040828\n7251801126\n", encoding="utf-8")  # a TXT without a header
     code, out, _ = run("verify", "--file", path, "--on", "2022-06-01")
     assert code == 0
-    assert out.splitlines()[1].startswith("7251801126: key-cluster member on 2022-06-01: Klaster")
+    assert out.splitlines()[1].startswith(
+        "7251801126 (Fundacja Źródło Innowacji): key-cluster member on 2022-06-01: Klaster"
+    )
 
 
-def test_verify_a_file_with_an_invalid_nip_exits_2_naming_the_row(world, tmp_path):
+def test_verify_a_file_with_an_invalid_nip_answers_every_other_row_and_exits_2(world, tmp_path):
     path = tmp_path / "nips.csv"
-    path.write_text("nip\n5261040828\n123\n", encoding="utf-8")
-    code, out, err = run("verify", "--file", path, "--json")
-    assert (code, out) == (2, "")
-    assert err == f'{path}: row 3, column nip: "123" is not a valid NIP (length)\n'
+    path.write_text("nip\n5261040828\n123\n2860913907\n5261040829\n", encoding="utf-8")
+    code, out, err = run("verify", "--file", path, "--on", "2022-06-01", "--json")
+    assert code == 2
+    results = json.loads(out)["results"]
+    assert results == [
+        {"nip": "5261040828", "on": "2022-06-01", "key_cluster_member": True,
+         "key_cluster_coordinator": False, "memberships": results[0]["memberships"],
+         "valid": True, "organisation": {"name": "Zakład Świętokrzyski"}},
+        {"nip": "123", "valid": False, "error": '"123" is not a valid NIP (length)'},
+        {"nip": "2860913907", "on": "2022-06-01", "key_cluster_member": False,
+         "key_cluster_coordinator": False, "memberships": [], "valid": True, "organisation": None},
+        {"nip": "5261040829", "valid": False,
+         "error": '"5261040829" is not a valid NIP (checksum)'},
+    ]  # fmt: skip
+    assert [m["cluster"]["name"] for m in results[0]["memberships"]] == ["Klaster Łódzki"]
+    assert err == (
+        f'{path}: row 3, column nip: "123" is not a valid NIP (length)\n'
+        f'{path}: row 5, column nip: "5261040829" is not a valid NIP (checksum)\n'
+    )
+    code, out, err = run("verify", "--file", path, "--on", "2022-06-01")
+    assert code == 2
+    lines = out.splitlines()
+    assert lines[0].startswith(
+        "5261040828 (Zakład Świętokrzyski): key-cluster member on 2022-06-01: Klaster Łódzki"
+    )
+    assert lines[1:] == [
+        'row 3: "123" is not a valid NIP (length)',
+        "2860913907: not a key-cluster member on 2022-06-01",
+        'row 5: "5261040829" is not a valid NIP (checksum)',
+    ]
+
+
+def test_verify_a_file_that_cannot_be_read_is_refused_whole(world, tmp_path):
+    path = tmp_path / "nips.csv"
+    path.write_text("name\nZakład\n", encoding="utf-8")
+    assert run("verify", "--file", path) == (2, "", f"{path}: the column nip is missing\n")
 
 
 # --- import statuses -------------------------------------------------------------------------

@@ -63,25 +63,46 @@ def test_verify_a_csv_upload_into_csv_and_xlsx(client, world, settings):
             "member_since",
             "member_since_basis",
             "contested",
+            "organisation",
+            "valid",
+            "error",
         ],
-        ["5261040828", "2022-06-01", "yes", "no", "Klaster Łódzki", "2022-03-15", JOINED, "no"],
-        ["2860913907", "2022-06-01", "no", "no", "", "", "", ""],
-    ]
+        ["5261040828", "2022-06-01", "yes", "no", "Klaster Łódzki", "2022-03-15", JOINED, "no",
+         "Zakład Świętokrzyski", "yes", ""],
+        ["2860913907", "2022-06-01", "no", "no", "", "", "", "", "", "yes", ""],
+    ]  # fmt: skip
     response = post("xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     assert [list(r) for r in sheet.iter_rows(values_only=True)][1] == [
         "5261040828", "2022-06-01", "yes", "no", "Klaster Łódzki", "2022-03-15", JOINED, "no",
+        "Zakład Świętokrzyski", "yes", None,
     ]  # fmt: skip
 
 
-def test_an_upload_with_an_invalid_nip_names_the_row(client, world, settings):
+def test_an_upload_with_an_invalid_nip_answers_every_other_row(client, world, settings):
     settings.LANGUAGE_CODE = "en"
     client.force_login(UserFactory(roles=["funding-agency"]))
-    upload = SimpleUploadedFile("nips.csv", b"nip\n5261040828\n5261040829\n")
+    upload = SimpleUploadedFile("nips.csv", b"nip\n5261040828\n5261040829\n7251801126\n")
+    data = {"action": "file", "file": upload, "on": "2022-06-01", "format": "csv"}
+    response = client.post(VERIFY, data)
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert [row[:5] + row[8:] for row in rows[1:]] == [
+        ["5261040828", "2022-06-01", "yes", "no", "Klaster Łódzki", "Zakład Świętokrzyski",
+         "yes", ""],
+        ["5261040829", "", "", "", "", "", "no",
+         '"5261040829" is not a valid NIP (checksum)'],
+        ["7251801126", "2022-06-01", "yes", "yes", "Klaster Łódzki",
+         "Fundacja Źródło Innowacji", "yes", ""],
+    ]  # fmt: skip
+
+
+def test_an_upload_that_cannot_be_read_is_refused_whole(client, world, settings):
+    settings.LANGUAGE_CODE = "en"
+    client.force_login(UserFactory(roles=["funding-agency"]))
+    upload = SimpleUploadedFile("nips.csv", b"name\nZak\n")
     response = client.post(VERIFY, {"action": "file", "file": upload, "format": "csv"})
-    assert response.context["file_errors"] == [
-        'nips.csv: row 3, column nip: "5261040829" is not a valid NIP (checksum)'
-    ]
+    assert response.context["file_errors"] == ["nips.csv: the column nip is missing"]
 
 
 def test_operators_issue_and_revoke_keys_the_secret_shown_once(client, world):

@@ -244,7 +244,12 @@ def test_bulk_answers_in_order_with_repeats(client, world, api_key):
         ("5261040828", True, False),
     ]
     single = verify(client, api_key, "5261040828", "2022-06-01")
-    assert results[1] == single
+    assert results[1] == {**single, "valid": True,
+                          "organisation": {"name": "Zakład Świętokrzyski"}}  # fmt: skip
+    assert [r["organisation"] for r in results] == [
+        None, {"name": "Zakład Świętokrzyski"}, {"name": "Fundacja Źródło Innowacji"},
+        {"name": "Urząd Marszałkowski"}, {"name": "Zakład Świętokrzyski"},
+    ]  # fmt: skip
 
 
 def test_bulk_min_months(client, world, api_key):
@@ -253,15 +258,25 @@ def test_bulk_min_months(client, world, api_key):
     assert [r["key_cluster_member"] for r in results] == [False, True]
 
 
-def test_bulk_invalid_nips_are_a_422_naming_each(client, world, api_key, settings):
+def test_bulk_answers_every_valid_nip_and_marks_the_invalid_ones(client, world, api_key, settings):
     settings.LANGUAGE_CODE = "en"
-    body = {"on": "2022-06-01", "nips": ["5261040828", "123", "5261040829"]}
+    body = {"on": "2022-06-01", "nips": ["5261040828", "123", "5261040829", "7251801126"]}
     response = post_bulk(client, api_key, body)
-    assert response.status_code == 422
-    assert [(d["loc"], d["msg"]) for d in response.json()["detail"]] == [
-        (["body", "nips", 1], '"123" is not a valid NIP (length)'),
-        (["body", "nips", 2], '"5261040829" is not a valid NIP (checksum)'),
-    ]
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert results[1:3] == [
+        {"nip": "123", "valid": False, "error": '"123" is not a valid NIP (length)'},
+        {"nip": "5261040829", "valid": False,
+         "error": '"5261040829" is not a valid NIP (checksum)'},
+    ]  # fmt: skip
+    assert [(r["nip"], r["valid"], r["key_cluster_member"], r["organisation"]) for r in
+            (results[0], results[3])] == [
+        ("5261040828", True, True, {"name": "Zakład Świętokrzyski"}),
+        ("7251801126", True, True, {"name": "Fundacja Źródło Innowacji"}),
+    ]  # fmt: skip
+    settings.LANGUAGE_CODE = "pl"  # the reason in the language asked for
+    results = post_bulk(client, api_key, body).json()["results"]
+    assert results[1]["error"] == "„123” nie jest poprawnym numerem NIP (długość)"
 
 
 def test_bulk_refuses_more_than_100000_nips(client, world, api_key):
@@ -284,8 +299,8 @@ def test_bulk_makes_a_constant_number_of_queries(client, world, api_key, answere
     many = count(["5261040828", "7251801126"] + [valid_nip() for _ in range(500)])
     assert few == many
     # from the database: the grants valid on the date, the memberships of the NIPs (the key is
-    # remembered); from the index (built by the first call): none
-    assert many == {"database": 2, "index": 0}[answered_from]
+    # remembered); from the index (built by the first call): none; and the organisations' names
+    assert many == {"database": 3, "index": 1}[answered_from]
 
 
 def test_single_verification_makes_one_query_or_none(client, world, api_key, answered_from):

@@ -2,7 +2,9 @@
 
 Exit 0: a member (with ``--file``: every NIP is a member); 1: not a member (with ``--file``:
 at least one is not); 2: bad input (an invalid NIP, an unreadable file, a bad date), with a
-message on stderr naming the NIP, or the file and row. ``--json`` prints one JSON document: the
+message on stderr naming the NIP, or the file and row. With ``--file`` every valid row is
+answered (named with the organisation's name when the registry knows it) and an invalid NIP is
+a row marked invalid with its reason; the exit is then 2. ``--json`` prints one JSON document: the
 answer object of the API, or ``{"results": [...]}`` for a file.
 """
 
@@ -77,22 +79,39 @@ class Command(BaseCommand):
             )
         try:
             with source:
-                nips = read_nips(source, file)
+                rows = read_values(source, file)
         except ValueError as exc:
             self._fail(str(exc))
-        answers = selectors.verify_nips(nips, on=on, min_months=min_months)
+        answers = selectors.verify_values([value for _row, value in rows], on=on,
+                                          min_months=min_months)  # fmt: skip
+        invalid = [(row, answer) for (row, _value), answer in zip(rows, answers, strict=True)
+                   if not answer["valid"]]  # fmt: skip
         if as_json:
             self.stdout.write(json.dumps({"results": answers}, ensure_ascii=False))
         else:
-            for answer in answers:
-                self._describe(answer)
+            for (row, _value), answer in zip(rows, answers, strict=True):
+                self._describe(answer, row=row)
+        for row, answer in invalid:  # named on stderr too, with the file and row
+            self.stderr.write(
+                _("%(file)s: row %(row)s, column nip: %(message)s")
+                % {"file": file, "row": row, "message": answer["error"]}
+            )
+        if invalid:
+            raise SystemExit(2)
         raise SystemExit(0 if all(a["key_cluster_member"] for a in answers) else 1)
 
-    def _describe(self, answer: dict) -> None:
+    def _describe(self, answer: dict, row: int | None = None) -> None:
+        if not answer.get("valid", True):
+            self.stdout.write(
+                _("row %(row)s: %(message)s") % {"row": row, "message": answer["error"]}
+            )
+            return
+        organisation = answer.get("organisation")
+        name = f" ({organisation['name']})" if organisation else ""
         if not answer["key_cluster_member"]:
             self.stdout.write(
                 _("%(nip)s: not a key-cluster member on %(on)s")
-                % {"nip": answer["nip"], "on": answer["on"]}
+                % {"nip": answer["nip"] + name, "on": answer["on"]}
             )
             return
         clusters = ", ".join(
@@ -103,7 +122,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             _("%(nip)s: key-cluster member on %(on)s: %(clusters)s")
-            % {"nip": answer["nip"], "on": answer["on"], "clusters": clusters}
+            % {"nip": answer["nip"] + name, "on": answer["on"], "clusters": clusters}
         )
 
     def _fail(self, message: str) -> None:
@@ -115,10 +134,12 @@ class Command(BaseCommand):
 LIMITS = tabular.Limits(max_rows=100_000)
 
 
-def read_nips(source: tabular.Source, filename: str) -> list[str]:
-    """The normalised NIPs of a CSV/TXT/XLSX with a ``nip`` column (a TXT of bare NIPs too).
+def read_values(source: tabular.Source, filename: str) -> list[tuple[int, str]]:
+    """The row number and the value of the ``nip`` column of each row of a CSV/TXT/XLSX (a
+    TXT of bare NIPs too), as written: an invalid NIP is answered in its row, not refused here.
 
-    Raises ``ValueError`` naming the file and every invalid row.
+    Raises ``ValueError`` naming the file when the file as a whole cannot be read (its format,
+    its size or number of rows, a missing column ``nip``, a malformed row).
     """
     try:
         table = tabular.open_table(source, filename, limits=LIMITS)
@@ -132,17 +153,28 @@ def read_nips(source: tabular.Source, filename: str) -> list[str]:
         index, rows = 0, chain([(table.header_row, [header[0]])], table)  # a list, no header
     else:
         raise ValueError(_("%(file)s: the column nip is missing") % {"file": filename})
+    values = [(row, str(cells[index]) if index < len(cells) else "") for row, cells in rows]
+    errors = [f"{filename}: {error.format(_)}" for error in table.errors]
+    if errors:
+        raise ValueError("\n".join(errors))
+    return values
+
+
+def read_nips(source: tabular.Source, filename: str) -> list[str]:
+    """The normalised NIPs of such a file; ``ValueError`` naming the file and every invalid
+    row (for callers that refuse a file with an invalid NIP)."""
     nips, errors = [], []
-    for row, cells in rows:
-        value = str(cells[index]) if index < len(cells) else ""
+    for row, value in read_values(source, filename):
         try:
             nips.append(selectors.normalise_nip(value))
         except selectors.InvalidNip as exc:
-            errors.append(
-                _("%(file)s: row %(row)s, column nip: %(message)s")
-                % {"file": filename, "row": row, "message": exc.message}
-            )
-    errors += [f"{filename}: {error.format(_)}" for error in table.errors]
+            errors.append(row_error(filename, row, exc))
     if errors:
         raise ValueError("\n".join(errors))
     return nips
+
+
+def row_error(filename: str, row: int, exc: selectors.InvalidNip) -> str:
+    return _("%(file)s: row %(row)s, column nip: %(message)s") % {
+        "file": filename, "row": row, "message": exc.message,
+    }  # fmt: skip
