@@ -61,3 +61,16 @@ def explain(row: dict) -> str:
     params["upper"] = gettext(UPPER) % params if bracket.get("next_min") is not None else ""
     sentence = SENTENCES.get(explanation.get("outcome", ""), "")
     return gettext(sentence) % params if sentence else ""
+
+
+@register.filter
+def field_labels(items, application) -> str:
+    """The rulebook's labels of field ids, in the active language, joined with commas."""
+    from django.utils.translation import get_language
+
+    from keyclusters.domain.rulebook.model import localized
+
+    rulebook = application.call.rulebook.parsed()
+    language = (get_language() or "pl")[:2]
+    labels = {spec.id: localized(spec.title, language) or spec.id for spec in rulebook.fields}
+    return ", ".join(labels.get(item, item) for item in items or [])
