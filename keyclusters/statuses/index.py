@@ -10,11 +10,16 @@ Freshness (docs/verification.md, "Where the answers come from"):
 - Every change of memberships, organisations, clusters or grants made through the application
   (``save``/``delete`` of the models, the bulk imports' ``rows_written`` signal, the statuses
   import) raises the ``verification`` row of :class:`~.models.DataVersion` once its transaction
-  commits, drops the copy of the process that made it and, with a shared cache (``CACHE_URL``),
-  adds one to a count of changes there.
+  commits, with a record of the organisations it concerned (:mod:`.index_changes`), and, with a
+  shared cache (``CACHE_URL``), adds one to a count of changes there.
+- A copy behind by changes that name their organisations is updated: their memberships are read
+  again (:meth:`VerificationIndex.updated`), the rest is shared with the previous copy; inside a
+  request after its response is sent, except in the process that made the change (its next
+  answer includes it). Otherwise (a change of everything, a missing record) it is rebuilt.
 - Other processes compare their copy's :class:`Stamp` with the database's at most every
   ``VERIFICATION_INDEX_RECHECK`` seconds (default 1), and at their next answer when the shared
-  count of changes moved. A newer version is rebuilt at once, but at most once per interval
+  count of changes moved. A newer version is updated (above) or rebuilt at once, a rebuild at
+  most once per interval
   (:func:`_may_rebuild`: at least ``VERIFICATION_INDEX_REBUILD_INTERVAL``, 5 s, and 25 times
   the last rebuild's duration) and by one process of a host at a time, inside a request after
   its response is sent: a burst of commits costs few rebuilds, no client waits for one, and
