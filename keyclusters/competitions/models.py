@@ -38,12 +38,17 @@ class StoredRulebook(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.rulebook_id} v{self.version}"
+        # Pages name a rulebook by its title in the reader's language; the id is the fallback.
+        title = self._title()
+        return f"{title} (v{self.version})" if title else f"{self.rulebook_id} v{self.version}"
+
+    def _title(self) -> str:
+        language = (get_language() or "pl")[:2]
+        return (self.title or {}).get(language) or (self.title or {}).get("pl") or ""
 
     @property
     def localized_title(self) -> str:
-        language = (get_language() or "pl")[:2]
-        return self.title.get(language) or self.title.get("pl") or str(self)
+        return self._title() or f"{self.rulebook_id} v{self.version}"
 
     def parsed(self):
         """The domain rulebook (parsed once per process for each text: it never changes)."""

@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 from keyclusters.domain.rulebook import RulebookInvalid, localized
 from keyclusters.registry import uploads
 
+from . import rulebook_words as words
 from . import services
+from .labels import STAGE_KINDS
 from .models import StoredRulebook
 from .services.base import WARSAW
 from .texts import rulebook_error_text
@@ -119,6 +121,13 @@ def rulebook_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     "criterion": criterion,
                     "title": localized(criterion.title, language) or criterion.id,
                     "guidance": localized(criterion.guidance, language),
+                    "stage": words.stage_title(rulebook, criterion.stage),
+                    "field": words.field_title(rulebook, criterion.field),
+                    "per": words.field_title(rulebook, criterion.per),
+                    "brackets": [
+                        (words.number(bracket.min), words.number(bracket.points))
+                        for bracket in criterion.brackets or []
+                    ],
                 }
                 for criterion in area.criteria
             ],
@@ -130,6 +139,13 @@ def rulebook_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "stage": stage,
             "title": localized(stage.title, language) or stage.id,
             "maximum": rulebook.stage_maximum(stage.id),
+            "kind": STAGE_KINDS.get(stage.kind, stage.kind),
+            "gate": (
+                f"{words.operator(stage.gate.op)} {words.number(stage.gate.value)}"
+                if stage.gate
+                else ""
+            ),
+            "aggregation": words.aggregation(stage.aggregation),
         }
         for stage in rulebook.stages
     ]
@@ -143,9 +159,18 @@ def rulebook_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "areas": areas,
             "stages": stages,
             "eligibility": [
-                {"rule": rule, "message": localized(rule.message, language)}
+                {
+                    "rule": rule,
+                    "message": localized(rule.message, language),
+                    "condition": words.condition(rulebook, rule.field, rule.op, rule.value),
+                }
                 for rule in rulebook.eligibility
             ],
+            "pass_rule": (
+                f"{words.operator(rulebook.decision.pass_.op)} "
+                f"{words.number(rulebook.decision.pass_.value)}"
+            ),
+            "ranking": [words.stage_title(rulebook, key) for key in rulebook.decision.ranking],
         },
     )
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from keyclusters.competitions import rulebook_words as words
 from keyclusters.competitions.models import Application, Call
 from keyclusters.competitions.texts import report_errors, translated
 from keyclusters.domain.rulebook import localized
@@ -370,6 +371,30 @@ def why(request: HttpRequest, pk: int) -> HttpResponse:
     name_experts = request.user.has_perm("evaluation.manage") or request.user.has_perm(
         "evaluation.decide"
     )
+    stages = selectors.score_breakdown(application, name_experts=name_experts)
+    for row in stages:
+        # The rulebook's ids in words: the stage's title, its gate and aggregation as text, and
+        # the parametric explanation's criterion and fields by their titles.
+        stage = row["stage"]
+        row["title"] = words.stage_title(rulebook, stage.id)
+        gate = stage.gate
+        row["gate"] = f"{words.operator(gate.op)} {words.number(gate.value)}" if gate else ""
+        method = (row["result"].details.get("method") if row["result"] else None) or (
+            stage.aggregation
+        )
+        row["aggregation"] = words.aggregation(method)
+        for criterion in row["criteria"]:
+            criterion["title"] = localized(criterion["criterion"].title, _language()) or (
+                criterion["criterion"].id
+            )
+            explanation = criterion["explanation"]
+            if explanation and isinstance(explanation.get("explanation"), dict):
+                inner = dict(explanation["explanation"])
+                inner["criterion"] = criterion["title"]
+                for key in ("field", "per"):
+                    if inner.get(key):
+                        inner[key] = words.field_title(rulebook, inner[key])
+                criterion["explanation"] = {**explanation, "explanation": inner}
     return render(
         request,
         "evaluation/why.html",
@@ -377,7 +402,15 @@ def why(request: HttpRequest, pk: int) -> HttpResponse:
             "application": application,
             "rulebook": rulebook,
             "stored": application.call.rulebook,
-            "stages": selectors.score_breakdown(application, name_experts=name_experts),
+            "stages": stages,
+            "pass_rule": (
+                f"{words.operator(rulebook.decision.pass_.op)} "
+                f"{words.number(rulebook.decision.pass_.value)}"
+            ),
+            "area_minimums": [
+                (localized(rulebook.area(area).title, _language()) or area, words.number(minimum))
+                for area, minimum in rulebook.decision.min_per_area.items()
+            ],
             "titles": {
                 c.id: localized(c.title, _language()) or c.id for _a, c in rulebook.criteria()
             },

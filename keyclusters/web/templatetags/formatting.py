@@ -4,9 +4,10 @@ the language's format: ``{{ payload.status.valid_from|iso_date }}`` → 30.11.20
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 
 from django import template
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 
 register = template.Library()
 
@@ -23,3 +24,19 @@ def iso_date(value: object, format_name: str = "SHORT_DATE_FORMAT") -> object:
     if isinstance(value, dt.date):
         return date_format(value, format_name)
     return value
+
+
+@register.filter
+def number(value: object) -> object:
+    """A number kept as text (a JSON payload's ``"0.0314"``) or a Decimal/float in the active
+    language's format, grouped: ``0,0314``, ``1 234,5`` / ``1,234.5``. Anything else (a dash,
+    a word, None) is returned as it is."""
+    if value is None or value == "" or isinstance(value, bool):
+        return value
+    try:
+        decimal = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return value
+    if not decimal.is_finite():
+        return value
+    return number_format(decimal, use_l10n=True, force_grouping=True)
