@@ -98,7 +98,7 @@ class VerificationIndex:
 
     __slots__ = (
         "memberships", "nips", "grants", "names", "stamp", "signal", "loaded_at", "checked_at",
-        "confirmed", "confirmed_at", "current",
+        "confirmed", "confirmed_at", "current", "organisation_names",
     )  # fmt: skip
 
     def __init__(
@@ -109,9 +109,12 @@ class VerificationIndex:
         stamp: Stamp,
         signal: Any = None,
         nips: dict[int, str] | None = None,
+        organisation_names: dict[str, str] | None = None,
     ) -> None:
         self.memberships = memberships  # by NIP
         self.nips = nips if nips is not None else {}  # the NIP of each organisation in it
+        # the name of each organisation in it, by NIP (bulk answers name the organisation)
+        self.organisation_names = organisation_names if organisation_names is not None else {}
         self.grants = grants  # by cluster id, ordered by (valid_from, pk)
         self.names = names
         self.stamp = stamp  # of the database when the copy was read
@@ -133,9 +136,11 @@ class VerificationIndex:
     def load(cls, stamp: Stamp | None = None, signal: Any = None) -> VerificationIndex:
         found: dict[str, list[_Row]] = {}
         nips: dict[int, str] = {}
-        for organisation_id, nip, row in _membership_rows(None):
+        organisation_names: dict[str, str] = {}
+        for organisation_id, nip, name, row in _membership_rows(None):
             found.setdefault(nip, []).append(row)
             nips[organisation_id] = nip
+            organisation_names[nip] = name
         grants: dict[int, list[_GrantRow]] = {}
         for cluster_id, *grant in StatusGrant.objects.order_by("valid_from", "pk").values_list(
             "cluster_id", "valid_from", "valid_to", "withdrawn_on", "round_label"
@@ -149,6 +154,7 @@ class VerificationIndex:
             stamp or Stamp(),
             signal,
             nips,
+            organisation_names,
         )
 
     def updated(
@@ -159,18 +165,23 @@ class VerificationIndex:
         shared with this copy, which is not changed."""
         memberships = dict(self.memberships)
         nips = dict(self.nips)
+        organisation_names = dict(self.organisation_names)
         for organisation_id in organisations:
             nip = nips.pop(organisation_id, None)
             if nip is not None:
                 memberships.pop(nip, None)
+                organisation_names.pop(nip, None)
         found: dict[str, list[_Row]] = {}
         ids = sorted(organisations)
         for start in range(0, len(ids), 2_000):
-            for organisation_id, nip, row in _membership_rows(ids[start : start + 2_000]):
+            for organisation_id, nip, name, row in _membership_rows(ids[start : start + 2_000]):
                 found.setdefault(nip, []).append(row)
                 nips[organisation_id] = nip
+                organisation_names[nip] = name
         memberships.update((nip, tuple(rows)) for nip, rows in found.items())
-        return type(self)(memberships, self.grants, self.names, stamp, signal, nips)
+        return type(self)(
+            memberships, self.grants, self.names, stamp, signal, nips, organisation_names
+        )
 
     def statuses_on(self, on: dt.date) -> dict[int, selectors.Status]:
         """The grant valid on ``on`` of each cluster (the latest one if two overlap)."""
@@ -219,9 +230,12 @@ class VerificationIndex:
         return selectors.assemble_answers(nips, on, found, statuses, self.names, min_months)
 
 
-def _membership_rows(organisations: Sequence[int] | None) -> Iterator[tuple[int, str, _Row]]:
-    """(organisation id, NIP, row) of every membership that can count, or of those of some
-    organisations. The counted start is computed here, once (selectors.membership_row)."""
+def _membership_rows(
+    organisations: Sequence[int] | None,
+) -> Iterator[tuple[int, str, str, _Row]]:
+    """(organisation id, NIP, organisation name, row) of every membership that can count, or
+    of those of some organisations. The counted start is computed here, once
+    (selectors.membership_row)."""
     dates: dict[dt.date, dt.date] = {}  # one object per distinct date: less memory
     roles = {role: role for role in selectors.MEMBER_ROLES}
     memberships = Membership.objects.filter(
@@ -234,13 +248,14 @@ def _membership_rows(organisations: Sequence[int] | None) -> Iterator[tuple[int,
     # the memberships their organisation contests (few): by membership
     contests = dict(contested.values_list("membership_id", "changed_at"))
     rows = memberships.order_by().values_list(
-        "organisation_id", "organisation__nip", "cluster_id", "role", "joined_on", "left_on",
-        "counted_from", "evidence_accepted_on", "pk",
+        "organisation_id", "organisation__nip", "organisation__name", "cluster_id", "role",
+        "joined_on", "left_on", "counted_from", "evidence_accepted_on", "pk",
     )  # fmt: skip
     joined = selectors.BASIS_JOINED
     for (
         organisation_id,
         nip,
+        name,
         cluster_id,
         role,
         joined_on,
@@ -261,7 +276,7 @@ def _membership_rows(organisations: Sequence[int] | None) -> Iterator[tuple[int,
             row = selectors.membership_row(
                 cluster_id, roles[role], joined_on, left_on, counted, accepted, contest
             )
-        yield organisation_id, nip, row
+        yield organisation_id, nip, name, row
 
 
 # --- the process's copy and its freshness -------------------------------------------------------

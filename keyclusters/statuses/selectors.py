@@ -480,20 +480,27 @@ def invalid_result(exc: InvalidNip) -> dict:
 
 
 def organisation_names(nips: Sequence[str]) -> dict[str, str]:
-    """The registry's name of the organisation of each of ``nips`` that it knows: one query
-    on PostgreSQL (the NIPs as one bound array), one per ``NIP_CHUNK`` NIPs elsewhere. None
-    while the database does not answer (the answers are then given without the names)."""
+    """The registry's name of the organisation of each of ``nips`` that it knows: those with a
+    membership from the verification index, the others (all of them without the index) in one
+    query on PostgreSQL (the NIPs as one bound array), one per ``NIP_CHUNK`` NIPs elsewhere.
+    While the database does not answer, only the index's."""
     from . import index
 
     distinct = list(dict.fromkeys(nips))
+    names: dict[str, str] = {}
+    current = index.current()
+    if current is not None:  # the members' names are in the index: only the others are asked
+        known = current.organisation_names
+        names = {nip: known[nip] for nip in distinct if nip in known}
+        distinct = [nip for nip in distinct if nip not in names]
     if not distinct or index.stale_as_of() is not None:
-        return {}  # none, or answered from a copy while the database does not answer
+        return names  # none to ask, or the database does not answer (the copy answers)
     try:
-        return _organisation_names(distinct)
+        return {**names, **_organisation_names(distinct)}
     except DatabaseError:
         if connection.in_atomic_block:
             raise
-        return {}  # the answers go out without the names (the database stopped meanwhile)
+        return names  # the others go out without the names (the database stopped meanwhile)
 
 
 def _organisation_names(distinct: list[str]) -> dict[str, str]:
@@ -518,22 +525,21 @@ def verify_values(
     The queries are those of :func:`verify_nips` and one for the names
     (:func:`organisation_names`)."""
     nips, errors = normalise_nips(values)
-    answers = iter(verify_nips(nips, on=on, min_months=min_months))
+    answers = verify_nips(nips, on=on, min_months=min_months)
     names = organisation_names(nips)
-    invalid = {error.index: error for error in errors}
-    results = []
-    for index in range(len(values)):
-        error = invalid.get(index)
-        if error is not None:
-            results.append(invalid_result(error))
-            continue
-        answer = next(answers)
+    for answer in answers:
         if "valid" not in answer:  # one object per distinct NIP: completed once
             name = names.get(answer["nip"])
             answer["valid"] = True
             answer["organisation"] = {"name": name} if name is not None else None
-        results.append(answer)
-    return results
+    if not errors:
+        return answers
+    invalid = {error.index: error for error in errors}
+    valid = iter(answers)
+    return [
+        invalid_result(invalid[index]) if index in invalid else next(valid)
+        for index in range(len(values))
+    ]
 
 
 # --- the public registry ---------------------------------------------------------------------

@@ -167,3 +167,17 @@ def test_the_api_check_says_the_state_issuer_and_expiry(client, world):
         "revoked", "2023-05-10", None,
     )  # fmt: skip
     assert client.get("/api/v1/certificates/unknown").json()["state"] == "unknown"
+
+
+def test_the_index_keeps_the_members_names_and_reads_them_again_when_they_change(world):
+    from keyclusters.statuses import index
+
+    loaded = index.VerificationIndex.load()
+    assert loaded.organisation_names["5261040828"] == "Zakład Świętokrzyski"
+    assert "1830166138" not in loaded.organisation_names  # a strategic partner: not a member
+    world.member.name = "Zakład Świętokrzyski S.A."
+    world.member.save()
+    updated = loaded.updated(frozenset({world.member.pk}), loaded.stamp)
+    assert updated.organisation_names["5261040828"] == "Zakład Świętokrzyski S.A."
+    assert loaded.organisation_names["5261040828"] == "Zakład Świętokrzyski"  # not changed
+    assert updated.organisation_names["7251801126"] == "Fundacja Źródło Innowacji"

@@ -295,12 +295,14 @@ def test_bulk_makes_a_constant_number_of_queries(client, world, api_key, answere
         return len(captured.captured_queries)
 
     count([])  # sets last_used_at of the key
-    few = count(["5261040828", "7251801126"])
+    few = count(["5261040828", "7251801126"] + [valid_nip() for _ in range(5)])
     many = count(["5261040828", "7251801126"] + [valid_nip() for _ in range(500)])
     assert few == many
     # from the database: the grants valid on the date, the memberships of the NIPs (the key is
-    # remembered); from the index (built by the first call): none; and the organisations' names
+    # remembered); from the index (built by the first call): none; and the names of the
+    # organisations (from the index those of its members: the others are asked)
     assert many == {"database": 3, "index": 1}[answered_from]
+    assert count(["5261040828", "7251801126"]) == {"database": 3, "index": 0}[answered_from]
 
 
 def test_single_verification_makes_one_query_or_none(client, world, api_key, answered_from):
