@@ -66,7 +66,7 @@ def radar_svg(
         label = low + span * ring / rings
         out.append(
             f'<text x="{_fmt(cx + 3)}" y="{_fmt(cy - r - 2)}" fill="#64748b" '
-            f'font-size="9">{label:.2f}</text>'
+            f'font-size="9">{_label(label)}</text>'
         )
     for name, angle in zip(axes, angles, strict=True):
         x, y = _point(cx, cy, radius, angle)
@@ -106,3 +106,10 @@ def radar_svg(
         )
     out.append("</svg>")
     return "".join(out)
+
+
+def _label(value: float) -> str:
+    """A ring's value in the active language's format (0,25 in Polish, 0.25 in English)."""
+    from django.utils.formats import number_format
+
+    return number_format(value, decimal_pos=2, use_l10n=True)

@@ -50,10 +50,6 @@ def number(value: object) -> str:
         decimal = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return str(value)
-    if decimal == decimal.to_integral_value():
-        decimal = decimal.quantize(Decimal(1))
-    else:
-        decimal = decimal.normalize()
     return formats.number_format(decimal, use_l10n=True, force_grouping=True)
 
 
@@ -75,6 +71,50 @@ def stage_title(rulebook: Rulebook, stage_id: str) -> str:
     except KeyError:
         return stage_id
     return localized(stage.title, language()) or stage_id
+
+
+def value(actual: object) -> str:
+    """A field's value as a reader sees it: a document by its file's name, yes/no, numbers in
+    the active language's format."""
+    if actual is None:
+        return ""
+    if isinstance(actual, dict):
+        return str(actual.get("document") or actual.get("name") or "")
+    if isinstance(actual, bool):
+        return str(_("yes") if actual else _("no"))
+    if isinstance(actual, list | tuple):
+        return ", ".join(value(item) for item in actual)
+    return number(actual)
+
+
+def titled_explanation(rulebook: Rulebook, row: dict, criterion_title: str) -> dict:
+    """A parametric criterion's stored row with its explanation naming the criterion and the
+    fields by their titles (the ``explain`` filter writes the sentence)."""
+    inner = row.get("explanation")
+    if not isinstance(inner, dict):
+        return row
+    inner = {**inner, "criterion": criterion_title}
+    for key in ("field", "per"):
+        if inner.get(key):
+            inner[key] = field_title(rulebook, inner[key])
+    return {**row, "explanation": inner}
+
+
+def reason_params(rulebook: Rulebook, params: dict | None) -> dict:
+    """A stored reason's parameters for the active language: numbers in its format, the
+    operator as a sign, an area by its title."""
+    out = {}
+    for key, value in (params or {}).items():
+        if key == "op":
+            out[key] = operator(str(value))
+        elif key == "area":
+            try:
+                out[key] = localized(rulebook.area(str(value)).title, language()) or value
+            except KeyError:
+                out[key] = value
+        else:
+            out[key] = number(value)
+    return out
 
 
 def condition(rulebook: Rulebook, field_id: str, op: str, value: object) -> str:

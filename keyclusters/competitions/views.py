@@ -21,7 +21,7 @@ from keyclusters.domain.lifecycle import ApplicationAction, ApplicationState, Ca
 from keyclusters.domain.rulebook.model import localized
 from keyclusters.registry.models import Cluster
 
-from . import exports, selectors, services
+from . import exports, rulebook_words, selectors, services
 from .forms import (
     FORMAL_CHECKLIST,
     ChecklistForm,
@@ -107,8 +107,10 @@ def start_application(request: HttpRequest, pk: int, cluster_pk: int) -> HttpRes
 
 @login_required
 def application_list(request: HttpRequest) -> HttpResponse:
-    applications = selectors.visible_applications(request.user).order_by(
-        "-call__opens_at", "cluster__name"
+    applications = (
+        selectors.visible_applications(request.user)
+        .select_related("call__rulebook")  # the stages' titles
+        .order_by("-call__opens_at", "cluster__name")
     )
     return render(request, "competitions/application_list.html", {"applications": applications})
 
@@ -136,7 +138,7 @@ def _registry_preview(application: Application) -> list[dict[str, object]]:
         {
             "id": spec.id,
             "label": localized(spec.title, _language()) or spec.id,
-            "value": values.get(spec.id),
+            "value": rulebook_words.value(values.get(spec.id)),
             "frozen": frozen,
         }
         for spec in rulebook.fields
@@ -276,14 +278,15 @@ def _detail_context(request, application: Application, **extra) -> dict[str, obj
         result = row["result"]
         criteria = result.details.get("criteria", []) if result else []
         # a parametric stage keeps a list of criterion rows; an expert stage a mapping of points
-        row["criteria"] = [
-            {
-                **criterion,
-                "title": localized(rulebook.criterion(criterion["criterion"]).title, _language())
-                or criterion["criterion"],
-            }
-            for criterion in (criteria if isinstance(criteria, list) else [])
-        ]
+        row["criteria"] = []
+        for criterion in criteria if isinstance(criteria, list) else []:
+            title = (
+                localized(rulebook.criterion(criterion["criterion"]).title, _language())
+                or criterion["criterion"]
+            )
+            row["criteria"].append(
+                {**rulebook_words.titled_explanation(rulebook, criterion, title), "title": title}
+            )
     documents = {d.field_id: d for d in application.documents.filter(replaced_at__isnull=True)}
     is_operator = request.user.has_role(Role.OPERATOR)
     return {
@@ -360,10 +363,17 @@ def formal_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "application": application,
             "assessment": assessment,
+            # Each rule written positively ("Years of operation ≥ 3") beside the value it got.
             "outcomes": [
-                {"outcome": o, "message": o.message(_language())} for o in assessment.outcomes
+                {
+                    "outcome": o,
+                    "message": o.message(_language()),
+                    "condition": rulebook_words.condition(rulebook, o.field, o.op, o.expected),
+                    "value": rulebook_words.value(o.actual),
+                }
+                for o in assessment.outcomes
             ],
-            "missing": [m.field for m in assessment.missing],
+            "missing": [rulebook_words.field_title(rulebook, m.field) for m in assessment.missing],
             "checklist": checklist,
             "checklist_items": FORMAL_CHECKLIST,
             "completion": completion,

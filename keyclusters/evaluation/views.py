@@ -37,7 +37,11 @@ def my_assignments(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "evaluation/my_assignments.html",
-        {"assignments": selectors.my_assignments(request.user)},
+        {
+            "assignments": selectors.my_assignments(request.user).select_related(
+                "application__call__rulebook"  # the stages' titles
+            )
+        },
     )
 
 
@@ -333,15 +337,18 @@ def recommendation(request: HttpRequest, pk: int) -> HttpResponse:
     applications = {
         a.pk: a for a in call.applications.select_related("cluster", "cluster__coordinator")
     }
+    rulebook = call.rulebook.parsed()
     rows = [
         {
             **row,
             "application": applications[row["application"]],
-            "reason_texts": [translated(r["message_id"], r["params"]) for r in row["reasons"]],
+            "reason_texts": [
+                translated(r["message_id"], words.reason_params(rulebook, r["params"]))
+                for r in row["reasons"]
+            ],
         }
         for row in recommendation.outcomes
     ]
-    rulebook = call.rulebook.parsed()
     return render(
         request,
         "evaluation/recommendation.html",
@@ -350,6 +357,11 @@ def recommendation(request: HttpRequest, pk: int) -> HttpResponse:
             "recommendation": recommendation,
             "rows": rows,
             "rulebook": rulebook,
+            "pass_rule": (
+                f"{words.operator(rulebook.decision.pass_.op)} "
+                f"{words.number(rulebook.decision.pass_.value)}"
+            ),
+            "ranking": [words.stage_title(rulebook, key) for key in rulebook.decision.ranking],
             "form": form,
             "can_decide": user.has_perm("evaluation.decide")
             and recommendation.state == Recommendation.State.PREPARED,
@@ -387,14 +399,10 @@ def why(request: HttpRequest, pk: int) -> HttpResponse:
             criterion["title"] = localized(criterion["criterion"].title, _language()) or (
                 criterion["criterion"].id
             )
-            explanation = criterion["explanation"]
-            if explanation and isinstance(explanation.get("explanation"), dict):
-                inner = dict(explanation["explanation"])
-                inner["criterion"] = criterion["title"]
-                for key in ("field", "per"):
-                    if inner.get(key):
-                        inner[key] = words.field_title(rulebook, inner[key])
-                criterion["explanation"] = {**explanation, "explanation": inner}
+            if criterion["explanation"]:
+                criterion["explanation"] = words.titled_explanation(
+                    rulebook, criterion["explanation"], criterion["title"]
+                )
     return render(
         request,
         "evaluation/why.html",

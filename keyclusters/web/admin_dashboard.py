@@ -74,7 +74,7 @@ def _rulebooks() -> dict[str, Any]:
         "recent": [
             {
                 "title": r.localized_title,
-                "ident": f"{r.rulebook_id} v{r.version}",
+                "ident": f"v{r.version}",  # the title beside it names the rulebook
                 "frozen_at": r.frozen_at,
                 "created_at": r.created_at,
                 "url": reverse("competitions:rulebook-detail", args=[r.pk]),

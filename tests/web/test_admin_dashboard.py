@@ -99,7 +99,9 @@ def test_api_keys_and_rulebooks(client, admin):
     assert text(html[html.index('id="api-keys-summary"') - 3 :]).startswith(
         "Active keys: 1; revoked: 1. Last used on 19 Jun 2026, 12:00."
     )
-    assert rows(html, "rulebooks") == [f"{stored.localized_title} {stored} –"]
+    # the title (here, with none in the file, the id and version) and the version
+    assert rows(html, "rulebooks") == [f"{stored.localized_title} v{stored.version} –"]
+    assert rows(html, "rulebooks") == ["test-full v1 v1 –"]
     assert "<caption>1 stored rulebook</caption>" in html
 
 

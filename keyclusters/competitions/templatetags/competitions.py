@@ -74,3 +74,27 @@ def field_labels(items, application) -> str:
     language = (get_language() or "pl")[:2]
     labels = {spec.id: localized(spec.title, language) or spec.id for spec in rulebook.fields}
     return ", ".join(labels.get(item, item) for item in items or [])
+
+
+@register.filter
+def stage_title(stage_id: str, stored_rulebook) -> str:
+    """A stage's title from the call's rulebook, in the active language (``merit_first`` →
+    "Merit evaluation – part I: expert evaluation"); ``stored_rulebook`` is a StoredRulebook."""
+    from ..rulebook_words import stage_title as title
+
+    if not stage_id:
+        return ""
+    if stored_rulebook is None:
+        return stage_id
+    return title(stored_rulebook.parsed(), stage_id)
+
+
+@register.filter
+def field_title(field_id: str, stored_rulebook) -> str:
+    """A field's title from the call's rulebook, in the active language (``years_active`` →
+    "Years of operation"); ``stored_rulebook`` is a StoredRulebook."""
+    from ..rulebook_words import field_title as title
+
+    if stored_rulebook is None:
+        return field_id
+    return title(stored_rulebook.parsed(), field_id)
