@@ -292,6 +292,7 @@ def consensus(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "application": application,
             "stage": stage,
+            "stage_title": words.stage_title(rulebook, stage),
             "aggregate": aggregate,
             "criteria": [
                 {
