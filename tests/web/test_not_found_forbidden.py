@@ -69,7 +69,7 @@ def test_the_404_page_in_polish(client):
     html = response.content.decode()
     assert response.status_code == 404
     assert '<html lang="pl">' in html
-    assert '<h1 class="h3">Strona nie została znaleziona</h1>' in html
+    assert '<h1 class="h3">Nie znaleziono strony</h1>' in html
     assert '<a class="nav-link" href="/clusters/">Klastry</a>' in html
 
 
