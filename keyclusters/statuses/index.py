@@ -443,23 +443,38 @@ def _update_beside(
 ) -> VerificationIndex:
     """Read again the memberships of the organisations ``concerned``: inside a request after
     its response has been sent, unless the change was made in this process (its next answer
-    includes it); elsewhere at once."""
+    includes it); elsewhere at once. One process of a host updates at a time (the host's lock,
+    never waited for: the others answer from their copy and try at their next check), so that
+    a commit does not take every process of the host away from the answers at once."""
     global _pending_update
-    index.confirm(now, signal, current=False)
-    if _request.active and not _changed_here:
-        _pending_update = (index, concerned, stamp, signal)
+    if not _changed_here and not _host_lock.acquire():
+        index.confirm(now, signal, current=False)
         return index
-    _update(index, concerned, stamp, signal)
+    index.confirm(now, signal, current=False)
+    locked = not _changed_here
+    if _request.active and not _changed_here:
+        _pending_update = (index, concerned, stamp, signal, locked)
+        return index
+    _update(index, concerned, stamp, signal, locked)
     return _current if _current is not None else index
 
 
-def _update(index: VerificationIndex, concerned: frozenset[int], stamp: Stamp, signal: Any) -> None:
+def _update(
+    index: VerificationIndex,
+    concerned: frozenset[int],
+    stamp: Stamp,
+    signal: Any,
+    locked: bool = False,
+) -> None:
     global _current, _changed_here
     try:
         updated = index.updated(concerned, stamp, signal)
     except DatabaseError as exc:  # the next check tries again (or answers stale)
         log.warning("The verification index was not updated: %s", exc)
         return
+    finally:
+        if locked:
+            _host_lock.release()
     updated.loaded_at = index.loaded_at  # its age: changes made outside the application
     if _current is index:  # not replaced meanwhile (dropped, or rebuilt)
         _current = updated
@@ -602,6 +617,8 @@ def drop() -> None:
     global _pending_update, _changed_here
     _generation += 1
     _current = None
+    if _pending_update is not None and _pending_update[-1]:
+        _host_lock.release()
     _pending_update, _changed_here = None, False
     if _pending is not None:
         _pending = None
