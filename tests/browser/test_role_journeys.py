@@ -74,11 +74,19 @@ def test_funding_agency_verifies_one_nip_and_a_file(page, live_server, tmp_path)
     download = info.value
     assert download.suggested_filename == "verification-2025-06-30.csv"
     rows = list(csv.reader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
-    assert rows == [
-        ["nip", "on", "key_cluster_member", "key_cluster_coordinator", "clusters", "member_since"],
+    assert rows[0] == [
+        "nip", "on", "key_cluster_member", "key_cluster_coordinator", "clusters", "member_since",
+        "member_since_basis", "contested", "organisation", "valid", "error",
+    ]  # fmt: skip
+    assert [row[:6] for row in rows[1:]] == [
         ["5260250995", "2025-06-30", "yes", "no", "Klaster Weryfikowany", "2019-01-01"],
         ["7740001454", "2025-06-30", "no", "no", "", ""],
         [coordinator_nip, "2025-06-30", "yes", "yes", "Klaster Weryfikowany", "2015-01-01"],
+    ]
+    assert [row[8:] for row in rows[1:]] == [
+        [member.name, "yes", ""],
+        [outsider.name, "yes", ""],
+        [cluster.coordinator.name, "yes", ""],
     ]
 
 
