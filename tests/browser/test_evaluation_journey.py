@@ -28,7 +28,9 @@ def score_in_browser(page, base, username, criterion, points, why, shot=None):
     page.fill(f"#why-{criterion}", why)
     # leaving the field saves the draft (htmx); submitting waits for it, as a user would see it
     page.locator(f"#why-{criterion}").blur()
-    page.wait_for_selector("#autosave-status [data-saved-at]")
+    # longer than the default: the suite's three runs share two cores, and the one-at-a-time
+    # live server of the SQLite run answers the page's other requests first
+    page.wait_for_selector("#autosave-status [data-saved-at]", timeout=45_000)
     if shot:
         screenshot(page, shot)
     page.click("button[value=submit]")
