@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from keyclusters.domain.rulebook.model import Rulebook, localized
 
+from .labels import STAGE_KINDS
+
 OPERATORS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "=", "!=": "≠"}
 
 AGGREGATIONS = {
@@ -70,7 +72,8 @@ def stage_title(rulebook: Rulebook, stage_id: str) -> str:
         stage = rulebook.stage(stage_id)
     except KeyError:
         return stage_id
-    return localized(stage.title, language()) or stage_id
+    # a stage without a title of its own is named by its kind ("Parametric evaluation")
+    return localized(stage.title, language()) or str(STAGE_KINDS.get(stage.kind, stage_id))
 
 
 def value(actual: object) -> str:

@@ -5,6 +5,8 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.template.loader import render_to_string
+from django.utils import translation
 
 from keyclusters.competitions import services
 from keyclusters.competitions.models import Application, ApplicationEvent, StageResult
@@ -227,6 +229,13 @@ def test_a_gate_below_the_threshold_rejects(rulebook, cluster, coordinator, oper
     result = StageResult.objects.get(application=application, stage="parametric")
     assert (result.result, result.points) == ("failed", Decimal("4"))
     assert result.details["gate"] == {"op": ">", "value": "4"}
+    # the coordinator's e-mail names the stage in words, not by its id
+    with translation.override("en"):
+        body = render_to_string("competitions/email/gate_failed.txt", {"application": application})
+    assert body == (
+        "The application of Klaster Alfa did not reach the points needed to go on after the "
+        "stage Parametric evaluation.\n"
+    )
 
 
 def test_the_completion_flow_and_its_deadline(call, cluster, coordinator, operator):
