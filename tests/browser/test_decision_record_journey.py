@@ -63,14 +63,18 @@ def test_decision_maker_approves_downloads_the_record_and_the_results_are_public
 
     # the way back: the decisions' history lists the record and leads to the list
     page.click(".decision-links a[href$='/evaluation/decisions/']")
+    page.wait_for_url("**/evaluation/decisions/")
+    page.wait_for_selector("table.decision-records")
     assert page.locator("table.decision-records tbody tr").count() == 1
     page.click(f"table.decision-records a[href$='/evaluation/calls/{call.pk}/recommendation/']")
-    assert page.url.endswith(f"/evaluation/calls/{call.pk}/recommendation/")
+    page.wait_for_url(f"**/evaluation/calls/{call.pk}/recommendation/")
     log_out(page)
 
     # the public results, reached from the call's public page, without logging in
     page.goto(f"{base}/competitions/calls/{call.pk}/")
     page.click("a.call-results")
+    page.wait_for_url(f"**/evaluation/calls/{call.pk}/results/")
+    page.wait_for_selector("table.results")
     rows = page.locator("table.results tbody tr")
     assert rows.count() == 1
     assert rows.first.inner_text().split("\t") == ["1", "Klaster Alfa", "18,50"]
