@@ -275,6 +275,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # plain HTTP, the SSL redirect loops and the certificates' QR links begin with http://.
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEV)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_FAILURE_VIEW = "keyclusters.web.errors.csrf_failure"  # a styled, translated page
 SESSION_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEV)
 # A load balancer's health checks may come over plain HTTP.

@@ -11,6 +11,10 @@ language. Under ``/api/`` they answer JSON as the API does. With ``DEBUG`` on (t
 development, ``KEYCLUSTERS_DEV``) Django would show its debug page for a missing page instead;
 :class:`NotFoundPageMiddleware` shows the site's page there too, unless
 ``KEYCLUSTERS_TECHNICAL_404`` asks for Django's (the URL patterns it tried).
+
+A form refused by the CSRF check (``CSRF_FAILURE_VIEW``, :func:`csrf_failure`) says what
+usually happened (the form was open too long, or the browser blocks cookies) and how to go on;
+Django's reason (an English sentence meant for developers) is not shown.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils.http import url_has_allowed_host_and_scheme
 
 RETRY_AFTER_SECONDS = 30
 
@@ -57,6 +62,24 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
     if _api(request):
         return JsonResponse({"detail": "Forbidden"}, status=403)
     return render(request, "web/errors/forbidden.html", status=403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """``CSRF_FAILURE_VIEW``: the form's security token was missing or out of date. The page
+    links back to the form (the referring page, when it is of this site) so that a reload
+    fetches a fresh token; rendering the page sets a new CSRF cookie too."""
+    if _api(request):
+        return JsonResponse({"detail": "Forbidden"}, status=403)
+    referer = request.META.get("HTTP_REFERER", "")
+    back = (
+        referer
+        if referer
+        and url_has_allowed_host_and_scheme(
+            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        else ""
+    )
+    return render(request, "web/errors/csrf_failure.html", {"back": back}, status=403)
 
 
 class NotFoundPageMiddleware:
