@@ -206,7 +206,8 @@ def _score_stage(actors: RoundActors, application: Application, stage, entries: 
             services.save_sheet(
                 assignment=assignment,
                 points=points,
-                justifications=dict.fromkeys(points, entry.get("justification") or "scenario"),
+                justifications=entry.get("justifications")
+                or dict.fromkeys(points, entry.get("justification") or "scenario"),
                 by=user,
             )
             services.submit_sheet(assignment=assignment, by=user)

@@ -10,6 +10,7 @@ finished round I (see :mod:`keyclusters.web.demo.rounds`).
 from __future__ import annotations
 
 import datetime as dt
+import random
 from collections.abc import Sequence
 
 from keyclusters.accounts.models import User
@@ -25,8 +26,8 @@ from keyclusters.evaluation.simulation import run_round
 from keyclusters.registry.models import Cluster
 
 from .rounds import demo_actors, members_on, sheet
+from .texts import add_justifications
 
-PDF = b"%PDF-1.4\n% keyclusters demo document\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 MIN_MEMBERS = 51  # the eligibility condition of the 2021 rules
 PANEL = ["panel-zielinska", "panel-lewandowski", "panel-mazur", "panel-jankowska"]
 
@@ -39,13 +40,19 @@ def store_rulebooks(*, operator: User) -> dict[str, StoredRulebook]:
     return stored
 
 
-def _data(cluster: Cluster, *, documents: Sequence[str] = ("strategy", "action_plan")) -> dict:
+def _data(
+    cluster: Cluster, members: int, *, documents: Sequence[str] = ("strategy", "action_plan")
+) -> dict:
+    """The figures a coordinator declares: about 40-70 employees a member, some 300 thousand
+    złoty of revenue an employee (the same for a cluster every time)."""
+    rng = random.Random(cluster.name)
+    employees = members * rng.randint(40, 70)
     return {
-        "employees_members": 1200 + 37 * cluster.pk,
-        "revenue_members": 250_000_000 + 1_000_000 * cluster.pk,
-        "export_share": 20 + cluster.pk % 40,
-        "rd_projects": 4 + cluster.pk % 11,
-        "patents": cluster.pk % 7,
+        "employees_members": employees,
+        "revenue_members": employees * rng.randint(250, 380) * 1000,
+        "export_share": rng.randint(18, 55),
+        "rd_projects": rng.randint(4, 18),
+        "patents": rng.randint(0, 9),
         **dict.fromkeys(documents, "present"),
     }
 
@@ -76,7 +83,12 @@ def _plan(rulebook) -> list[tuple[bool, dict]]:
                 "formal": {
                     "result": "completion",
                     "items": ["action_plan"],
-                    "note": "Plan działań nie jest podpisany przez zarząd koordynatora.",
+                    "note": (
+                        "Załączony plan działań klastra nie jest podpisany przez osoby "
+                        "uprawnione do reprezentowania koordynatora i nie obejmuje harmonogramu "
+                        "na trzeci rok. Prosimy o przesłanie pełnego planu z podpisami dwóch "
+                        "członków zarządu."
+                    ),
                 }
             },
         ),
@@ -85,7 +97,11 @@ def _plan(rulebook) -> list[tuple[bool, dict]]:
             {
                 "formal": {
                     "result": "failed",
-                    "reasons": ["Wniosek nie zawiera wymaganych podpisów osób upoważnionych."],
+                    "reasons": [
+                        "Klaster liczy mniej niż 51 członków na dzień złożenia wniosku "
+                        "(warunek § 4 ust. 2 regulaminu).",
+                        "Do wniosku nie dołączono pełnomocnictwa osoby, która go podpisała.",
+                    ],
                 }
             },
         ),
@@ -160,15 +176,20 @@ def build_open_round(
     if len(eligible) < wanted or len(small) < len(plan) - wanted:
         raise ValueError("the open round needs more clusters without a status")
     applicants = [clusters[0]]
-    specs: list[dict] = [{"submit": False, "data": _data(clusters[0], documents=["strategy"])}]
+    specs: list[dict] = [
+        {
+            "submit": False,
+            "data": _data(clusters[0], members[clusters[0].pk], documents=["strategy"]),
+        }
+    ]
     for big, spec in plan:
         cluster = (eligible if big else small).pop(0)
         applicants.append(cluster)
-        specs.append({**spec, "data": _data(cluster)})
+        specs.append({**spec, "data": _data(cluster, members[cluster.pk])})
     data = {
         "rulebook": "kkk-2021",
         "call": {
-            "name": "Runda IX – nabór demonstracyjny (regulamin 2021)",
+            "name": "Runda IX – konkurs o status Krajowego Klastra Kluczowego",
             "round": "IX",
             "opens": opens,
             "closes": today + dt.timedelta(days=60),
@@ -176,6 +197,7 @@ def build_open_round(
         },
         "applications": specs,
     }
+    add_justifications(data, applicants, rulebook, opens)
     actors = demo_actors(
         clusters=applicants,
         operator=operator,

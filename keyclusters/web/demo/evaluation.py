@@ -13,24 +13,46 @@ from keyclusters.evaluation import experts as expert_services
 from keyclusters.evaluation.models import Expert, PanelSession
 from keyclusters.registry.models import Organisation
 
-# (username, first name, last name, role, specialisations); the demo logins come first.
+# (username, first name, last name, role, specialisations); the demo logins come first (their
+# names are given in keyclusters/web/demo/users.py). The specialisations are the clusters'.
 EXPERTS = [
-    ("expert", "", "", "expert", ["ICT", "Energetyka", "Lotnictwo", "Medycyna"]),
-    ("ekspert-nowak", "Anna", "Nowak", "expert", ["ICT", "Elektronika"]),
-    ("ekspert-wisniewski", "Piotr", "Wiśniewski", "expert", ["Energetyka", "Chemia"]),
-    ("ekspert-kowalczyk", "Maria", "Kowalczyk", "expert", ["Lotnictwo", "Motoryzacja"]),
-    ("ekspert-wojcik", "Tomasz", "Wójcik", "expert", ["Żywność", "Opakowania"]),
-    ("ekspert-kaminska", "Katarzyna", "Kamińska", "expert", ["Medycyna", "Chemia"]),
-    ("ekspert-dabrowski", "Marek", "Dąbrowski", "expert", ["Metalurgia", "Budownictwo"]),
-    ("ekspert-szymanska", "Agnieszka", "Szymańska", "expert", ["Logistyka", "Przemysł morski"]),
-    ("ekspert-wozniak", "Paweł", "Woźniak", "expert", ["Gry wideo", "Meblarstwo"]),
-    ("ekspert-kozlowski", "Krzysztof", "Kozłowski", "expert", ["Motoryzacja", "Metalurgia"]),
+    ("expert", "", "", "expert", [
+        "Technologie informacyjne i komunikacyjne", "Energetyka odnawialna", "Przemysł lotniczy",
+        "Ochrona zdrowia i technologie medyczne",
+    ]),
+    ("ekspert-nowak", "Anna", "Nowak", "expert", [
+        "Technologie informacyjne i komunikacyjne", "Elektronika i fotonika",
+    ]),
+    ("ekspert-wisniewski", "Piotr", "Wiśniewski", "expert", [
+        "Energetyka odnawialna", "Przemysł chemiczny",
+    ]),
+    ("ekspert-kowalczyk", "Maria", "Kowalczyk", "expert", [
+        "Przemysł lotniczy", "Przemysł motoryzacyjny",
+    ]),
+    ("ekspert-wojcik", "Tomasz", "Wójcik", "expert", [
+        "Przetwórstwo spożywcze", "Opakowania i poligrafia",
+    ]),
+    ("ekspert-kaminska", "Katarzyna", "Kamińska", "expert", [
+        "Ochrona zdrowia i technologie medyczne", "Przemysł chemiczny",
+    ]),
+    ("ekspert-dabrowski", "Marek", "Dąbrowski", "expert", [
+        "Obróbka metali", "Budownictwo energooszczędne",
+    ]),
+    ("ekspert-szymanska", "Agnieszka", "Szymańska", "expert", [
+        "Transport i logistyka", "Gospodarka morska",
+    ]),
+    ("ekspert-wozniak", "Paweł", "Woźniak", "expert", [
+        "Gry wideo i technologie kreatywne", "Przemysł meblarski",
+    ]),
+    ("ekspert-kozlowski", "Krzysztof", "Kozłowski", "expert", [
+        "Przemysł motoryzacyjny", "Obróbka metali",
+    ]),
     ("panel", "", "", "panel-member", []),
     ("panel-zielinska", "Ewa", "Zielińska", "panel-member", []),
     ("panel-lewandowski", "Jan", "Lewandowski", "panel-member", []),
     ("panel-mazur", "Andrzej", "Mazur", "panel-member", []),
     ("panel-jankowska", "Magdalena", "Jankowska", "panel-member", []),
-]
+]  # fmt: skip
 
 
 def create_experts() -> dict[str, Expert]:
@@ -51,24 +73,29 @@ def create_experts() -> dict[str, Expert]:
     return experts
 
 
-# Earlier ties of some experts (username, tie, from, to): long enough ago (more than three years
-# before the demo's rounds) to be no conflict of interest, shown on the experts' pages.
+# Earlier ties of some experts (username, tie, the kind of organisation, from, to): long enough
+# ago (more than three years before the demo's rounds) to be no conflict of interest, shown on
+# the experts' pages.
 PAST_AFFILIATIONS = (
-    ("ekspert-nowak", "adiunktka", dt.date(2003, 10, 1), dt.date(2010, 9, 30)),
-    ("ekspert-wisniewski", "członek rady nadzorczej", dt.date(2005, 6, 1), dt.date(2009, 5, 31)),
-    ("ekspert-kaminska", "konsultantka", dt.date(2006, 1, 1), dt.date(2008, 12, 31)),
+    ("ekspert-nowak", "adiunktka", "university", dt.date(2003, 10, 1), dt.date(2010, 9, 30)),
+    (
+        "ekspert-wisniewski",
+        "członek rady nadzorczej",
+        "business-support",
+        dt.date(2005, 6, 1),
+        dt.date(2009, 5, 31),
+    ),
+    ("ekspert-kaminska", "konsultantka", "research", dt.date(2006, 1, 1), dt.date(2008, 12, 31)),
 )
 
 
 def add_affiliations(*, experts: dict[str, Expert], operator: User) -> None:
     """Past affiliations of a few experts, with organisations of the registry, through the
     service an operator uses (an expert who has some already is left as they are)."""
-    organisations = list(Organisation.objects.order_by("pk")[: len(PAST_AFFILIATIONS)])
-    for (username, tie, started_on, ended_on), organisation in zip(
-        PAST_AFFILIATIONS, organisations, strict=False
-    ):
+    for username, tie, kind, started_on, ended_on in PAST_AFFILIATIONS:
         expert = experts[username]
-        if expert.affiliations.exists():
+        organisation = Organisation.objects.filter(kind=kind).order_by("pk").first()
+        if organisation is None or expert.affiliations.exists():
             continue
         expert_services.add_affiliation(
             expert=expert,
@@ -91,7 +118,7 @@ def schedule_panel(
     session, refused = decisions.schedule_panel(
         call=call,
         held_on=held_on,
-        place="Ministerstwo Rozwoju i Technologii, Warszawa, sala 212",
+        place="Ministerstwo Rozwoju i Technologii, Warszawa, pl. Trzech Krzyży 3/5, sala 212",
         members=panel_members(experts),
         by=operator,
     )

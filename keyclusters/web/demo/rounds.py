@@ -11,6 +11,7 @@ The open round is in :mod:`keyclusters.web.demo.competitions`.
 from __future__ import annotations
 
 import datetime as dt
+import random
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -26,6 +27,9 @@ from keyclusters.evaluation.selectors import current_recommendation
 from keyclusters.evaluation.simulation import RoundActors, load_scenario, run_round
 from keyclusters.registry.models import Cluster
 from keyclusters.statuses.models import StatusGrant
+
+from .names import person
+from .texts import add_justifications
 
 ROUND_2015 = settings.BASE_DIR / "scenarios" / "round-2015.yaml"
 # the scenario's experts (first merit stage e1-e6, second s1-s4) played by the demo's
@@ -44,14 +48,20 @@ EXPERTS_2015 = {
 DOCUMENTS_2015 = dict.fromkeys(
     ("history", "strategy", "action_plan", "critical_mass", "geographic_concentration"), "present"
 )
-JUSTIFICATION = "Ocena zgodna z opisem we wniosku i z załączonymi dokumentami."
 
 
 def coordinator_of(cluster: Cluster) -> User:
     """A staff member of the cluster's coordinator (no e-mail: the demo sends no messages)."""
+    first_name, last_name = person(random.Random(cluster.name))
     user, created = User.objects.get_or_create(
         username=f"coordinator-{cluster.pk}",
-        defaults={"organisation": cluster.coordinator, "email": "", "is_active": False},
+        defaults={
+            "organisation": cluster.coordinator,
+            "email": "",
+            "is_active": False,
+            "first_name": first_name,
+            "last_name": last_name,
+        },
     )
     if created:  # an account that existed before is left as it was
         user.groups.add(Group.objects.get(name="coordinator"))
@@ -87,7 +97,10 @@ def demo_actors(
         cluster=cluster_of,
         coordinator=applicant,
         expert=expert,
-        replaced_reason="zastąpiony ekspertem wskazanym przez operatora",
+        replaced_reason=(
+            "Zastąpiony ekspertem o specjalizacji zgodnej z profilem klastra, wskazanym przez "
+            "operatora."
+        ),
     )
 
 
@@ -114,6 +127,12 @@ def build_finished_round(
     data = load_scenario(ROUND_2015)
     data["call"] = {**data["call"], "name": "Runda I (2015)", "round": "I"}
     applicants = round_one_applicants(clusters, len(data["applications"]))
+    add_justifications(
+        data,
+        applicants,
+        load_shipped_rulebook("kkk-2015"),
+        dt.date.fromisoformat(data["call"]["opens"]),
+    )
     actors = demo_actors(
         clusters=applicants,
         operator=operator,
@@ -133,13 +152,14 @@ def ranked_grants(call: Call) -> list[StatusGrant]:
 
 def sheet(expert: str, rulebook, stage: str, share: float, *, spread: float = 0.0) -> dict:
     """A score-sheet entry of a scenario: every criterion of ``stage`` at about ``share`` of
-    its maximum (``spread`` moves the criteria apart), to half a point."""
+    its maximum (``spread`` moves the criteria apart), to half a point; the justifications are
+    written by :func:`keyclusters.web.demo.texts.add_justifications`."""
     points = {}
     for index, (_area, criterion) in enumerate(rulebook.criteria(stage=stage)):
         wanted = Decimal(str(share + spread * (1 if index % 2 else -1))) * criterion.max
         value = (wanted * 2).quantize(Decimal(1), rounding=ROUND_HALF_UP) / 2
         points[criterion.id] = str(min(max(value, Decimal(0)), criterion.max))
-    return {"expert": expert, "criteria": points, "justification": JUSTIFICATION}
+    return {"expert": expert, "criteria": points}
 
 
 def build_pending_round(
@@ -175,7 +195,7 @@ def build_pending_round(
     data = {
         "rulebook": "kkk-2015",
         "call": {
-            "name": "Runda VIII – nabór uzupełniający (regulamin 2015)",
+            "name": "Runda VIII – konkurs o status Krajowego Klastra Kluczowego",
             "round": "VIII",
             "opens": today - dt.timedelta(days=150),
             "closes": today - dt.timedelta(days=90),
@@ -190,10 +210,14 @@ def build_pending_round(
                 "data": DOCUMENTS_2015,
                 "formal": {
                     "result": "failed",
-                    "reasons": ["Wniosek nie został podpisany przez osoby upoważnione."],
+                    "reasons": [
+                        "Wniosek podpisała osoba bez pełnomocnictwa do reprezentowania "
+                        "koordynatora (w KRS wymagane są podpisy dwóch członków zarządu łącznie)."
+                    ],
                 },
             },
         ],
     }
+    add_justifications(data, clusters, rulebook, data["call"]["opens"])
     actors = demo_actors(clusters=clusters, operator=operator, minister=minister, experts=experts)
     return run_round(data, actors, until="recommended").call

@@ -86,11 +86,15 @@ def build_statuses(
     services.withdraw_status(
         grant=grants[-1],
         withdrawn_on=today - dt.timedelta(days=30),
-        reason="Koordynator nie spełnia już warunków statusu (utrata potencjału).",
+        reason=(
+            "Liczba członków klastra spadła poniżej 51, a koordynator nie przedstawił planu "
+            "naprawczego w terminie wyznaczonym w wezwaniu."
+        ),
         by=operator,
     )
     issued = services.issue_api_key(
-        name="Demo – nabór 2.1", organisation="Polska Agencja Rozwoju Przedsiębiorczości",
+        name="Weryfikacja premii klastrowej – nabór 2.1",
+        organisation="Polska Agencja Rozwoju Przedsiębiorczości",
         by=operator,
     )  # fmt: skip
     certificate = services.status_certificate(grant=grants[1], by=operator)

@@ -28,6 +28,18 @@ LOGINS = [
     ("member", Role.MEMBER_ORGANISATION, "Member firm (self-service)", {}),
 ]
 
+# the people behind the logins (the administrator is an account, not a person)
+PEOPLE = {
+    "operator": ("Joanna", "Krawczyk"),
+    "expert": ("Barbara", "Olszewska"),
+    "panel": ("Grzegorz", "Pawlak"),
+    "minister": ("Tadeusz", "Sikora"),
+    "coordinator": ("Michał", "Baran"),
+    "agency": ("Karolina", "Wróbel"),
+    "analyst": ("Dorota", "Kubiak"),
+    "member": ("Łukasz", "Zając"),
+}
+
 
 @dataclass(frozen=True)
 class DemoLogin:
@@ -51,7 +63,14 @@ def create_users(*, coordinator_organisation: Organisation | None) -> list[DemoL
         if User.objects.filter(username=username).exists():
             logins.append(DemoLogin(username, label, description, created=False))
             continue
-        user = User(username=username, email=demo_email(username), **flags)
+        first_name, last_name = PEOPLE.get(username, ("", ""))
+        user = User(
+            username=username,
+            email=demo_email(username),
+            first_name=first_name,
+            last_name=last_name,
+            **flags,
+        )
         if role == Role.COORDINATOR:
             user.organisation = coordinator_organisation
         if role == Role.MEMBER_ORGANISATION:
