@@ -271,3 +271,53 @@ def pending_change_requests() -> QuerySet[OrganisationChangeRequest]:
         .select_related("organisation", "cluster", "proposed_by")
         .order_by("proposed_at", "pk")
     )
+
+
+RECENT_DECISIONS = 20
+
+
+def recent_evidence_decisions(limit: int = RECENT_DECISIONS) -> QuerySet[MembershipEvidence]:
+    """The documents operators decided on last (latest first), with who decided."""
+    return (
+        MembershipEvidence.objects.exclude(state=MembershipEvidence.State.SUBMITTED)
+        .filter(decided_at__isnull=False)
+        .select_related("membership__organisation", "membership__cluster", "decided_by")
+        .order_by("-decided_at", "-pk")[:limit]
+    )
+
+
+def recent_change_request_decisions(
+    limit: int = RECENT_DECISIONS,
+) -> QuerySet[OrganisationChangeRequest]:
+    """The change requests operators applied or dismissed last (latest first), with who."""
+    return (
+        OrganisationChangeRequest.objects.exclude(state=OrganisationChangeRequest.State.PENDING)
+        .select_related("organisation", "decided_by")
+        .order_by("-decided_at", "-pk")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class EndRecord:
+    """Who recorded a membership's end, and when."""
+
+    by: object
+    at: dt.datetime
+
+
+def end_records(memberships: list[Membership]) -> dict[int, EndRecord]:
+    """For each of ``memberships`` with an end: the history record that set it (the first one
+    with that end date), by membership id; one query for them all."""
+    ended = {m.pk: m.left_on for m in memberships if m.left_on is not None}
+    if not ended:
+        return {}
+    found: dict[int, EndRecord] = {}
+    records = (
+        Membership.history.filter(id__in=list(ended), left_on__isnull=False)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    for record in records:
+        if record.id not in found and record.left_on == ended[record.id]:
+            found[record.id] = EndRecord(record.history_user, record.history_date)
+    return found

@@ -14,10 +14,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
+
+from keyclusters.accounts.confirmation import ask_to_confirm, confirmation_needed
 
 from . import selectors, selfservice
 from .models import Membership, MembershipConfirmationEvent
@@ -81,7 +84,10 @@ def my_organisation(request: HttpRequest) -> HttpResponse:
 def membership_answer(request: HttpRequest, membership_pk: int) -> HttpResponse:
     user = _organisation_user(request)
     membership = get_object_or_404(
-        selfservice.memberships_of(user.organisation_id), pk=membership_pk
+        selfservice.memberships_of(user.organisation_id).select_related(
+            "organisation", "cluster__coordinator"
+        ),
+        pk=membership_pk,
     )
     form = ContestForm(request.POST if request.POST.get("action") == "contest" else None)
     if request.method == "POST":
@@ -91,6 +97,8 @@ def membership_answer(request: HttpRequest, membership_pk: int) -> HttpResponse:
                 selfservice.confirm(membership_id=membership.pk, by=user)
                 done = gettext("You confirmed the membership of %(cluster)s.")
             elif action == "contest" and form.is_valid():
+                if membership.confirmation_state != "contested" and confirmation_needed(request):
+                    return _confirm_contest(request, membership, form.cleaned_data["reason"])
                 selfservice.contest(
                     membership_id=membership.pk, reason=form.cleaned_data["reason"], by=user
                 )
@@ -121,6 +129,50 @@ def membership_answer(request: HttpRequest, membership_pk: int) -> HttpResponse:
     )
     context = {"membership": membership, "form": form, "events": events}
     return render(request, "registry/membership_answer.html", context)
+
+
+def _confirm_contest(request: HttpRequest, membership: Membership, reason: str) -> HttpResponse:
+    """What contesting the membership does, before it is done (changing the reason of a
+    contest already made asks nothing)."""
+    values = {
+        "organisation": membership.organisation.name,
+        "cluster": membership.cluster.name,
+        "coordinator": membership.cluster.coordinator.name,
+        "reason": reason.strip(),
+    }
+    return ask_to_confirm(
+        request,
+        title=gettext("Contest the membership of %(cluster)s?") % values,
+        facts=[
+            (gettext("Cluster"), membership.cluster.name),
+            (gettext("Role"), membership.get_role_display()),
+            (gettext("Joined on"), date_format(membership.joined_on, "SHORT_DATE_FORMAT")),
+            (
+                gettext("Left on"),
+                date_format(membership.left_on, "SHORT_DATE_FORMAT") if membership.left_on else "—",
+            ),
+            (gettext("Reason"), values["reason"]),
+        ],
+        consequences=[
+            gettext(
+                "The membership of %(organisation)s in %(cluster)s is marked as contested, "
+                "with your reason, and the contest is recorded with your name."
+            )
+            % values,
+            gettext(
+                "The cluster's coordinator (%(coordinator)s) and the operators see it on their "
+                "lists, and funding agencies' checks and your organisation's membership "
+                "certificates say that the membership is contested."
+            )
+            % values,
+            gettext(
+                "The membership itself does not change. The flag stays until you withdraw the "
+                "contest on this page."
+            ),
+        ],
+        button=gettext("Contest the membership"),
+        cancel_url=reverse("registry:membership-answer", args=[membership.pk]),
+    )
 
 
 @login_required

@@ -220,6 +220,23 @@ def propose_organisation_changes(
     return OrganisationChangeRequest.objects.bulk_create(made)
 
 
+def check_change_request(*, change_request: OrganisationChangeRequest, apply: bool) -> None:
+    """Refuse now (``ValidationError``) what :func:`decide_change_request` would refuse: a
+    request already decided, or a value the organisation's record cannot take. Read before an
+    operator is asked to confirm; the decision checks again with the rows locked."""
+    current = OrganisationChangeRequest.objects.select_related("decided_by").get(
+        pk=change_request.pk
+    )
+    if current.state != OrganisationChangeRequest.State.PENDING:
+        raise ValidationError(
+            _decided_message(current.get_state_display(), current.decided_by, current.decided_at)
+        )
+    if apply:
+        organisation = Organisation.objects.get(pk=current.organisation_id)
+        setattr(organisation, current.field, current.proposed_value)
+        organisation.full_clean()
+
+
 def decide_change_request(
     *, change_request: OrganisationChangeRequest, apply: bool, by: Any
 ) -> OrganisationChangeRequest:
@@ -383,6 +400,19 @@ def submit_evidence(
     return record
 
 
+def check_evidence_decision(*, evidence: MembershipEvidence, accept: bool, reason: str) -> None:
+    """Refuse now (``ValidationError``) what :func:`decide_evidence` would refuse: a rejection
+    without a reason, a document already decided. Read before an operator is asked to confirm;
+    the decision checks again with the rows locked."""
+    if not accept and not reason.strip():
+        raise ValidationError({"reason": gettext("Give the reason for rejecting the document.")})
+    current = MembershipEvidence.objects.select_related("decided_by").get(pk=evidence.pk)
+    if current.state != MembershipEvidence.State.SUBMITTED:
+        raise ValidationError(
+            _decided_message(current.get_state_display(), current.decided_by, current.decided_at)
+        )
+
+
 def decide_evidence(
     *, evidence: MembershipEvidence, accept: bool, by: Any, reason: str = ""
 ) -> MembershipEvidence:
@@ -418,19 +448,27 @@ def decide_evidence(
     return current
 
 
+def check_end(*, membership: Membership, left_on: dt.date) -> None:
+    """Refuse (a ``ValidationError`` on ``left_on``) an end of a membership that has one
+    already, or that falls before its start. The view reads it before asking to confirm;
+    :func:`end_membership` checks again with the row locked."""
+    if membership.left_on is not None:
+        raise ValidationError(
+            {
+                "left_on": gettext("This membership already ended on %(date)s.")
+                % {"date": date_format(membership.left_on, "SHORT_DATE_FORMAT")}
+            }
+        )
+    if left_on < membership.joined_on:
+        raise ValidationError({"left_on": gettext("A membership cannot end before it starts.")})
+
+
 def end_membership(*, membership: Membership, left_on: dt.date, by: Any) -> Membership:
-    """End ``membership`` on ``left_on`` (inclusive): it must be open and start by then."""
+    """End ``membership`` on ``left_on`` (inclusive): it must be open and start by then. The
+    history records the end with ``by`` (the membership's trail names the person)."""
     with transaction.atomic():
         current = Membership.objects.select_for_update().get(pk=membership.pk)
-        if current.left_on is not None:
-            raise ValidationError(
-                {
-                    "left_on": gettext("This membership already ended on %(date)s.")
-                    % {"date": date_format(current.left_on, "SHORT_DATE_FORMAT")}
-                }
-            )
-        if left_on < current.joined_on:
-            raise ValidationError({"left_on": gettext("A membership cannot end before it starts.")})
+        check_end(membership=current, left_on=left_on)
         current.left_on = left_on
         current.full_clean()
         current._history_user = by

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.core.paginator import Page, Paginator
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
@@ -23,6 +25,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
+from keyclusters.accounts.confirmation import ask_to_confirm, confirmation_needed
 from keyclusters.accounts.roles import Role
 from keyclusters.private_files import download_name, file_response
 
@@ -182,12 +185,18 @@ def cluster_manage(request: HttpRequest, pk: int) -> HttpResponse:
     current = selfservice.with_confirmation(selectors.current_members(cluster, on=on))
     members = _paginate(request, current, MEMBERS_PER_PAGE)
     partners = selfservice.with_confirmation(selectors.strategic_partners(cluster))
+    shown_members = list(members.object_list)
+    shown_partners = [p for p in partners if p.is_active_on(on)]
+    ends = selectors.end_records(shown_members + shown_partners)
+    for membership in shown_members + shown_partners:
+        membership.end_record = ends.get(membership.pk)
     context = {
         "cluster": cluster,
         "on": on,
         "members": members,
+        "shown_members": shown_members,
         "members_pagination": _page_links(request, members),
-        "partners": [p for p in partners if p.is_active_on(on)],
+        "partners": shown_partners,
         "end_form": MembershipEndForm(initial={"left_on": on}),
         "can_review": request.user.has_perm(REVIEW_PERMISSION),
     }
@@ -259,10 +268,12 @@ def membership_end(request: HttpRequest, pk: int, membership_pk: int) -> HttpRes
     )
     form = MembershipEndForm(request.POST)
     if form.is_valid():
+        left_on = form.cleaned_data["left_on"]
         try:
-            services.end_membership(
-                membership=membership, left_on=form.cleaned_data["left_on"], by=request.user
-            )
+            services.check_end(membership=membership, left_on=left_on)
+            if confirmation_needed(request):
+                return _confirm_end(request, cluster, membership, left_on)
+            services.end_membership(membership=membership, left_on=left_on, by=request.user)
         except ValidationError as exc:
             _show_errors(form, exc, {})
         else:
@@ -277,6 +288,61 @@ def membership_end(request: HttpRequest, pk: int, membership_pk: int) -> HttpRes
             return redirect("registry:cluster-manage", pk=cluster.pk)
     context = {"cluster": cluster, "membership": membership, "form": form}
     return render(request, "registry/membership_end.html", context)
+
+
+def _day(value: dt.date) -> str:
+    return date_format(value, "SHORT_DATE_FORMAT")
+
+
+def _confirm_end(
+    request: HttpRequest, cluster: Cluster, membership: Membership, left_on: dt.date
+) -> HttpResponse:
+    """What ending the membership on ``left_on`` does, before it is done."""
+    values = {
+        "organisation": membership.organisation.name,
+        "cluster": cluster.name,
+        "date": _day(left_on),
+        "next": _day(left_on + dt.timedelta(days=1)),
+    }
+    warnings = []
+    if left_on < selectors.today():
+        warnings.append(
+            gettext(
+                "The last day, %(date)s, is in the past: from now on verification says that "
+                "the membership ended then, also about the days since."
+            )
+            % values
+        )
+    return ask_to_confirm(
+        request,
+        title=gettext("End the membership of %(organisation)s in %(cluster)s?") % values,
+        facts=[
+            (gettext("Organisation"), membership.organisation.name),
+            (gettext("Cluster"), cluster.name),
+            (gettext("Role"), membership.get_role_display()),
+            (gettext("Joined on"), _day(membership.joined_on)),
+            (gettext("Last day of the membership"), _day(left_on)),
+        ],
+        warnings=warnings,
+        consequences=[
+            gettext(
+                "The membership of %(organisation)s in %(cluster)s ends on %(date)s, its last day."
+            )
+            % values,
+            gettext(
+                "From %(next)s verification no longer confirms the membership: funding "
+                "agencies' checks and membership certificates will say that it ended on "
+                "%(date)s."
+            )
+            % values,
+            gettext(
+                "The membership stays in the registry's ledger as a former one, and its "
+                "history records the end with your name. The end cannot be undone here."
+            ),
+        ],
+        button=gettext("End the membership"),
+        cancel_url=reverse("registry:cluster-manage", args=[cluster.pk]),
+    )
 
 
 def _import_messages(exc: Exception) -> list[str]:
@@ -431,6 +497,7 @@ def evidence_queue(request: HttpRequest) -> HttpResponse:
     context = {
         "queue": list(selectors.evidence_queue()),
         "awaiting": list(selectors.memberships_awaiting_a_document()[:200]),
+        "decided": list(selectors.recent_evidence_decisions()),
         "form": EvidenceDecisionForm(),
     }
     return render(request, "registry/evidence_queue.html", context)
@@ -441,19 +508,24 @@ def evidence_queue(request: HttpRequest) -> HttpResponse:
 def evidence_decide(request: HttpRequest, evidence_pk: int) -> HttpResponse:
     _require_reviewer(request)
     evidence = get_object_or_404(
-        MembershipEvidence.objects.select_related("membership__organisation"), pk=evidence_pk
+        MembershipEvidence.objects.select_related(
+            "membership__organisation", "membership__cluster"
+        ),
+        pk=evidence_pk,
     )
     form = EvidenceDecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, gettext("Choose to accept or to reject the document."))
         return redirect("registry:evidence-queue")
     accept = form.cleaned_data["decision"] == "accept"
+    reason = form.cleaned_data["reason"].strip()
     try:
-        services.decide_evidence(
-            evidence=evidence, accept=accept, reason=form.cleaned_data["reason"], by=request.user
-        )
+        services.check_evidence_decision(evidence=evidence, accept=accept, reason=reason)
+        if confirmation_needed(request):
+            return _confirm_evidence(request, evidence, accept, reason)
+        services.decide_evidence(evidence=evidence, accept=accept, reason=reason, by=request.user)
     except ValidationError as exc:
-        for message in exc.messages:
+        for message in dict.fromkeys(exc.messages):  # a field and the whole record: once
             messages.error(request, message)
     else:
         name = evidence.membership.organisation.name
@@ -463,6 +535,74 @@ def evidence_decide(request: HttpRequest, evidence_pk: int) -> HttpResponse:
             text = gettext("The evidence of %(organisation)s's start was rejected.")
         messages.success(request, text % {"organisation": name})
     return redirect("registry:evidence-queue")
+
+
+def _confirm_evidence(
+    request: HttpRequest, evidence: MembershipEvidence, accept: bool, reason: str
+) -> HttpResponse:
+    """What accepting or rejecting the document does, before it is done."""
+    membership = evidence.membership
+    values = {
+        "organisation": membership.organisation.name,
+        "cluster": membership.cluster.name,
+        "joined": _day(membership.joined_on),
+        "counted": _day(membership.counted_start),
+        "kind": evidence.get_kind_display(),
+        "reason": reason,
+    }
+    facts = [
+        (gettext("Organisation"), membership.organisation.name),
+        (gettext("Cluster"), membership.cluster.name),
+        (gettext("Document"), evidence.get_kind_display()),
+        (gettext("Joined on"), _day(membership.joined_on)),
+        (gettext("Verification counts it from"), _day(membership.counted_start)),
+    ]
+    recorded = gettext(
+        "The decision cannot be undone; the membership's history records it with your name."
+    )
+    if accept:
+        title = gettext("Accept the %(kind)s of %(organisation)s?") % values
+        consequences = [
+            gettext(
+                "The %(kind)s proves the start of the membership of %(organisation)s in "
+                "%(cluster)s on %(joined)s."
+            )
+            % values,
+            gettext(
+                "Verification counts the membership from %(joined)s instead of %(counted)s: "
+                "funding agencies' checks and membership certificates say so at once."
+            )
+            % values,
+            recorded,
+        ]
+        button = gettext("Accept the document")
+    else:
+        title = gettext("Reject the %(kind)s of %(organisation)s?") % values
+        facts.append((gettext("Reason"), reason))
+        consequences = [
+            gettext(
+                "The %(kind)s does not prove the start of the membership of %(organisation)s "
+                "in %(cluster)s on %(joined)s; the coordinator sees your reason: %(reason)s"
+            )
+            % values,
+            gettext(
+                "Verification goes on counting the membership from %(counted)s, not from "
+                "%(joined)s, until the coordinator sends another document and an operator "
+                "accepts it."
+            )
+            % values,
+            recorded,
+        ]
+        button = gettext("Reject the document")
+    return ask_to_confirm(
+        request,
+        title=title,
+        facts=facts,
+        consequences=consequences,
+        button=button,
+        cancel_url=reverse("registry:evidence-queue"),
+        danger=not accept,
+    )
 
 
 @login_required
@@ -480,7 +620,10 @@ def evidence_document(
 @require_GET
 def change_requests(request: HttpRequest) -> HttpResponse:
     _require_reviewer(request)
-    context = {"requests": list(selectors.pending_change_requests()[:500])}
+    context = {
+        "requests": list(selectors.pending_change_requests()[:500]),
+        "decided": list(selectors.recent_change_request_decisions()),
+    }
     return render(request, "registry/change_requests.html", context)
 
 
@@ -497,9 +640,12 @@ def change_request_decide(request: HttpRequest, request_pk: int) -> HttpResponse
         return redirect("registry:change-requests")
     apply = form.cleaned_data["decision"] == "apply"
     try:
+        services.check_change_request(change_request=change_request, apply=apply)
+        if confirmation_needed(request):
+            return _confirm_change_request(request, change_request, apply)
         services.decide_change_request(change_request=change_request, apply=apply, by=request.user)
     except ValidationError as exc:
-        for message in exc.messages:
+        for message in dict.fromkeys(exc.messages):  # a field and the whole record: once
             messages.error(request, message)
     else:
         values = {
@@ -512,3 +658,61 @@ def change_request_decide(request: HttpRequest, request_pk: int) -> HttpResponse
             text = gettext("The proposed %(field)s of %(organisation)s was dismissed.")
         messages.success(request, text % values)
     return redirect("registry:change-requests")
+
+
+def _confirm_change_request(
+    request: HttpRequest, change_request: OrganisationChangeRequest, apply: bool
+) -> HttpResponse:
+    """What applying or dismissing the proposed value does, before it is done."""
+    values = {
+        "organisation": change_request.organisation.name,
+        "field": change_request.field_label,
+        "old": change_request.registry_value_label or "—",
+        "new": change_request.proposed_value_label,
+    }
+    facts = [
+        (gettext("Organisation"), change_request.organisation.name),
+        (gettext("Field"), change_request.field_label),
+        (gettext("In the registry"), values["old"]),
+        (gettext("Proposed"), values["new"]),
+    ]
+    if apply:
+        title = gettext("Change the %(field)s of %(organisation)s?") % values
+        consequences = [
+            gettext(
+                "The %(field)s of %(organisation)s changes from %(old)s to %(new)s in the registry."
+            )
+            % values,
+            gettext(
+                "An organisation's record is shared: every cluster it belongs to, "
+                "verification answers and membership certificates show the new value."
+            ),
+            gettext(
+                "The change cannot be undone here; the organisation's history and the list "
+                "of decided requests record it with your name."
+            ),
+        ]
+        button = gettext("Apply the change")
+    else:
+        title = gettext("Dismiss the proposed %(field)s of %(organisation)s?") % values
+        consequences = [
+            gettext(
+                "The registry keeps %(old)s as the %(field)s of %(organisation)s; the proposed "
+                "%(new)s is dismissed."
+            )
+            % values,
+            gettext(
+                "The request leaves the queue and cannot be reopened; the list of decided "
+                "requests records the dismissal with your name."
+            ),
+        ]
+        button = gettext("Dismiss the change")
+    return ask_to_confirm(
+        request,
+        title=title,
+        facts=facts,
+        consequences=consequences,
+        button=button,
+        cancel_url=reverse("registry:change-requests"),
+        danger=not apply,
+    )

@@ -116,7 +116,8 @@ def test_coordinator_of_a_gets_403_on_every_page_of_b(
             | {"role": "member", "joined_on": "2024-01-01"},
         ),
         "end": client.post(
-            reverse("registry:membership-end", args=[pk, member_b.pk]), {"left_on": "2024-01-01"}
+            reverse("registry:membership-end", args=[pk, member_b.pk]),
+            {"left_on": "2024-01-01", "confirmed": "yes"},
         ),
         "import form": client.get(reverse("registry:members-import", args=[pk])),
         "import": client.post(
@@ -148,7 +149,7 @@ def test_anonymous_is_sent_to_login(client, cluster_a, importer_calls):
         assert response.status_code == 302
         assert response["Location"] == f"/accounts/login/?next={url}"
     end_url = reverse("registry:membership-end", args=[cluster_a.pk, membership.pk])
-    response = client.post(end_url, {"left_on": "2024-01-01"})
+    response = client.post(end_url, {"left_on": "2024-01-01", "confirmed": "yes"})
     assert response["Location"] == f"/accounts/login/?next={end_url}"
     assert _snapshot() == before
 
@@ -176,7 +177,7 @@ def test_operator_manages_any_cluster(client, cluster_a, cluster_b):
     )
     ended = client.post(
         reverse("registry:membership-end", args=[cluster_b.pk, membership.pk]),
-        {"left_on": "2021-03-31"},
+        {"left_on": "2021-03-31", "confirmed": "yes"},
     )
 
     assert (added.status_code, ended.status_code) == (302, 302)

@@ -120,7 +120,8 @@ def test_another_organisations_membership_is_not_found(client, world):
     url = reverse("registry:membership-answer", args=[world.beta_c.pk])
     assert client.get(url).status_code == 404
     assert client.post(url, {"action": "confirm"}).status_code == 404
-    assert client.post(url, {"action": "contest", "reason": "x"}).status_code == 404
+    contest = {"action": "contest", "reason": "x", "confirmed": "yes"}
+    assert client.post(url, contest).status_code == 404
     assert not MembershipConfirmation.objects.exists()
 
 
@@ -145,7 +146,9 @@ def test_confirm_contest_and_withdraw_with_an_audit_trail(client, world):
     assert response.status_code == 200
     assert list(response.context["form"].errors) == ["reason"]
 
-    response = client.post(url, {"action": "contest", "reason": "Wystąpiliśmy w 2019 r."})
+    response = client.post(
+        url, {"action": "contest", "reason": "Wystąpiliśmy w 2019 r.", "confirmed": "yes"}
+    )
     assert response.status_code == 302
     confirmation = MembershipConfirmation.objects.get(membership=world.alfa_a)
     assert confirmation.state == ConfirmationState.CONTESTED
@@ -246,7 +249,8 @@ def test_confirm_and_contest_at_once_through_the_pages_answer_no_500(world):
         return call
 
     outcomes = run_together(
-        post({"action": "confirm"}), post({"action": "contest", "reason": "Błąd"})
+        post({"action": "confirm"}),
+        post({"action": "contest", "reason": "Błąd", "confirmed": "yes"}),
     )
     assert [o.value for o in outcomes] == [302, 302], [o.error for o in outcomes]
     final = MembershipConfirmation.objects.get(membership=world.alfa_a)

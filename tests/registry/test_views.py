@@ -493,7 +493,7 @@ def test_coordinator_ends_a_membership(client, cluster, coordinator):
 
     response = client.post(
         reverse("registry:membership-end", args=[cluster.pk, membership.pk]),
-        {"left_on": "2024-06-30"},
+        {"left_on": "2024-06-30", "confirmed": "yes"},
     )
 
     assert response.status_code == 302
@@ -534,7 +534,8 @@ def test_end_membership_is_post_only_and_scoped_to_the_cluster(client, cluster, 
 
     get = client.get(reverse("registry:membership-end", args=[cluster.pk, own.pk]))
     foreign = client.post(
-        reverse("registry:membership-end", args=[cluster.pk, other.pk]), {"left_on": "2024-01-01"}
+        reverse("registry:membership-end", args=[cluster.pk, other.pk]),
+        {"left_on": "2024-01-01", "confirmed": "yes"},
     )
 
     assert get.status_code == 405
