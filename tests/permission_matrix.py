@@ -403,14 +403,14 @@ POST: dict[str, Case] = {
     ),
     "registry:membership-end": post(
         only(*MANAGERS_OF_A),
-        {"left_on": "2026-11-30"},
+        {"left_on": "2026-11-30", "confirmed": "yes"},
         pk=W("cluster_a"),
         membership_pk=W("member_a"),
         changes=MANAGERS_OF_A,
     ),
     "registry:membership-answer": post(
         only("member_firm"),
-        {"action": "contest", "reason": "Nie"},
+        {"action": "contest", "reason": "Nie", "confirmed": "yes"},
         membership_pk=W("member_a"),
         changes=("member_firm",),
     ),
@@ -434,17 +434,20 @@ POST: dict[str, Case] = {
     ),
     "registry:evidence-decide": post(
         only(*OPERATORS),
-        {"decision": "reject", "reason": "Brak podpisu"},
+        {"decision": "reject", "reason": "Brak podpisu", "confirmed": "yes"},
         evidence_pk=W("evidence"),
         changes=OPERATORS,
     ),
     "registry:change-request-decide": post(
-        only(*OPERATORS), {"decision": "apply"}, request_pk=W("change_request"), changes=OPERATORS
+        only(*OPERATORS),
+        {"decision": "apply", "confirmed": "yes"},
+        request_pk=W("change_request"),
+        changes=OPERATORS,
     ),
     # A's membership under B's address: not found for B's managers, refused to A's coordinator
     "registry:membership-end [A's membership via B]": post(
         {**signed_in("forbidden"), **dict.fromkeys(("other_coordinator", *OPERATORS), "hidden")},
-        {"left_on": "2026-11-30"},
+        {"left_on": "2026-11-30", "confirmed": "yes"},
         pk=W("cluster_b"),
         membership_pk=W("member_a"),
     ),
