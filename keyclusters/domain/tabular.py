@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
 from . import textfile
@@ -47,6 +47,89 @@ REQUIRED_COLUMNS: dict[tuple[str, ...], tuple[str, ...]] = {
     MEMBER_COLUMNS: ("name", "nip", "joined_on"),
     CLUSTER_COLUMNS: ("name", "coordinator_nip", "founded_on"),
 }
+
+
+# --- other words for columns and values ------------------------------------------------------
+
+
+def word_key(text: str) -> str:
+    """How a header or a value is compared with the words: lower case, spaces collapsed."""
+    return " ".join(text.lower().split())
+
+
+@dataclass(frozen=True)
+class Words:
+    """What a file may write besides the codes: other names of the columns (a Polish header row)
+    and other words for the values of the coded columns (``przedsiębiorstwo`` for
+    ``enterprise``), both compared by :func:`word_key`; and, per coded column, the accepted
+    values as an error lists them (by default the codes).
+
+    The application layer adds the labels of its translations (:meth:`merged`); these words are
+    the documented spellings that hold whatever the translations say (docs/formats.md).
+    """
+
+    columns: Mapping[str, str] = field(default_factory=dict)  # header -> column
+    values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # column -> word -> code
+    accepted: Mapping[str, str] = field(default_factory=dict)  # column -> "a, b, c"
+
+    def merged(self, other: Words) -> Words:
+        """These words and ``other``'s (``other`` wins where both name a word)."""
+        values = {column: dict(words) for column, words in self.values.items()}
+        for column, words in other.values.items():
+            values.setdefault(column, {}).update(
+                (word_key(word), code) for word, code in words.items()
+            )
+        columns = {**self.columns, **{word_key(k): v for k, v in other.columns.items()}}
+        return Words(columns, values, {**self.accepted, **other.accepted})
+
+
+_SIZES_PL = {
+    "micro": ("mikro", "mikroprzedsiębiorstwo", "mikro przedsiębiorstwo"),
+    "small": ("mała", "małe", "mały", "małe przedsiębiorstwo"),
+    "medium": ("średnia", "średnie", "średni", "średnie przedsiębiorstwo"),
+    "large": ("duża", "duże", "duży", "duże przedsiębiorstwo"),
+}
+_KINDS_PL = {
+    "enterprise": ("przedsiębiorstwo", "przedsiębiorca"),
+    "university": ("uczelnia", "szkoła wyższa"),
+    "research": ("instytut badawczy", "jednostka naukowa"),
+    "business-support": (
+        "instytucja otoczenia biznesu", "instytucja otoczenia biznesu (iob)", "iob",
+    ),
+    "public-administration": ("administracja publiczna",),
+    "other": ("inne", "inna", "inny"),
+}  # fmt: skip
+_ROLES_PL = {
+    "member": ("członek",),
+    "coordinator": ("koordynator",),
+    "strategic-partner": ("partner strategiczny",),
+}
+_COLUMNS_PL = {
+    "nazwa": "name", "rodzaj": "kind", "wielkość": "size", "województwo": "voivodeship",
+    "miejscowość": "city", "miasto": "city", "kraj": "country",
+    "data przystąpienia": "joined_on", "data wystąpienia": "left_on", "rola": "role",
+    "nip koordynatora": "coordinator_nip", "data założenia": "founded_on",
+    "specjalizacja": "specialisation", "strona internetowa": "website",
+}  # fmt: skip
+
+
+def _value_words(*tables: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    return {word: code for table in tables for code, words in table.items() for word in words}
+
+
+def _english(labels: Mapping[str, str]) -> dict[str, tuple[str]]:
+    return {code: (label.lower(),) for code, label in labels.items()}
+
+
+# The documented Polish spellings and the English labels of the vocabulary (docs/formats.md).
+DEFAULT_WORDS = Words(
+    columns=_COLUMNS_PL,
+    values={
+        "kind": _value_words(_KINDS_PL, _english(ORGANISATION_KINDS)),
+        "size": _value_words(_SIZES_PL, _english(ENTERPRISE_SIZES)),
+        "role": _value_words(_ROLES_PL, _english(MEMBERSHIP_ROLES)),
+    },
+)
 
 
 def check_header(header: Sequence[str], columns: Sequence[str]) -> list[RowError]:
@@ -128,6 +211,7 @@ class Parsed(Generic[R]):
     records: list[R]
     errors: list[RowError]
     rows: int = 0
+    labels: Mapping[str, str] = field(default_factory=dict)  # column -> the file's header
 
 
 @dataclass(frozen=True)
@@ -139,6 +223,7 @@ class Stream(Generic[R]):
     records: Iterator[R]
     errors: list[RowError]
     table: Rows | None = None  # the rows being read
+    labels: Mapping[str, str] = field(default_factory=dict)  # column -> the file's header
 
     @property
     def rows(self) -> int:
@@ -148,7 +233,7 @@ class Stream(Generic[R]):
     def collect(self) -> Parsed[R]:
         """Validate the whole file."""
         records = list(self.records)
-        return Parsed(self.columns, records, self.errors, self.rows)
+        return Parsed(self.columns, records, self.errors, self.rows, self.labels)
 
 
 # --- cell parsers ----------------------------------------------------------------------------
@@ -219,13 +304,23 @@ def _text(value: Cell) -> str:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def _choice(choices: Mapping[str, str], default: str = "") -> Callable[[str], str]:
+def _choice(
+    choices: Mapping[str, str], default: str = "", words: Mapping[str, str] | None = None,
+    accepted: str | None = None,
+) -> Callable[[str], str]:  # fmt: skip
+    """A coded value: the code (any case), or one of ``words`` (compared by ``word_key``)."""
+    words = words or {}
+
     def parse(value: str) -> str:
         if not value:
             return default
         code = value.lower()
-        if code not in choices:
-            raise CellError(N_("is not one of: %(choices)s"), choices=", ".join(choices))
+        if code in choices:
+            return code
+        code = words.get(word_key(value), "")
+        if not code:
+            raise CellError(N_("is not one of: %(choices)s"),
+                            choices=accepted or ", ".join(choices))  # fmt: skip
         return code
 
     return parse
@@ -261,10 +356,10 @@ def _bounded(limit: int) -> Callable[[str], str]:
     return parse
 
 
-def _voivodeship(value: str) -> str:
+def _voivodeship(value: str, words: Mapping[str, str] | None = None) -> str:
     if not value:
         return ""
-    code = voivodeship_code(value)
+    code = voivodeship_code(value) or (words or {}).get(word_key(value))
     if code is None:
         raise CellError(N_("is not a Polish voivodeship"))
     return code
@@ -316,12 +411,20 @@ _ABSENT = 1 << 62  # the position of a column the file does not have (always pas
 _PlanEntry = tuple[str, int, Callable[..., object], bool, bool, dict[Any, Any] | None]
 
 
-def _parsers(today: dt.date | None) -> dict[str, Callable[..., object]]:
-    """PARSERS with the date columns limited to 1989-01-01 … a year from ``today``."""
+def _parsers(
+    today: dt.date | None, words: Words = DEFAULT_WORDS
+) -> dict[str, Callable[..., object]]:
+    """PARSERS with the date columns limited to 1989-01-01 … a year from ``today``, and the
+    coded columns taking ``words`` too."""
     latest = years_after(today or dt.date.today(), 1)
     dates = plausible_dates(EARLIEST_DATE, latest)
+    values, accepted = words.values, words.accepted
     return {
         **PARSERS,
+        "kind": _choice(ORGANISATION_KINDS, "other", values.get("kind"), accepted.get("kind")),
+        "size": _choice(ENTERPRISE_SIZES, "", values.get("size"), accepted.get("size")),
+        "role": _choice(MEMBERSHIP_ROLES, "member", values.get("role"), accepted.get("role")),
+        "voivodeship": lambda value: _voivodeship(value, values.get("voivodeship")),
         "joined_on": dates,
         "left_on": plausible_dates(EARLIEST_DATE, latest, optional=True),
         "founded_on": dates,
@@ -329,11 +432,12 @@ def _parsers(today: dt.date | None) -> dict[str, Callable[..., object]]:
 
 
 def _plan(
-    header: Sequence[str], columns: Sequence[str], today: dt.date | None = None
-) -> list[_PlanEntry]:
+    header: Sequence[str], columns: Sequence[str], today: dt.date | None = None,
+    words: Words = DEFAULT_WORDS,
+) -> list[_PlanEntry]:  # fmt: skip
     """Per column (in ``columns`` order): name, position, parser, required, is a date, cache."""
     positions = {name: i for i, name in enumerate(header)}
-    parsers = _parsers(today)
+    parsers = _parsers(today, words)
     return [
         (c, positions.get(c, _ABSENT), parsers[c], c in _REQUIRED_VALUES, c in _DATE_COLUMNS,
          {} if c in _REPEATING else None)
@@ -410,17 +514,45 @@ def _organisation_key(record: OrganisationRecord) -> tuple[object, str, str]:
     return (record.name, record.country), "name", record.name
 
 
+@dataclass
+class _Opened:
+    """A file being read: its rows (None when its header is wrong), its errors, its header
+    with every column named by its code, and the file's own names of the renamed columns."""
+
+    rows: Rows | None
+    errors: list[RowError]
+    header: tuple[str, ...] = ()
+    labels: dict[str, str] = field(default_factory=dict)
+
+
 def _start(
-    source: Source, filename: str, columns: Sequence[str], limits: Limits
-) -> tuple[Rows | None, list[RowError]]:
+    source: Source, filename: str, columns: Sequence[str], limits: Limits, words: Words
+) -> _Opened:
     """The rows of a file whose header is right (else None), and the list of its errors."""
     try:
         rows = open_table(source, filename, limits=limits)
     except TableError as exc:
-        return None, exc.errors
+        return _Opened(None, exc.errors)
+    header: list[str] = []
+    labels: dict[str, str] = {}
+    for name in rows.header:
+        code = name if name in columns else words.columns.get(word_key(name), name)
+        if code != name:
+            labels.setdefault(code, name)
+        header.append(code)
     errors = rows.errors  # problems found while reading are added as they are found
-    errors += check_header(rows.header, columns)
-    return (None if errors else rows), errors
+    errors += check_header(header, columns)
+    return _Opened(None if errors else rows, errors, tuple(header), labels)
+
+
+def relabel(errors: Sequence[RowError], labels: Mapping[str, str]) -> list[RowError]:
+    """The errors with each column named as the file's header names it."""
+    return [_relabelled(error, labels) for error in errors] if labels else list(errors)
+
+
+def _relabelled(error: RowError, labels: Mapping[str, str]) -> RowError:
+    label = labels.get(error.column) if error.column is not None else None
+    return replace(error, column=label) if label else error
 
 
 def _present(header: Sequence[str], columns: Sequence[str]) -> tuple[str, ...]:
@@ -429,12 +561,13 @@ def _present(header: Sequence[str], columns: Sequence[str]) -> tuple[str, ...]:
 
 def parse_organisations(
     source: Source, filename: str = "", *, limits: Limits = DEFAULT_LIMITS,
-    today: dt.date | None = None,
+    today: dt.date | None = None, words: Words = DEFAULT_WORDS,
 ) -> Parsed[OrganisationRecord]:  # fmt: skip
-    rows, errors = _start(source, filename, ORGANISATION_COLUMNS, limits)
+    opened = _start(source, filename, ORGANISATION_COLUMNS, limits, words)
+    rows, errors, header = opened.rows, opened.errors, opened.header
     if rows is None:
-        return Parsed((), [], errors)
-    plan, has_kind = _plan(rows.header, ORGANISATION_COLUMNS, today), "kind" in rows.header
+        return Parsed((), [], errors, labels=opened.labels)
+    plan, has_kind = _plan(header, ORGANISATION_COLUMNS, today, words), "kind" in header
     repeats = Repeats(errors)
     records: list[OrganisationRecord] = []
     for row, cells in rows:
@@ -444,31 +577,35 @@ def parse_organisations(
             key, column, value = _organisation_key(record)
             repeats.check(key, record.data(), row, column, value)
             records.append(record)
-    return Parsed(_present(rows.header, ORGANISATION_COLUMNS), records, errors, rows.count)
+    columns = _present(header, ORGANISATION_COLUMNS)
+    return Parsed(columns, records, errors, rows.count, opened.labels)
 
 
 def parse_members(
     source: Source, filename: str = "", *, limits: Limits = DEFAULT_LIMITS,
-    today: dt.date | None = None,
+    today: dt.date | None = None, words: Words = DEFAULT_WORDS,
 ) -> Parsed[MemberRecord]:  # fmt: skip
-    return stream_members(source, filename, limits=limits, today=today).collect()
+    return stream_members(source, filename, limits=limits, today=today, words=words).collect()
 
 
 def stream_members(
     source: Source, filename: str = "", *, limits: Limits = DEFAULT_LIMITS,
-    today: dt.date | None = None,
+    today: dt.date | None = None, words: Words = DEFAULT_WORDS,
 ) -> Stream[MemberRecord]:  # fmt: skip
     """Like ``parse_members``, reading and validating the rows as the records are taken (the
     file is checked and its header read at once)."""
-    rows, errors = _start(source, filename, MEMBER_COLUMNS, limits)
+    opened = _start(source, filename, MEMBER_COLUMNS, limits, words)
+    rows, errors = opened.rows, opened.errors
     if rows is None:
-        return Stream((), iter(()), errors)
-    columns = _present(rows.header, MEMBER_COLUMNS)
-    return Stream(columns, _members(rows, errors, today), errors, rows)
+        return Stream((), iter(()), errors, labels=opened.labels)
+    plan = _plan(opened.header, MEMBER_COLUMNS, today, words)
+    records = _members(rows, errors, plan, "kind" in opened.header)
+    return Stream(_present(opened.header, MEMBER_COLUMNS), records, errors, rows, opened.labels)
 
 
-def _members(rows: Rows, errors: list[RowError], today: dt.date | None) -> Iterator[MemberRecord]:
-    plan, has_kind = _plan(rows.header, MEMBER_COLUMNS, today), "kind" in rows.header
+def _members(
+    rows: Rows, errors: list[RowError], plan: list[_PlanEntry], has_kind: bool
+) -> Iterator[MemberRecord]:
     repeats = MemberRepeats(errors)
     for row, cells in rows:
         v = _cells(row, cells, plan, errors)
@@ -490,12 +627,13 @@ def _members(rows: Rows, errors: list[RowError], today: dt.date | None) -> Itera
 
 def parse_clusters(
     source: Source, filename: str = "", *, limits: Limits = DEFAULT_LIMITS,
-    today: dt.date | None = None,
+    today: dt.date | None = None, words: Words = DEFAULT_WORDS,
 ) -> Parsed[ClusterRecord]:  # fmt: skip
-    rows, errors = _start(source, filename, CLUSTER_COLUMNS, limits)
+    opened = _start(source, filename, CLUSTER_COLUMNS, limits, words)
+    rows, errors = opened.rows, opened.errors
     if rows is None:
-        return Parsed((), [], errors)
-    plan = _plan(rows.header, CLUSTER_COLUMNS, today)
+        return Parsed((), [], errors, labels=opened.labels)
+    plan = _plan(opened.header, CLUSTER_COLUMNS, today, words)
     repeats = Repeats(errors)
     records: list[ClusterRecord] = []
     for row, cells in rows:
@@ -505,4 +643,5 @@ def parse_clusters(
         record = ClusterRecord(row, *v)  # in CLUSTER_COLUMNS order
         repeats.check(record.name, record.data(), row, "name", record.name)
         records.append(record)
-    return Parsed(_present(rows.header, CLUSTER_COLUMNS), records, errors, rows.count)
+    columns = _present(opened.header, CLUSTER_COLUMNS)
+    return Parsed(columns, records, errors, rows.count, opened.labels)

@@ -53,6 +53,7 @@ from keyclusters.domain.tabular import (
     OrganisationRecord,
     Parsed,
     RowError,
+    relabel,
 )
 
 from .bulk import (
@@ -83,6 +84,7 @@ from .services import (
     propose_organisation_changes,
 )
 from .signals import announce_memberships_changed, rows_written
+from .vocabulary import import_words
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 CHUNK_ROWS = 10_000  # rows planned and written together (one progress step)
@@ -541,9 +543,9 @@ def import_organisations(
     *, source: tabular.Source, filename: str, by=None, progress: Progress | None = None
 ) -> ImportReport:
     """Upsert the organisations of a CSV/XLSX file by NIP."""
-    parsed = tabular.parse_organisations(source, filename)
+    parsed = tabular.parse_organisations(source, filename, words=import_words())
     if parsed.errors:
-        raise ImportRejected(parsed.errors)
+        raise ImportRejected(relabel(parsed.errors, parsed.labels))
     organisations = _Organisations(parsed.columns, by=by, when=timezone.now())
     with transaction.atomic():
         outcomes = _run(parsed, _organisations_step(organisations), write=True, progress=progress)
@@ -556,11 +558,11 @@ def import_clusters(
     *, source: tabular.Source, filename: str, by=None, progress: Progress | None = None
 ) -> ImportReport:
     """Upsert the clusters of a file by name; their coordinators must already be imported."""
-    parsed = tabular.parse_clusters(source, filename)
+    parsed = tabular.parse_clusters(source, filename, words=import_words())
     clusters = _Clusters(parsed.columns, by=by, when=timezone.now())
     errors = parsed.errors or clusters.check(parsed.records)
     if errors:
-        raise ImportRejected(errors)
+        raise ImportRejected(relabel(errors, parsed.labels))
     with transaction.atomic():
         outcomes = _run(parsed, clusters.plan, write=True, progress=progress)
         rows_written.send(sender=Cluster)
@@ -579,9 +581,9 @@ def import_members(
     progress: Progress | None = None,
 ) -> ImportReport:
     """Upsert a cluster's members: their organisations by NIP, then their memberships."""
-    stream = tabular.stream_members(source, filename)
+    stream = tabular.stream_members(source, filename, words=import_words())
     if stream.errors:
-        raise ImportRejected(stream.errors)
+        raise ImportRejected(relabel(stream.errors, stream.labels))
     members = _Members(cluster, stream.columns, by=by, when=timezone.now())
     outcomes: list[str] = []
     # The chunks are written while a thread validates the rest of the file; after an error
@@ -595,9 +597,9 @@ def import_members(
             if progress is not None:
                 progress(len(outcomes))
         if stream.errors:
-            raise ImportRejected(stream.errors)
+            raise ImportRejected(relabel(stream.errors, stream.labels))
         if errors := members.finish():
-            raise ImportRejected(errors)
+            raise ImportRejected(relabel(errors, stream.labels))
         rows_written.send(sender=Membership, organisations=frozenset(members.written))
         announce_memberships_changed(clusters=[cluster.pk])  # once, after the commit
     report = _report(outcomes)
@@ -618,10 +620,11 @@ def _preview(
     check: Callable[[], list[RowError]] | None = None,
 ) -> ImportPreview:  # fmt: skip
     if parsed.errors:
-        return ImportPreview(parsed.columns, parsed.rows, 0, 0, 0, errors=parsed.errors)
+        errors = relabel(parsed.errors, parsed.labels)
+        return ImportPreview(parsed.columns, parsed.rows, 0, 0, 0, errors=errors)
     with transaction.atomic():  # a consistent snapshot; nothing is written
         outcomes = _run(parsed, plan, write=False)
-    errors = check() if check is not None else []
+    errors = relabel(check(), parsed.labels) if check is not None else []
     if errors:
         return ImportPreview(parsed.columns, parsed.rows, 0, 0, 0, errors=errors)
     report = _report(outcomes)
@@ -642,7 +645,7 @@ def _organisation_values(record: OrganisationRecord) -> dict:
 def preview_organisations(
     *, source: tabular.Source, filename: str, limit: int = PREVIEW_ROWS
 ) -> ImportPreview:
-    parsed = tabular.parse_organisations(source, filename)
+    parsed = tabular.parse_organisations(source, filename, words=import_words())
     step = _organisations_step(_Organisations(parsed.columns, by=None, when=timezone.now()))
     return _preview(parsed, step, _organisation_values, limit)
 
@@ -651,10 +654,11 @@ def preview_organisations(
 def preview_clusters(
     *, source: tabular.Source, filename: str, limit: int = PREVIEW_ROWS
 ) -> ImportPreview:
-    parsed = tabular.parse_clusters(source, filename)
+    parsed = tabular.parse_clusters(source, filename, words=import_words())
     clusters = _Clusters(parsed.columns, by=None, when=timezone.now())
     errors = parsed.errors or clusters.check(parsed.records)
     if errors:
+        errors = relabel(errors, parsed.labels)
         return ImportPreview(parsed.columns, parsed.rows, 0, 0, 0, errors=errors)
     return _preview(parsed, clusters.plan, _fields, limit)
 
@@ -671,7 +675,7 @@ def _member_values(record: MemberRecord) -> dict:
 def preview_members(
     *, cluster: Cluster, source: tabular.Source, filename: str, limit: int = PREVIEW_ROWS, by=None
 ) -> ImportPreview:
-    parsed = tabular.parse_members(source, filename)
+    parsed = tabular.parse_members(source, filename, words=import_words())
     members = _Members(cluster, parsed.columns, by=by, when=timezone.now())
     check = lambda: sorted(members.errors + members.periods.errors(), key=lambda e: e.row or 0)  # noqa: E731
     return _preview(parsed, members.plan, _member_values, limit, check)

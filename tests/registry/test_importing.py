@@ -215,8 +215,8 @@ def test_rows_written_before_an_error_is_found_are_rolled_back(monkeypatch):
     first_chunk_written = threading.Event()
     real_stream = tabular.stream_members
 
-    def held_stream(source, filename=""):
-        stream = real_stream(source, filename)
+    def held_stream(source, filename="", **options):
+        stream = real_stream(source, filename, **options)
 
         def records():
             for record in stream.records:
@@ -272,8 +272,8 @@ def test_a_failing_write_stops_the_validation_thread(monkeypatch):
 def test_an_error_in_the_validation_thread_reaches_the_caller(monkeypatch):
     real_stream = tabular.stream_members
 
-    def broken_stream(source, filename=""):
-        stream = real_stream(source, filename)
+    def broken_stream(source, filename="", **options):
+        stream = real_stream(source, filename, **options)
 
         def records():
             yield next(stream.records)
