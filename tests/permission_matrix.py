@@ -180,10 +180,24 @@ GET: dict[str, Case] = {
         signed_in("method"), pk=W("call"), cluster_pk=W("cluster_c")
     ),
     "competitions:application-list": url(signed_in("ok")),
-    # visible_applications: operators and the cluster's coordinator; the others (the
-    # administrator too: the list is scoped by role) do not see that it exists
+    # visible_applications (operators and the cluster's coordinator) and those who may read the
+    # documents (the decision maker, the administrator, the expert and panel member assigned
+    # without a conflict); the others do not see that it exists
     "competitions:application-detail": url(
-        only("coordinator", "operator", default="hidden"), pk=W("application_a")
+        only(
+            "coordinator",
+            "expert",
+            "panel_member",
+            "operator",
+            "decision_maker",
+            "administrator",
+            default="hidden",
+        ),
+        pk=W("application_a"),
+    ),
+    "competitions:application-detail [B]": url(
+        only("other_coordinator", "operator", "decision_maker", "administrator", default="hidden"),
+        pk=W("application_b"),
     ),
     "competitions:formal-evaluation": url(only(*OPERATORS), pk=W("application_b")),
     # the submission confirmation (PDF): to those who see the application
@@ -460,12 +474,15 @@ POST: dict[str, Case] = {
     ),
     "competitions:formal-evaluation": post(
         only(*OPERATORS),
-        {"action": "fail", "fail-reasons": "Brak strategii"},
+        {"action": "fail", "fail-reasons": "Brak strategii", "confirmed": "yes"},
         pk=W("application_b"),
         changes=OPERATORS,
     ),
     "competitions:call-dashboard": post(
-        only(*OPERATORS), {"action": "close"}, pk=W("call"), changes=OPERATORS
+        only(*OPERATORS),
+        {"action": "close", "confirmed": "yes"},
+        pk=W("call"),
+        changes=OPERATORS,
     ),
     "competitions:call-create": post(
         only(*OPERATORS),

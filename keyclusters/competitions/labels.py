@@ -30,6 +30,17 @@ ACTIONS = {
     "withdraw": _("withdrawn"),
 }
 
+# A call's history: what a person did, keyed by the state the call entered ("created" for the
+# first record).
+CALL_EVENTS = {
+    "created": _("created the call"),
+    "draft": _("put the call back in preparation"),
+    "open": _("opened the call"),
+    "closed": _("closed the call"),
+    "evaluating": _("started the final evaluation"),
+    "decided": _("recorded the decision"),
+}
+
 STAGE_KINDS = {
     "formal": _("Formal evaluation"),
     "expert": _("Merit evaluation"),

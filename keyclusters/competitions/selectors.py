@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet, Window
+from django.db.models.functions import Lag
 
 from keyclusters.accounts.models import User
 from keyclusters.accounts.roles import Role
 from keyclusters.domain.lifecycle import ApplicationState
 
+from .labels import CALL_EVENTS
 from .models import Application, Call, StageResult
 
 
@@ -53,3 +55,27 @@ def funnel_rows(
 
 def state_counts(call: Call) -> dict[str, int]:
     return dict(Counter(call.applications.values_list("state", flat=True)))
+
+
+def call_history(call: Call) -> list[dict[str, object]]:
+    """Who created the call and who changed its state, when (oldest first), in one query.
+
+    The call's other saves (the application numbers it issues) are left out: only its creation
+    and the records whose state differs from the one before.
+    """
+    records = (
+        call.history.annotate(
+            previous=Window(Lag("state"), order_by=[F("history_date").asc(), F("history_id").asc()])
+        )
+        .filter(Q(history_type="+") | Q(previous__isnull=True) | ~Q(state=F("previous")))
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    return [
+        {
+            "at": record.history_date,
+            "by": record.history_user,
+            "action": CALL_EVENTS["created" if record.history_type == "+" else record.state],
+        }
+        for record in records
+    ]

@@ -114,7 +114,7 @@ def test_operator_passes_formally_and_sees_the_parametric_breakdown(client, subm
             "signatures",
         ]
     }
-    response = client.post(url, {"action": "pass", **checklist})
+    response = client.post(url, {"action": "pass", **checklist, "confirmed": "yes"})
     assert response.status_code == 302
     submitted.refresh_from_db()
     assert (submitted.state, submitted.stage) == ("in-evaluation", "merit")
@@ -134,7 +134,13 @@ def test_operator_requests_completion_through_the_page(client, submitted, operat
     url = reverse("competitions:formal-evaluation", args=[submitted.pk])
     with time_machine.travel(in_call(12), tick=False):
         response = client.post(
-            url, {"action": "complete", "complete-items": ["strategy"], "complete-note": "Podpis"}
+            url,
+            {
+                "action": "complete",
+                "complete-items": ["strategy"],
+                "complete-note": "Podpis",
+                "confirmed": "yes",
+            },
         )
     assert response.status_code == 302
     submitted.refresh_from_db()

@@ -24,9 +24,12 @@ from .calls import (
     store_rulebook,
 )
 from .formal import (
+    completion_days,
+    completion_deadline,
     expire_completions,
     fail_formal,
     formal_assessment,
+    overdue_completions,
     pass_formal,
     request_completion,
 )
@@ -44,6 +47,8 @@ __all__ = [
     "call_actions",
     "change_call_state",
     "complete_scored_stage",
+    "completion_days",
+    "completion_deadline",
     "create_call",
     "decide_application",
     "decide_call",
@@ -51,6 +56,7 @@ __all__ = [
     "expire_completions",
     "fail_formal",
     "formal_assessment",
+    "overdue_completions",
     "latest_revision",
     "locked_application",
     "locked_call",

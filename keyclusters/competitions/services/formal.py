@@ -6,11 +6,13 @@ import datetime as dt
 from collections.abc import Mapping
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from keyclusters.accounts.models import User
 from keyclusters.domain.lifecycle import (
+    APPLICATION,
     ApplicationAction,
     ApplicationState,
 )
@@ -18,9 +20,18 @@ from keyclusters.domain.rulebook import evaluate_eligibility
 
 from ..models import (
     Application,
+    Call,
     StageResult,
 )
-from .base import WARSAW, CompetitionError, _locked, _record_stage, _transition, latest_revision
+from .base import (
+    WARSAW,
+    CompetitionError,
+    _locked,
+    _record_stage,
+    _transition,
+    latest_revision,
+    refused,
+)
 from .stages import _enter_stage, stage_after
 
 # -- formal evaluation ------------------------------------------------------------------------
@@ -31,6 +42,21 @@ def formal_assessment(application: Application):
     revision = latest_revision(application)
     rulebook = application.call.rulebook.parsed()
     return evaluate_eligibility(rulebook, revision.data if revision else application.data)
+
+
+def completion_days(application: Application) -> int:
+    """How many days the coordinator gets to complete (the formal stage's rule, else 7)."""
+    stage = application.call.rulebook.parsed().stage(application.stage)
+    return stage.completion_days if stage.completion_days is not None else 7
+
+
+def completion_deadline(application: Application, now=None) -> dt.datetime:
+    """The end (23:59:59 Warsaw time) of the last day to complete, asked for ``now``."""
+    now = now or timezone.now()
+    local_day = timezone.localtime(now, WARSAW).date() + dt.timedelta(
+        days=completion_days(application)
+    )
+    return dt.datetime.combine(local_day, dt.time(23, 59, 59), tzinfo=WARSAW)
 
 
 @transaction.atomic
@@ -49,11 +75,7 @@ def request_completion(
         raise CompetitionError({"items": [_("Name the items to complete.")]})
     if application.completion_requests >= 1:
         raise CompetitionError(_("The rules allow one request to complete per application."))
-    days = stage.completion_days if stage.completion_days is not None else 7
-    local_day = timezone.localtime(now, WARSAW).date() + dt.timedelta(days=days)
-    application.completion_deadline = dt.datetime.combine(
-        local_day, dt.time(23, 59, 59), tzinfo=WARSAW
-    )
+    application.completion_deadline = completion_deadline(application, now)
     application.completion_items = list(items)
     application.completion_requests += 1
     _transition(
@@ -70,13 +92,20 @@ def request_completion(
     return application
 
 
-@transaction.atomic
-def expire_completions(*, now=None, by: User | None = None) -> int:
-    """Fail every application whose deadline to complete has passed; returns how many."""
-    now = now or timezone.now()
-    overdue = Application.objects.select_for_update(no_key=True, of=("self",)).filter(
-        state=ApplicationState.COMPLETION_REQUESTED, completion_deadline__lt=now
+def overdue_completions(*, call: Call | None = None, now=None) -> QuerySet[Application]:
+    """The applications whose deadline to complete has passed (of one call, or of all)."""
+    overdue = Application.objects.filter(
+        state=ApplicationState.COMPLETION_REQUESTED,
+        completion_deadline__lt=now or timezone.now(),
     )
+    return overdue.filter(call=call) if call is not None else overdue
+
+
+@transaction.atomic
+def expire_completions(*, call: Call | None = None, now=None, by: User | None = None) -> int:
+    """Fail every application (of ``call``, or of every call) whose deadline to complete has
+    passed; returns how many."""
+    overdue = overdue_completions(call=call, now=now).select_for_update(no_key=True, of=("self",))
     count = 0
     for application in overdue:
         reasons = [_("The application was not completed by the deadline.")]
@@ -95,12 +124,9 @@ def expire_completions(*, now=None, by: User | None = None) -> int:
     return count
 
 
-def _require_formal_decision(application: Application) -> None:
+def _require_formal_decision(application: Application, action: ApplicationAction) -> None:
     if application.state != ApplicationState.SUBMITTED:
-        raise CompetitionError(
-            _("Not allowed: %(action)s in state %(state)s")
-            % {"action": "formal decision", "state": application.state}
-        )
+        raise refused(APPLICATION.refusal(application.state, action))
 
 
 @transaction.atomic
@@ -108,7 +134,7 @@ def pass_formal(
     *, application: Application, checklist: Mapping[str, bool] | None = None, by: User
 ) -> Application:
     application = _locked(application)
-    _require_formal_decision(application)
+    _require_formal_decision(application, ApplicationAction.PASS_FORMAL)
     assessment = formal_assessment(application)
     if not assessment.passed:
         raise CompetitionError(
@@ -140,7 +166,7 @@ def pass_formal(
 @transaction.atomic
 def fail_formal(*, application: Application, reasons: list[str], by: User) -> Application:
     application = _locked(application)
-    _require_formal_decision(application)
+    _require_formal_decision(application, ApplicationAction.FAIL_FORMAL)
     reasons = [r.strip() for r in reasons if r and r.strip()]
     if not reasons:
         raise CompetitionError({"reasons": [_("Give the reasons of the negative outcome.")]})

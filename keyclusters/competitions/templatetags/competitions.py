@@ -26,6 +26,14 @@ def action_label(code: str) -> str:
     return str(ACTIONS.get(code, code))
 
 
+@register.filter
+def person(user) -> str:
+    """The name of whoever did something: the full name, else the login; nobody: the system."""
+    from keyclusters.registry.selfservice import person_name
+
+    return person_name(user)
+
+
 def _number(text: object, places: int | None = None) -> str:
     if text is None:
         return "—"
