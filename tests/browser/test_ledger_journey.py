@@ -18,7 +18,10 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 def test_backdated_member_with_evidence_accepted_by_an_operator(page, live_server, tmp_path):
     cluster = ClusterFactory(name="Klaster Rejestrowy", founded_on=dt.date(2015, 1, 1))
-    UserFactory(username="koordynator", roles=["coordinator"], organisation=cluster.coordinator)
+    UserFactory(
+        username="koordynator", first_name="Jan", last_name="Kowalski",
+        roles=["coordinator"], organisation=cluster.coordinator,
+    )  # fmt: skip
     UserFactory(username="operatorka", first_name="Olga", last_name="Nowak", roles=["operator"])
     declaration = tmp_path / "deklaracja-przystapienia.pdf"
     declaration.write_bytes(PDF)
@@ -47,9 +50,36 @@ def test_backdated_member_with_evidence_accepted_by_an_operator(page, live_serve
     assert "Odlewnia Dawna sp. z o.o." in row.inner_text()
     screenshot(page, "operator-evidence-queue")
     row.locator("button[value=accept]").click()
+    # the confirmation page states the consequence; nothing is decided until it is confirmed
+    page.wait_for_selector(".confirm-action")
+    assert "Odlewnia Dawna sp. z o.o." in page.inner_text(".confirmation-consequences")
+    membership.refresh_from_db()
+    assert membership.evidence_state == "submitted"
+    page.click(".confirm-action")
     page.wait_for_selector(".alert-success")
     membership.refresh_from_db()
     assert (membership.evidence_state, membership.counted_from) == ("accepted", None)
     assert membership.evidence_accepted_on == today
+    assert "Olga Nowak" in page.inner_text("#evidence-decided")
     page.goto(f"{base}/clusters/{cluster.pk}/manage/memberships/{membership.pk}/")
     assert "Olga Nowak" in page.inner_text("#membership-trail")
+    log_out(page)
+
+    # the coordinator ends the membership: the page asks first, then the end bears his name
+    log_in(page, base, "koordynator")
+    page.goto(f"{base}/clusters/{cluster.pk}/manage/")
+    row = page.locator(f"tr[data-membership='{membership.pk}']")
+    last_day = today + dt.timedelta(days=30)
+    row.locator("input[name=left_on]").fill(last_day.isoformat())
+    row.locator("form.end-membership button[type=submit]").click()
+    page.wait_for_selector(".confirm-action")
+    consequences = page.inner_text(".confirmation-consequences")
+    assert "Odlewnia Dawna sp. z o.o." in consequences and "Klaster Rejestrowy" in consequences
+    screenshot(page, "coordinator-confirms-the-end-of-a-membership")
+    membership.refresh_from_db()
+    assert membership.left_on is None
+    page.click(".confirm-action")
+    page.wait_for_selector(".alert-success")
+    membership.refresh_from_db()
+    assert membership.left_on == last_day
+    assert "Jan Kowalski" in page.inner_text(f"tr[data-membership='{membership.pk}']")

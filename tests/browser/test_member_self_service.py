@@ -38,7 +38,13 @@ def test_a_member_firm_contests_a_membership(page, live_server):
     page.wait_for_selector("#contest-form")
     page.fill("#id_reason", "Nigdy nie przystąpiliśmy do tego klastra.")
     page.locator("#contest-form button[type=submit]").click()
+    # the confirmation page says what a contest does before anything is recorded
+    page.wait_for_selector(".confirm-action")
+    assert "Klaster Pomorski" in page.inner_text(".confirmation-consequences")
+    assert not MembershipConfirmation.objects.filter(membership=wrong).exists()
+    page.click(".confirm-action")
     page.wait_for_selector("#contested-count")
+    assert page.locator(".alert-success").count() == 1
     assert page.locator(f"tr[data-membership='{wrong.pk}'] .badge.text-bg-danger").count() == 1
     screenshot(page, "member-firm-contests-membership")
 
