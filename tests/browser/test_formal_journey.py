@@ -1,4 +1,5 @@
-"""A coordinator submits an application; an operator passes it formally."""
+"""A coordinator submits an application; an operator passes it formally, then closes the call
+before its deadline: each asks first, stating the consequence, and is recorded with the name."""
 
 import datetime as dt
 
@@ -19,7 +20,7 @@ def test_coordinator_submits_and_operator_passes_formally(page, live_server, tmp
     for _ in range(6):
         MembershipFactory(cluster=cluster, joined_on=dt.date(2019, 1, 1))
     UserFactory(username="koordynator", roles=["coordinator"], organisation=cluster.coordinator)
-    UserFactory(username="operatorka", roles=["operator"])
+    UserFactory(username="operatorka", first_name="Olga", last_name="Kowalska", roles=["operator"])
     rulebook = services.store_rulebook(source=SMALL_RULEBOOK)
     now = timezone.now()
     call = services.create_call(
@@ -53,8 +54,36 @@ def test_coordinator_submits_and_operator_passes_formally(page, live_server, tmp
         box.check()
     screenshot(page, "operator-formal-evaluation")
     page.click("button[value=pass]")
+    # the confirmation: what passing does; nothing has happened yet
+    page.wait_for_selector(".confirmation .confirm-action")
+    assert "Klaster Przeglądarkowy" in page.inner_text(".confirmation-facts")
+    application.refresh_from_db()
+    assert application.state == "submitted"
+    screenshot(page, "operator-formal-confirmation")
+    page.click(".confirmation .confirm-action")
     page.wait_for_selector(".alert-success")
     application.refresh_from_db()
     assert (application.state, application.stage) == ("in-evaluation", "merit")
     screenshot(page, "operator-application-after-formal")
     assert "6,00 / 13" in page.content()  # 7 members: 4 points; 3 / 7 projects: 2 points
+    # the history names the operator beside the formal decision
+    actors = page.locator("ul.application-history .event-actor").all_inner_texts()
+    assert "Olga Kowalska" in actors and "koordynator" in actors
+
+    # closing the call a month early: the warning names the deadline, in the Polish format
+    page.goto(f"{base}/competitions/calls/{call.pk}/dashboard/")
+    page.click("button[value=close]")
+    page.wait_for_selector(".confirmation .confirm-action")
+    deadline = timezone.localtime(call.closes_at).strftime("%d.%m.%Y %H:%M")
+    assert deadline in page.inner_text(".confirmation-warning >> nth=0")
+    page.click(".confirmation .cancel-action")
+    page.wait_for_url(f"{base}/competitions/calls/{call.pk}/dashboard/")
+    call.refresh_from_db()
+    assert call.state == "open"
+    page.click("button[value=close]")
+    page.wait_for_selector(".confirmation .confirm-action")
+    page.click(".confirmation .confirm-action")
+    page.wait_for_selector(".alert-success")
+    call.refresh_from_db()
+    assert call.state == "closed"
+    assert " · Olga Kowalska · " in page.locator("ul.call-history li").last.inner_text()
