@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 from collections import Counter
 from decimal import Decimal
 
@@ -20,6 +21,7 @@ from keyclusters.evaluation.selectors import current_recommendation
 from keyclusters.evaluation.services import stage_aggregate
 from keyclusters.registry.models import Cluster, Membership, Organisation
 from keyclusters.statuses.models import Certificate, StatusGrant
+from keyclusters.web.demo.names import REGIONS
 from keyclusters.web.demo.rounds import ROUND_2015
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -49,6 +51,16 @@ def test_the_demo_tells_the_whole_story(capsys):
         assert normalise_regon(org.regon) == org.regon
     for cluster in Cluster.objects.all():
         assert Membership.objects.filter(cluster=cluster, role="coordinator").count() == 1
+    # plausible: real towns in their own voivodeships, no placeholders, one name per firm
+    towns = {(region, town) for region in REGIONS for town, _where in REGIONS[region][1]}
+    for org in polish.only("voivodeship", "city"):
+        assert (org.voivodeship, org.city) in towns
+    names = list(Organisation.objects.values_list("name", flat=True))
+    names += list(Cluster.objects.values_list("name", flat=True))
+    assert len(set(names)) == len(names)
+    placeholder = re.compile(r"\b(test|foo|lorem|demo|cluster|scenario)\b|\d+$", re.IGNORECASE)
+    assert not [n for n in names if placeholder.search(n)]
+    assert Cluster.objects.get(name="Klaster Lotniczy Aerodolina").coordinator.city == "Rzeszów"
     assert Organisation.history.count() == 3012
     logins = {
         "operator": "operator",
@@ -108,6 +120,11 @@ def test_the_demo_tells_the_whole_story(capsys):
     # every score sheet submitted; the diverging application (rank 7) had a third expert
     sheets = ScoreSheet.objects.filter(assignment__application__call=finished)
     assert sheets.filter(state="submitted", assignment__state="active").count() == 45
+    # a justification per criterion, in Polish, about the criterion (never the runner's word)
+    for sheet in ScoreSheet.objects.all():
+        texts = list(sheet.justifications.values())
+        assert set(sheet.justifications) == set(sheet.points)
+        assert len(set(texts)) == len(texts) and "scenario" not in texts
     assert not sheets.exclude(state="submitted").exists()
     assert not Assignment.objects.filter(
         application__call=finished, state="active", sheet__isnull=True

@@ -89,7 +89,7 @@ ALLOWED_TEXT = {
         r"None\.",  # "None." - the English sentence for an empty list, not Python's None
     ],
     "pl": [
-        r".*nabór \d+\.\d+.*",  # the demo call's name "Demo – nabór 2.1" (a number of a call)
+        r".*nabór \d+\.\d+.*",  # the demo API key's name "… – nabór 2.1" (a number of a call)
     ],
 }
 
