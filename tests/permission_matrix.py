@@ -119,6 +119,11 @@ GET: dict[str, Case] = {
     "registry:cluster-detail": url(everyone("ok"), pk=W("cluster_a")),
     "registry:members-export": url(everyone("ok"), pk=W("cluster_a"), format="csv"),
     "registry:members-export [xlsx]": url(everyone("ok"), pk=W("cluster_a"), format="xlsx"),
+    "registry:members-spreadsheet": url(everyone("ok"), pk=W("cluster_a"), format="csv"),
+    "registry:members-spreadsheet [xlsx]": url(everyone("ok"), pk=W("cluster_a"), format="xlsx"),
+    # the import templates hold no data of the registry
+    "registry:import-template": url(everyone("ok"), kind="members", format="xlsx"),
+    "registry:import-template [csv]": url(everyone("ok"), kind="organisations", format="csv"),
     "registry:declaration-document": url(
         only(*MANAGERS_OF_A), pk=W("cluster_a"), declaration_pk=W("declaration")
     ),

@@ -3,6 +3,11 @@
 CSV is UTF-8 with a byte-order mark (so that spreadsheets detect the encoding), separated by
 commas, dates ``YYYY-MM-DD``. XLSX has real date cells and identifiers as text. Text that a
 spreadsheet would run as a formula gets a quote in front (keyclusters.domain.spreadsheet_safety).
+
+These two are the documented machine format (codes, ISO dates; docs/formats.md). The spreadsheet
+variants (:func:`members_spreadsheet_csv`, :func:`members_spreadsheet_xlsx`) are for people: the
+column titles and the values in the active language, a CSV in the language's format
+(:mod:`.spreadsheets`); the member import reads them back as well.
 """
 
 from __future__ import annotations
@@ -16,7 +21,9 @@ from django.db.models import QuerySet
 from keyclusters.domain.spreadsheet_safety import safe_row, xlsx_row
 from keyclusters.domain.tabular import MEMBER_COLUMNS
 
+from . import spreadsheets
 from .models import Cluster, Membership
+from .vocabulary import column_titles, value_label
 
 
 def member_memberships(cluster: Cluster, on: dt.date | None = None) -> QuerySet[Membership]:
@@ -70,3 +77,23 @@ def members_xlsx(cluster: Cluster, on: dt.date | None = None) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def _spreadsheet_rows(cluster: Cluster, on: dt.date | None) -> list[list[object]]:
+    return [
+        [value_label(column, value) for column, value in zip(MEMBER_COLUMNS, values, strict=True)]
+        for values in member_rows(cluster, on)
+    ]
+
+
+def members_spreadsheet_csv(cluster: Cluster, on: dt.date | None = None) -> bytes:
+    """The members for a spreadsheet in the active language: titles and values translated,
+    ``;`` and dates ``DD.MM.YYYY`` in Polish (:mod:`.spreadsheets`)."""
+    header = column_titles(MEMBER_COLUMNS)
+    return spreadsheets.csv_file(header, _spreadsheet_rows(cluster, on))
+
+
+def members_spreadsheet_xlsx(cluster: Cluster, on: dt.date | None = None) -> bytes:
+    """The members for a spreadsheet: titles and values translated, dates as date cells."""
+    header = column_titles(MEMBER_COLUMNS)
+    return spreadsheets.xlsx_file(cluster.name, header, _spreadsheet_rows(cluster, on))

@@ -252,8 +252,11 @@ class MemberImportForm(BootstrapMixin, forms.Form):
         label=_("Member list (CSV or XLSX)"),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(IMPORT_EXTENSIONS)}),
         help_text=_(
-            "Columns: name, nip, regon, krs, kind, size, voivodeship, city, country, joined_on, "
-            "left_on, role. A file with any invalid row writes nothing."
+            "The columns of the template (name, NIP, kind, size, voivodeship, city, country, "
+            "joined on, left on, role; REGON and KRS optional), titled in Polish or English or "
+            "by their codes (name, nip, regon, krs, kind, size, voivodeship, city, country, "
+            "joined_on, left_on, role); values as words (Enterprise, Small, Member) or codes; "
+            "dates 2026-05-04 or 04.05.2026. A file with any invalid row writes nothing."
         ),
     )
 

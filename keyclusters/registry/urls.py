@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import downloads, selfservice_views, views
+from . import downloads, export_views, import_templates, selfservice_views, views
 
 app_name = "registry"
 urlpatterns = [
@@ -25,6 +25,16 @@ urlpatterns = [
         r"^(?P<pk>[0-9]+)/members\.(?P<format>csv|xlsx)$",
         views.members_export,
         name="members-export",
+    ),
+    re_path(
+        r"^(?P<pk>[0-9]+)/members-spreadsheet\.(?P<format>csv|xlsx)$",
+        export_views.members_spreadsheet,
+        name="members-spreadsheet",
+    ),
+    re_path(
+        r"^import-templates/(?P<kind>members|organisations|clusters)\.(?P<format>csv|xlsx)$",
+        import_templates.import_template,
+        name="import-template",
     ),
     path(
         "<int:pk>/declarations/<int:declaration_pk>/document/",
