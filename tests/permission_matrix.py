@@ -540,7 +540,7 @@ POST: dict[str, Case] = {
     # the service, which asks for the role)
     "evaluation:recommendation": post(
         {**only("decision_maker"), "administrator": "forbidden"},
-        {"approved_on": "2026-11-30"},
+        {"approved_on": "2026-11-30", "confirmed": "yes"},
         pk=W("closed_call"),
         changes=("decision_maker",),
     ),
