@@ -166,11 +166,39 @@ def replace_expert(*, assignment: Assignment, reason: str, by: User) -> list[Ass
         raise PermissionDenied
     application = competitions.locked_application(assignment.application)
     assignment = locked_assignment(assignment)
+    check_replaceable(assignment, by, application)
+    _withdraw(assignment, reason=reason, by=by)
+    return auto_assign(application=application, stage=assignment.stage, by=by)
+
+
+def check_replaceable(
+    assignment: Assignment, by: User, application: Application | None = None
+) -> None:
+    """Raise PermissionDenied for anyone but an operator, EvaluationError when the expert of
+    ``assignment`` can no longer be replaced."""
+    if not is_operator(by):
+        raise PermissionDenied
+    application = application or assignment.application
     if assignment.state != Assignment.State.ACTIVE:
         raise EvaluationError(_("This expert has already been withdrawn."))
-    if hasattr(assignment, "sheet") and assignment.sheet.state == ScoreSheet.State.SUBMITTED:
+    sheet = ScoreSheet.objects.filter(assignment=assignment).first()
+    if sheet is not None and sheet.state == ScoreSheet.State.SUBMITTED:
         raise EvaluationError(_("A submitted score sheet cannot be withdrawn."))
     if competitions.scored_stage_state(application, assignment.stage) == StageState.COMPLETE:
         raise EvaluationError(_("The stage is complete; its experts can no longer change."))
-    _withdraw(assignment, reason=reason, by=by)
-    return auto_assign(application=application, stage=assignment.stage, by=by)
+
+
+def replacements_for(assignment: Assignment, today=None) -> list[Expert]:
+    """The experts ``replace_expert`` would assign in place of ``assignment``'s expert, as
+    things stand now (nothing is written): what the operator is asked to confirm."""
+    today = today or timezone.localdate()
+    application = assignment.application
+    wanted = application.call.rulebook.parsed().stage(assignment.stage).experts or 1
+    holding = (
+        Assignment.objects.filter(
+            application=application, stage=assignment.stage, state__in=HOLDING_ASSIGNMENT_STATES
+        )
+        .exclude(pk=assignment.pk)
+        .count()
+    )
+    return _candidates(application, assignment.stage, today)[: max(wanted - holding, 0)]

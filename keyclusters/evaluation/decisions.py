@@ -77,6 +77,17 @@ def _current(call: Call) -> Recommendation | None:
     )
 
 
+def check_may_prepare(call: Call, by: User) -> None:
+    """Raise PermissionDenied for anyone but an operator, EvaluationError when the call's
+    recommendation list cannot be prepared now (the call is not closed or in evaluation, or an
+    application is still being evaluated)."""
+    if not is_operator(by):
+        raise PermissionDenied
+    _lifecycle(lambda: check("recommendation", PREPARE, call=call.state))
+    if call.applications.filter(state__in=UNDER_EVALUATION_STATES).exists():
+        raise EvaluationError(_("Some applications are still being evaluated."))
+
+
 @transaction.atomic
 def prepare_recommendation(*, call: Call, by: User) -> Recommendation:
     """Rank the evaluated applications of a closed call into a new list; a list prepared before
@@ -85,9 +96,7 @@ def prepare_recommendation(*, call: Call, by: User) -> Recommendation:
     if not is_operator(by):
         raise PermissionDenied
     call = competitions.locked_call(call)
-    _lifecycle(lambda: check("recommendation", PREPARE, call=call.state))
-    if call.applications.filter(state__in=UNDER_EVALUATION_STATES).exists():
-        raise EvaluationError(_("Some applications are still being evaluated."))
+    check_may_prepare(call, by)
     current = _current(call)
     if current is not None:
         _lifecycle(lambda: RECOMMENDATION.next(current.state, RecommendationAction.SUPERSEDE))
@@ -110,6 +119,16 @@ def prepare_recommendation(*, call: Call, by: User) -> Recommendation:
     return recommendation
 
 
+def check_may_approve(call: Call, recommendation: Recommendation, by: User) -> None:
+    """Raise PermissionDenied for anyone but the decision maker, EvaluationError when the list
+    cannot be approved now (approved or replaced already, or the call is not awaiting the
+    decision)."""
+    if not by.has_role(Role.DECISION_MAKER):
+        raise PermissionDenied
+    _lifecycle(lambda: RECOMMENDATION.next(recommendation.state, RecommendationAction.APPROVE))
+    _lifecycle(lambda: check("recommendation", RecommendationAction.APPROVE, call=call.state))
+
+
 @transaction.atomic
 def approve_recommendation(*, call: Call, approved_on: dt.date, by: User) -> Recommendation:
     """The decision maker approves the list: statuses for the recommended, reasons for others;
@@ -120,8 +139,7 @@ def approve_recommendation(*, call: Call, approved_on: dt.date, by: User) -> Rec
     recommendation = _current(call)
     if recommendation is None:
         raise EvaluationError(_("No recommendation list has been prepared for this call."))
-    _lifecycle(lambda: RECOMMENDATION.next(recommendation.state, RecommendationAction.APPROVE))
-    _lifecycle(lambda: check("recommendation", RecommendationAction.APPROVE, call=call.state))
+    check_may_approve(call, recommendation, by)
     rulebook = call.rulebook.parsed()
     valid_from, valid_to = status_validity(rulebook.status, approved_on)
     applications = {a.pk: a for a in call.applications.select_related("call", "cluster")}

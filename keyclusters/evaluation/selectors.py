@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
+from keyclusters.competitions import rulebook_words as words
 from keyclusters.competitions.models import Application, Call, StageResult
 
 from .models import Affiliation, Assignment, Expert, Recommendation, ScoreSheet
@@ -263,3 +267,79 @@ def outcome_rows(outcomes) -> list[dict]:
         }
         for o in outcomes
     ]
+
+
+@dataclass(frozen=True)
+class Event:
+    """One step in an assignment's history: when, who (a person's name, or "automatically")
+    and what, in words."""
+
+    at: dt.datetime
+    who: str
+    what: str
+
+
+def person(user) -> str:
+    if user is None:
+        return _("automatically")
+    return user.get_full_name() or user.get_username()
+
+
+def assignment_events(assignments) -> dict[int, list[Event]]:
+    """Each assignment's history, oldest first: assigned, no conflict declared, suspended and
+    lifted, withdrawn or replaced (with the reason), its sheet submitted (with the total) and
+    reopened; each with the person who did it. Two queries whatever the number of
+    assignments (the autosaved drafts are left out)."""
+    ids = [a.pk for a in assignments]
+    events: dict[int, list[Event]] = {pk: [] for pk in ids}
+    previous = None
+    for record in (
+        Assignment.history.filter(id__in=ids)
+        .select_related("history_user")
+        .order_by("id", "history_date", "history_id")
+    ):
+        earlier = previous if previous is not None and previous.id == record.id else None
+        previous = record
+        what = []
+        if earlier is None:
+            what.append(_("Assigned"))
+        else:
+            if earlier.no_conflict_declared_at is None and record.no_conflict_declared_at:
+                what.append(_("No conflict of interest declared"))
+            if earlier.state != record.state:
+                if record.state == Assignment.State.WITHDRAWN:
+                    what.append(_("Withdrawn: %(reason)s") % {"reason": record.withdrawn_reason})
+                elif record.state == Assignment.State.SUSPENDED:
+                    what.append(_("Suspended: %(reason)s") % {"reason": record.suspension_reason})
+                elif earlier.state == Assignment.State.SUSPENDED:
+                    what.append(_("Suspension lifted"))
+        for text in what:
+            events[record.id].append(Event(record.history_date, person(record.history_user), text))
+    previous = None
+    for record in (
+        ScoreSheet.history.filter(assignment_id__in=ids)
+        .exclude(history_change_reason="autosave")
+        .select_related("history_user")
+        .order_by("id", "history_date", "history_id")
+    ):
+        earlier_state = (
+            previous.state
+            if previous is not None and previous.id == record.id
+            else ScoreSheet.State.DRAFT
+        )
+        previous = record
+        if earlier_state == record.state:
+            continue
+        if record.state == ScoreSheet.State.SUBMITTED:
+            total = sum((Decimal(v) for v in record.points.values()), Decimal(0))
+            what = _("Score sheet submitted: %(total)s points") % {"total": words.number(total)}
+        else:
+            what = _("Score sheet reopened")
+            if record.history_change_reason:
+                what = f"{what}: {record.history_change_reason}"
+        events[record.assignment_id].append(
+            Event(record.history_date, person(record.history_user), what)
+        )
+    for rows in events.values():
+        rows.sort(key=lambda event: event.at)
+    return events

@@ -26,7 +26,14 @@ from keyclusters.domain.lifecycle import (
 )
 from keyclusters.domain.points import PointsRefused, parse_points
 
-from .assignments import assign_expert, auto_assign, declare, replace_expert
+from .assignments import (
+    assign_expert,
+    auto_assign,
+    check_replaceable,
+    declare,
+    replace_expert,
+    replacements_for,
+)
 from .base import (
     EvaluationError,
     is_operator,
@@ -41,12 +48,17 @@ __all__ = [
     "EvaluationError",
     "assign_expert",
     "auto_assign",
+    "check_consensus",
+    "check_replaceable",
     "declare",
     "is_operator",
     "record_consensus",
     "reopen_sheet",
     "replace_expert",
+    "replacements_for",
     "save_sheet",
+    "sheet_total",
+    "submission_errors",
     "submit_sheet",
 ]
 
@@ -150,16 +162,31 @@ def save_sheet(
     return sheet
 
 
-@transaction.atomic
-def submit_sheet(*, assignment: Assignment, by: User) -> ScoreSheet:
-    application = competitions.locked_application(assignment.application)
-    sheet = lock_sheet_for(SheetAction.SUBMIT, assignment=assignment, by=by)
+def submission_errors(sheet: ScoreSheet) -> dict[str, list[str]]:
+    """What keeps a sheet from being submitted: per criterion, missing points or a missing
+    justification (empty when it is complete)."""
     errors: dict[str, list[str]] = {}
     for criterion in sheet_criteria(sheet.assignment):
         if criterion.id not in sheet.points:
             errors.setdefault(criterion.id, []).append(_("Give the points."))
         if not sheet.justifications.get(criterion.id):
             errors.setdefault(criterion.id, []).append(_("Justify the points."))
+    return errors
+
+
+def sheet_total(sheet: ScoreSheet) -> Decimal:
+    """The sheet's total as the rulebook counts an expert's points: the sum of its criteria."""
+    return ExpertSheet(
+        expert=str(sheet.assignment.expert_id),
+        points={k: Decimal(v) for k, v in sheet.points.items()},
+    ).total
+
+
+@transaction.atomic
+def submit_sheet(*, assignment: Assignment, by: User) -> ScoreSheet:
+    application = competitions.locked_application(assignment.application)
+    sheet = lock_sheet_for(SheetAction.SUBMIT, assignment=assignment, by=by)
+    errors = submission_errors(sheet)
     if errors:
         raise EvaluationError(errors)
     sheet.state = ScoreSheet.State.SUBMITTED
@@ -197,14 +224,14 @@ def reopen_sheet(*, sheet: ScoreSheet, reason: str, by: User) -> ScoreSheet:
     return sheet
 
 
-@transaction.atomic
-def record_consensus(
-    *, application: Application, stage: str, points: Mapping[str, object], note: str, by: User
-) -> ConsensusScore:
-    """The points the diverging experts agreed on; only where the stage awaits a consensus."""
+def check_consensus(
+    application: Application, stage: str, points: Mapping[str, object], note: str, *, by: User
+) -> dict[str, str]:
+    """The consensus points as stored (per criterion), or EvaluationError: the stage must wait
+    for a consensus, every criterion needs valid points, and the note is required (and
+    PermissionDenied for anyone but an operator)."""
     if not is_operator(by):
         raise PermissionDenied
-    application = competitions.locked_application(application)
     state = competitions.scored_stage_state(application, stage)
     if state != StageState.AWAITING_CONSENSUS or application.stage != stage:
         raise EvaluationError(
@@ -229,6 +256,16 @@ def record_consensus(
         clean[criterion.id] = value
     if not note.strip():
         raise EvaluationError({"note": [_("Say how the experts reached the consensus.")]})
+    return clean
+
+
+@transaction.atomic
+def record_consensus(
+    *, application: Application, stage: str, points: Mapping[str, object], note: str, by: User
+) -> ConsensusScore:
+    """The points the diverging experts agreed on; only where the stage awaits a consensus."""
+    application = competitions.locked_application(application)
+    clean = check_consensus(application, stage, points, note, by=by)
     consensus = ConsensusScore(
         application=application, stage=stage, points=clean, note=note.strip(), recorded_by=by
     )

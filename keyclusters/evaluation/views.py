@@ -4,6 +4,7 @@ the decision, and "why this score"."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
@@ -14,14 +15,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.formats import date_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from keyclusters.accounts.confirmation import ask_to_confirm, confirmation_needed
 from keyclusters.competitions import rulebook_words as words
 from keyclusters.competitions.models import Application, Call
 from keyclusters.competitions.texts import report_errors, translated
+from keyclusters.domain.evaluation import status_validity
+from keyclusters.domain.lifecycle import ApplicationState
 from keyclusters.domain.rulebook import localized
 
 from . import decisions, selectors, services, services_drafts
@@ -49,42 +54,29 @@ def my_assignments(request: HttpRequest) -> HttpResponse:
 def sheet(request: HttpRequest, pk: int) -> HttpResponse:
     """The expert's own score sheet; any other assignment is a 404."""
     assignment = get_object_or_404(selectors.my_assignments(request.user), pk=pk)
-    application = assignment.application
-    rulebook = application.call.rulebook.parsed()
-    existing = getattr(assignment, "sheet", None)
     if request.method == "POST":
         action = request.POST.get("action")
-        try:
-            if action in ("no-conflict", "conflict"):
-                services.declare(
-                    assignment=assignment,
-                    conflict=action == "conflict",
-                    note=request.POST.get("note", ""),
-                    by=request.user,
-                )
-                if action == "conflict":
-                    messages.info(request, _("The conflict of interest has been recorded."))
-                    return redirect("evaluation:my-assignments")
-            else:
-                points = {
-                    c.id: request.POST.get(f"points-{c.id}", "")
-                    for _a, c in rulebook.criteria(stage=assignment.stage)
-                }
-                notes = {
-                    c.id: request.POST.get(f"why-{c.id}", "")
-                    for _a, c in rulebook.criteria(stage=assignment.stage)
-                }
-                services.save_sheet(
-                    assignment=assignment, points=points, justifications=notes, by=request.user
-                )
-                if action == "submit":
-                    services.submit_sheet(assignment=assignment, by=request.user)
-                    messages.success(request, _("The score sheet has been submitted."))
-                else:
-                    messages.success(request, _("The score sheet has been saved."))
-        except services.EvaluationError as exc:
-            report_errors(request, exc)
-        return redirect("evaluation:sheet", pk=assignment.pk)
+        if action in ("no-conflict", "conflict"):
+            return _declare(request, assignment, conflict=action == "conflict")
+        return _score(request, assignment, submit=action == "submit")
+    return _sheet_page(request, assignment)
+
+
+def _sheet_page(
+    request: HttpRequest,
+    assignment: Assignment,
+    *,
+    posted: dict[str, tuple[str, str]] | None = None,
+    errors: dict[str, list[str]] | None = None,
+) -> HttpResponse:
+    """The sheet as stored, or with the values just posted and each criterion's errors (a
+    refused save or submission)."""
+    application = assignment.application
+    rulebook = application.call.rulebook.parsed()
+    existing = ScoreSheet.objects.filter(assignment=assignment).first()
+    stage_title = localized(rulebook.stage(assignment.stage).title, _language()) or (
+        assignment.stage
+    )
     if not selectors.may_read_application(assignment):
         # Before the declaration (or while suspended): the cluster, its coordinator and its
         # members only, never the application.
@@ -97,23 +89,32 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
                 "declaration": selectors.cluster_for_declaration(
                     application.cluster, timezone.localdate()
                 ),
-                "stage_title": localized(rulebook.stage(assignment.stage).title, _language())
-                or assignment.stage,
+                "stage_title": stage_title,
                 "stage_maximum": rulebook.stage_maximum(assignment.stage),
             },
         )
+    submitted = existing is not None and existing.state == ScoreSheet.State.SUBMITTED
+    if submitted:
+        posted = None
     revision = application.revisions.order_by("-number").first()
-    criteria = [
-        {
-            "area": localized(area.title, _language()) or area.id,
-            "criterion": criterion,
-            "title": localized(criterion.title, _language()) or criterion.id,
-            "guidance": localized(criterion.guidance, _language()),
-            "points": (existing.points.get(criterion.id, "") if existing else ""),
-            "why": (existing.justifications.get(criterion.id, "") if existing else ""),
-        }
-        for area, criterion in rulebook.criteria(stage=assignment.stage)
-    ]
+    criteria = []
+    for area, criterion in rulebook.criteria(stage=assignment.stage):
+        if posted is not None:
+            points, why = posted[criterion.id]
+        else:
+            points = existing.points.get(criterion.id, "") if existing else ""
+            why = existing.justifications.get(criterion.id, "") if existing else ""
+        criteria.append(
+            {
+                "area": localized(area.title, _language()) or area.id,
+                "criterion": criterion,
+                "title": localized(criterion.title, _language()) or criterion.id,
+                "guidance": localized(criterion.guidance, _language()),
+                "points": points,
+                "why": why,
+                "errors": (errors or {}).get(criterion.id, []),
+            }
+        )
     return render(
         request,
         "evaluation/sheet.html",
@@ -122,11 +123,148 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
             "application": application,
             "revision": revision,
             "criteria": criteria,
-            "submitted": existing is not None and existing.state == ScoreSheet.State.SUBMITTED,
-            "stage_title": localized(rulebook.stage(assignment.stage).title, _language())
-            or assignment.stage,
+            "submitted": submitted,
+            "stage_title": stage_title,
             "stage_maximum": rulebook.stage_maximum(assignment.stage),
         },
+    )
+
+
+def _declare(request: HttpRequest, assignment: Assignment, *, conflict: bool) -> HttpResponse:
+    """The expert's declaration; a conflict of interest (which withdraws the assignment for
+    good) is confirmed first."""
+    application = assignment.application
+    note = request.POST.get("note", "")
+    if conflict and confirmation_needed(request):
+        rulebook = application.call.rulebook.parsed()
+        stage = rulebook.stage(assignment.stage)
+        return ask_to_confirm(
+            request,
+            title=_("Declare a conflict of interest?"),
+            facts=[
+                (_("Cluster"), application.cluster.name),
+                (_("Call"), application.call.name),
+                (_("Stage"), words.stage_title(rulebook, stage.id)),
+                (_("Note"), note.strip() or "–"),
+            ],
+            consequences=[
+                _(
+                    "You withdraw from this evaluation: you will not see the application and "
+                    "cannot score it."
+                ),
+                _("An operator will give the stage to another expert."),
+                _("The declaration is recorded with your name and cannot be undone."),
+            ],  # fmt: skip
+            button=_("Declare the conflict of interest"),
+            cancel_url=reverse("evaluation:sheet", args=[assignment.pk]),
+        )
+    try:
+        services.declare(assignment=assignment, conflict=conflict, note=note, by=request.user)
+    except services.EvaluationError as exc:
+        report_errors(request, exc)
+        return redirect("evaluation:sheet", pk=assignment.pk)
+    if conflict:
+        messages.info(request, _("The conflict of interest has been recorded."))
+        return redirect("evaluation:my-assignments")
+    messages.success(
+        request,
+        _("You have declared that you have no conflict of interest: the application is open "
+          "to you."),
+    )  # fmt: skip
+    return redirect("evaluation:sheet", pk=assignment.pk)
+
+
+def _score(request: HttpRequest, assignment: Assignment, *, submit: bool) -> HttpResponse:
+    """Save the sheet; for a submission, the saved sheet is checked, its total is confirmed
+    (the draft stays saved if the expert goes back), and only then submitted."""
+    rulebook = assignment.application.call.rulebook.parsed()
+    criteria = [c for _a, c in rulebook.criteria(stage=assignment.stage)]
+    points = {c.id: request.POST.get(f"points-{c.id}", "") for c in criteria}
+    notes = {c.id: request.POST.get(f"why-{c.id}", "") for c in criteria}
+    saved = None
+    try:
+        saved = services.save_sheet(
+            assignment=assignment, points=points, justifications=notes, by=request.user
+        )
+        if not submit:
+            messages.success(request, _("The score sheet has been saved."))
+            return redirect("evaluation:sheet", pk=assignment.pk)
+        missing = services.submission_errors(saved)
+        if missing:
+            raise services.EvaluationError(missing)
+        if confirmation_needed(request):
+            return _confirm_submission(request, assignment, saved, criteria, rulebook)
+        submitted = services.submit_sheet(assignment=assignment, by=request.user)
+    except services.EvaluationError as exc:
+        # What was typed comes back when the save itself was refused; else the saved sheet.
+        posted = {c.id: (points[c.id], notes[c.id]) for c in criteria}
+        if saved is not None:
+            posted = None
+        return _refused(request, assignment, exc, criteria, posted)
+    messages.success(
+        request,
+        _("The score sheet has been submitted with %(total)s points out of %(maximum)s.")
+        % {
+            "total": words.number(services.sheet_total(submitted)),
+            "maximum": words.number(rulebook.stage_maximum(assignment.stage)),
+        },
+    )
+    return redirect("evaluation:sheet", pk=assignment.pk)
+
+
+def _refused(request, assignment, exc, criteria, posted) -> HttpResponse:
+    """The sheet again with what was typed, each criterion's errors beside its field and, at
+    the top, the same errors named by the criteria's titles."""
+    titles = {c.id: localized(c.title, _language()) or c.id for c in criteria}
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {}
+    for criterion_id, texts in errors.items():
+        for text in texts:
+            messages.error(request, f"{titles.get(criterion_id, criterion_id)}: {text}")
+    if not errors:
+        for text in exc.messages:
+            messages.error(request, text)
+    return _sheet_page(request, assignment, posted=posted, errors=errors)
+
+
+def _confirm_submission(request, assignment, saved, criteria, rulebook) -> HttpResponse:
+    application = assignment.application
+    facts = [(_("Cluster"), application.cluster.name)]
+    for criterion in criteria:
+        facts.append(
+            (
+                localized(criterion.title, _language()) or criterion.id,
+                _("%(points)s of %(maximum)s")
+                % {
+                    "points": words.number(saved.points[criterion.id]),
+                    "maximum": words.number(criterion.max),
+                },
+            )
+        )
+    facts.append(
+        (
+            _("Total"),
+            _("%(points)s of %(maximum)s")
+            % {
+                "points": words.number(services.sheet_total(saved)),
+                "maximum": words.number(rulebook.stage_maximum(assignment.stage)),
+            },
+        )
+    )
+    return ask_to_confirm(
+        request,
+        title=_("Submit the score sheet?"),
+        facts=facts,
+        consequences=[
+            _(
+                "After submission the points and justifications cannot be changed; only an "
+                "operator can reopen the sheet."
+            ),
+            _("The submission is recorded with your name and the time."),
+            _("Your draft has been saved: if you go back, you can go on editing it."),
+        ],  # fmt: skip
+        button=_("Submit the score sheet"),
+        cancel_url=reverse("evaluation:sheet", args=[assignment.pk]),
+        danger=False,
     )
 
 
@@ -199,15 +337,28 @@ def call_overview(request: HttpRequest, pk: int) -> HttpResponse:
                     expert=expert,
                     by=request.user,
                 )
+                messages.success(
+                    request,
+                    _("%(expert)s has been assigned to %(cluster)s.")
+                    % {"expert": expert, "cluster": application.cluster.name},
+                )
             elif action == "replace":
                 assignment = get_object_or_404(
-                    Assignment, pk=request.POST["assignment"], application__call=call
+                    Assignment.objects.select_related(
+                        "expert__user", "application__cluster", "application__call__rulebook"
+                    ),
+                    pk=request.POST.get("assignment") or 0,
+                    application__call=call,
                 )
-                services.replace_expert(
+                if confirmation_needed(request):
+                    services.check_replaceable(assignment, request.user)
+                    return _confirm_replacement(request, call, assignment)
+                made = services.replace_expert(
                     assignment=assignment,
-                    reason=request.POST.get("reason") or _("withdrawn"),
+                    reason=request.POST.get("reason") or _("replaced by the operator"),
                     by=request.user,
                 )
+                messages.success(request, _replaced_message(assignment, made))
             elif action == "panel":
                 form = PanelForm(request.POST)
                 if form.is_valid():
@@ -222,23 +373,125 @@ def call_overview(request: HttpRequest, pk: int) -> HttpResponse:
                         for error in errors:
                             messages.error(request, f"{field}: {error}")
             elif action == "recommend":
+                if confirmation_needed(request):
+                    decisions.check_may_prepare(call, request.user)
+                    return _confirm_recommendation(request, call)
                 decisions.prepare_recommendation(call=call, by=request.user)
+                messages.success(
+                    request,
+                    _("The recommendation list has been prepared and sent to the decision "
+                      "maker for approval."),
+                )  # fmt: skip
                 return redirect("evaluation:recommendation", pk=call.pk)
         except services.EvaluationError as exc:
             report_errors(request, exc)
         return redirect("evaluation:call", pk=call.pk)
+    rows = selectors.call_evaluation(call)
+    events = selectors.assignment_events([a for row in rows for a in row["assignments"]])
+    for row in rows:
+        for assignment in row["assignments"]:
+            assignment.events = events[assignment.pk]
     return render(
         request,
         "evaluation/call_overview.html",
         {
             "call": call,
-            "rows": selectors.call_evaluation(call),
+            "rows": rows,
             "panel_form": PanelForm(),
             "experts": Expert.objects.filter(active=True, user__is_active=True)
             .select_related("user")
             .order_by("user__last_name", "user__username"),
             "sessions": call.panel_sessions.prefetch_related("members__user"),
         },
+    )
+
+
+def _confirm_replacement(request: HttpRequest, call: Call, assignment: Assignment) -> HttpResponse:
+    """Who leaves, who comes in (as the automatic choice stands now), for which application,
+    and what becomes of the leaving expert's sheet."""
+    application = assignment.application
+    replacements = services.replacements_for(assignment)
+    sheet = ScoreSheet.objects.filter(assignment=assignment).first()
+    scored = len(sheet.points) if sheet is not None else 0
+    if scored:
+        sheet_fate = ngettext(
+            "%(expert)s's draft score sheet (%(count)s criterion scored) is kept in the "
+            "history but does not count; %(expert)s can no longer open it.",
+            "%(expert)s's draft score sheet (%(count)s criteria scored) is kept in the "
+            "history but does not count; %(expert)s can no longer open it.",
+            scored,
+        ) % {"expert": assignment.expert, "count": scored}
+    else:
+        sheet_fate = _(
+            "%(expert)s has not scored anything yet; they lose access to the application."
+        ) % {"expert": assignment.expert}
+    rulebook = call.rulebook.parsed()
+    return ask_to_confirm(
+        request,
+        title=_("Replace %(expert)s?") % {"expert": assignment.expert},
+        facts=[
+            (_("Application"), application.cluster.name),
+            (_("Stage"), words.stage_title(rulebook, assignment.stage)),
+            (_("Expert withdrawn"), str(assignment.expert)),
+            (
+                _("Replacement"),
+                ", ".join(str(e) for e in replacements)
+                or _("nobody: no expert without a conflict of interest is free"),
+            ),
+        ],
+        warnings=[]
+        if replacements
+        else [_("No expert can take over now; the stage will wait for an assignment.")],
+        consequences=[
+            _("%(expert)s is withdrawn from the evaluation of %(cluster)s; this cannot be undone.")
+            % {"expert": assignment.expert, "cluster": application.cluster.name},
+            sheet_fate,
+            _("The replacement is recorded in the assignment's history with your name."),
+        ],  # fmt: skip
+        button=_("Replace the expert"),
+        cancel_url=reverse("evaluation:call", args=[call.pk]),
+    )
+
+
+def _replaced_message(assignment: Assignment, made: list[Assignment]) -> str:
+    if not made:
+        return _("%(expert)s has been withdrawn; no expert could take over yet.") % {
+            "expert": assignment.expert
+        }
+    return _("%(expert)s has been replaced by %(replacements)s in %(cluster)s.") % {
+        "expert": assignment.expert,
+        "replacements": ", ".join(str(a.expert) for a in made),
+        "cluster": assignment.application.cluster.name,
+    }
+
+
+def _confirm_recommendation(request: HttpRequest, call: Call) -> HttpResponse:
+    evaluated = call.applications.filter(state=ApplicationState.EVALUATED).count()
+    current = selectors.current_recommendation(call)
+    consequences = [
+        ngettext(
+            "The %(count)s evaluated application is ranked by the rulebook.",
+            "The %(count)s evaluated applications are ranked by the rulebook.",
+            evaluated,
+        )
+        % {"count": evaluated},
+        _("The list is sent to the decision maker, whose approval is binding."),
+    ]
+    if current is not None:
+        consequences.append(
+            _("The list prepared on %(date)s is replaced by the new one (it stays in the "
+              "history).") % {"date": date_format(timezone.localtime(current.prepared_at),
+                                                    "SHORT_DATETIME_FORMAT")}
+        )  # fmt: skip
+    consequences.append(_("The list is recorded with your name as the one who prepared it."))
+    return ask_to_confirm(
+        request,
+        title=_("Send the recommendation list to the decision maker?"),
+        facts=[(_("Call"), call.name)],
+        consequences=consequences,
+        button=_("Prepare and send the list"),
+        cancel_url=reverse("evaluation:call", args=[call.pk]),
+        danger=False,
     )
 
 
@@ -272,13 +525,13 @@ def consensus(request: HttpRequest, pk: int) -> HttpResponse:
             c.id: request.POST.get(f"points-{c.id}", "0")
             for _a, c in rulebook.criteria(stage=stage)
         }
+        note = request.POST.get("note", "")
         try:
+            if confirmation_needed(request):
+                clean = services.check_consensus(application, stage, points, note, by=request.user)
+                return _confirm_consensus(request, application, rulebook, stage, clean, note)
             services.record_consensus(
-                application=application,
-                stage=stage,
-                points=points,
-                note=request.POST.get("note", ""),
-                by=request.user,
+                application=application, stage=stage, points=points, note=note, by=request.user
             )
         except services.EvaluationError as exc:
             report_errors(request, exc)
@@ -306,6 +559,45 @@ def consensus(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _confirm_consensus(request, application, rulebook, stage, clean, note) -> HttpResponse:
+    facts = [(_("Application"), application.cluster.name)]
+    facts += [
+        (
+            localized(c.title, _language()) or c.id,
+            _("%(points)s of %(maximum)s")
+            % {"points": words.number(clean[c.id]), "maximum": words.number(c.max)},
+        )
+        for _a, c in rulebook.criteria(stage=stage)
+    ]
+    total = sum((Decimal(v) for v in clean.values()), Decimal(0))
+    facts += [
+        (
+            _("Total"),
+            _("%(points)s of %(maximum)s")
+            % {
+                "points": words.number(total),
+                "maximum": words.number(rulebook.stage_maximum(stage)),
+            },
+        ),
+        (_("How the experts agreed"), note.strip()),
+    ]
+    return ask_to_confirm(
+        request,
+        title=_("Record the consensus score?"),
+        facts=facts,
+        consequences=[
+            _(
+                "These points replace the experts' diverging scores: the stage %(stage)s is "
+                "completed with them and the application moves on; this cannot be undone."
+            )
+            % {"stage": words.stage_title(rulebook, stage)},
+            _("The consensus is recorded with your name."),
+        ],  # fmt: skip
+        button=_("Record the consensus"),
+        cancel_url=reverse("evaluation:consensus", args=[application.pk]),
+    )
+
+
 class ApprovalForm(forms.Form):
     approved_on = forms.DateField(
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
@@ -326,14 +618,29 @@ def recommendation(request: HttpRequest, pk: int) -> HttpResponse:
         if not user.has_perm("evaluation.decide"):
             raise PermissionDenied
         if form.is_valid():
+            approved_on = form.cleaned_data["approved_on"]
             try:
-                decisions.approve_recommendation(
-                    call=call, approved_on=form.cleaned_data["approved_on"], by=user
-                )
+                if confirmation_needed(request):
+                    decisions.check_may_approve(call, recommendation, user)
+                    return _confirm_approval(request, call, recommendation, approved_on)
+                decisions.approve_recommendation(call=call, approved_on=approved_on, by=user)
             except services.EvaluationError as exc:
                 report_errors(request, exc)
             else:
-                messages.success(request, _("The recommendation list has been approved."))
+                granted = sum(1 for row in recommendation.outcomes if row["recommended"])
+                messages.success(
+                    request,
+                    ngettext(
+                        "The recommendation list has been approved on %(date)s: %(count)s "
+                        "cluster has been granted the status. The decision record has been "
+                        "produced and the results are published.",
+                        "The recommendation list has been approved on %(date)s: %(count)s "
+                        "clusters have been granted the status. The decision record has been "
+                        "produced and the results are published.",
+                        granted,
+                    )
+                    % {"date": date_format(approved_on, "SHORT_DATE_FORMAT"), "count": granted},
+                )
                 return redirect("evaluation:recommendation", pk=call.pk)
     applications = {
         a.pk: a for a in call.applications.select_related("cluster", "cluster__coordinator")
@@ -367,7 +674,71 @@ def recommendation(request: HttpRequest, pk: int) -> HttpResponse:
             "can_decide": user.has_perm("evaluation.decide")
             and recommendation.state == Recommendation.State.PREPARED,
             "decision_record": DecisionRecord.objects.filter(recommendation=recommendation).first(),
+            "prepared_by": selectors.person(recommendation.prepared_by),
+            "approved_by": selectors.person(recommendation.approved_by),
         },
+    )
+
+
+def _confirm_approval(
+    request: HttpRequest, call: Call, recommendation: Recommendation, approved_on: dt.date
+) -> HttpResponse:
+    """The binding decision: how many clusters get the status, from when to when, on which
+    date, and what follows (the decision record, the published results)."""
+    rulebook = call.rulebook.parsed()
+    granted = sum(1 for row in recommendation.outcomes if row["recommended"])
+    rejected = len(recommendation.outcomes) - granted
+    valid_from, valid_to = status_validity(rulebook.status, approved_on)
+    date = date_format(approved_on, "SHORT_DATE_FORMAT")
+    consequences = [
+        _("The approval is binding and cannot be undone."),
+        ngettext(
+            "%(count)s cluster is granted the key cluster status, valid from %(start)s to %(end)s.",
+            "%(count)s clusters are granted the key cluster status, valid from %(start)s to "
+            "%(end)s.",
+            granted,
+        )
+        % {
+            "count": granted,
+            "start": date_format(valid_from, "SHORT_DATE_FORMAT"),
+            "end": date_format(valid_to, "SHORT_DATE_FORMAT"),
+        },
+    ]
+    if rejected:
+        consequences.append(
+            ngettext(
+                "%(count)s application is not granted the status; its coordinator is given "
+                "the reasons.",
+                "%(count)s applications are not granted the status; their coordinators are "
+                "given the reasons.",
+                rejected,
+            )
+            % {"count": rejected}
+        )
+    consequences += [
+        _("A decision record (PDF) is produced with the list, the date of the decision and "
+          "your name as the one who approved it."),
+        _("The results of the call are published on its public page."),
+    ]  # fmt: skip
+    warnings = []
+    if approved_on != timezone.localdate():
+        warnings.append(
+            _("The date of the decision (%(date)s) is not today; the statuses run from it.")
+            % {"date": date}
+        )
+    return ask_to_confirm(
+        request,
+        title=_("Approve the recommendation list?"),
+        facts=[
+            (_("Call"), call.name),
+            (_("Date of the decision"), date),
+            (_("Clusters granted the status"), words.number(granted)),
+            (_("Applications on the list"), words.number(len(recommendation.outcomes))),
+        ],
+        warnings=warnings,
+        consequences=consequences,
+        button=_("Approve the list"),
+        cancel_url=reverse("evaluation:recommendation", args=[call.pk]),
     )
 
 

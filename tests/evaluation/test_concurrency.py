@@ -79,7 +79,7 @@ def test_overlapping_requests_to_the_sheet_pages_never_answer_500(drafted):
     fields = {"points-team": "7", "why-team": "Dobrze"}
     outcomes = run_together(
         request(autosave_url, fields, HTTP_HX_REQUEST="true"),
-        request(sheet_url, {**fields, "action": "submit"}),
+        request(sheet_url, {**fields, "action": "submit", "confirmed": "yes"}),
         request(autosave_url, {**fields, "points-team": "9"}, HTTP_HX_REQUEST="true"),
         request(sheet_url, {**fields, "action": "save"}),
     )
@@ -172,7 +172,7 @@ def test_two_approvals_through_the_page_answer_no_500(prepared):
         def send():
             client = Client()
             client.force_login(who)
-            return client.post(url, {"approved_on": "2026-09-30"})
+            return client.post(url, {"approved_on": "2026-09-30", "confirmed": "yes"})
 
         return send
 

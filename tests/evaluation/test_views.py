@@ -74,11 +74,14 @@ def test_the_sheet_page_declares_scores_and_submits(client, call, operator):
     client.post(url, {"action": "save", "points-team": "7,5", "why-team": ""})
     assignment.refresh_from_db()
     assert assignment.sheet.points == {"team": "7.5"}
-    response = client.post(
-        url, {"action": "submit", "points-team": "7.5", "why-team": ""}, follow=True
-    )
+    response = client.post(url, {"action": "submit", "points-team": "7.5", "why-team": ""})
+    # an incomplete sheet is shown again with the error beside the field, never confirmed
+    assert response.status_code == 200
     assert "team: Justify the points." in [str(m) for m in response.context["messages"]]
-    client.post(url, {"action": "submit", "points-team": "7.5", "why-team": "Silny zespół"})
+    assert "accounts/confirm.html" not in [t.name for t in response.templates]
+    assert [c["errors"] for c in response.context["criteria"]] == [["Justify the points."]]
+    fields = {"action": "submit", "points-team": "7.5", "why-team": "Silny zespół"}
+    client.post(url, {**fields, "confirmed": "yes"})
     assignment.sheet.refresh_from_db()
     assert assignment.sheet.state == "submitted"
 
@@ -112,7 +115,8 @@ def test_recommendation_then_the_decision_grants_the_status(client, scored, oper
     assert "the call is open" in response.content.decode()
     competition_services.change_call_state(call=scored.call, action="close", by=operator)
     response = client.post(
-        reverse("evaluation:call", args=[scored.call.pk]), {"action": "recommend"}
+        reverse("evaluation:call", args=[scored.call.pk]),
+        {"action": "recommend", "confirmed": "yes"},
     )
     assert response["Location"] == reverse("evaluation:recommendation", args=[scored.call.pk])
     recommendation = Recommendation.objects.get()
@@ -130,7 +134,8 @@ def test_recommendation_then_the_decision_grants_the_status(client, scored, oper
     minister = UserFactory(username="minister", roles=["decision-maker"])
     client.force_login(minister)
     response = client.post(
-        reverse("evaluation:recommendation", args=[scored.call.pk]), {"approved_on": "2026-09-30"}
+        reverse("evaluation:recommendation", args=[scored.call.pk]),
+        {"approved_on": "2026-09-30", "confirmed": "yes"},
     )
     assert response.status_code == 302
     grant = StatusGrant.objects.get()
@@ -220,7 +225,12 @@ def test_the_operator_records_a_consensus_through_the_page(client, call, operato
     url = reverse("evaluation:consensus", args=[application.pk])
     page = client.get(url)
     assert page.context["aggregate"].divergence.gap == 8
-    response = client.post(url, {"points-team": "6.5", "note": "Uzgodniono"})
+    fields = {"points-team": "6.5", "note": "Uzgodniono"}
+    asked = client.post(url, fields)
+    assert asked.templates[0].name == "accounts/confirm.html"
+    assert ("Total", "6.5 of 10") in asked.context["facts"]
+    assert StageResult.objects.get(application=application, stage="merit").points is None
+    response = client.post(url, {**fields, "confirmed": "yes"})
     assert response.status_code == 302
     result = StageResult.objects.get(application=application, stage="merit")
     assert (result.points, result.details["method"]) == (Decimal("6.5"), "consensus")
