@@ -47,6 +47,9 @@ def test_decision_maker_approves_downloads_the_record_and_the_results_are_public
     page.goto(f"{base}/evaluation/calls/{call.pk}/recommendation/")
     page.fill("input[name=approved_on]", "2026-09-30")
     page.click("form button[type=submit].btn-success")
+    page.wait_for_selector(".confirmation-consequences")
+    assert DecisionRecord.objects.count() == 0  # nothing before the confirmation
+    page.click(".confirm-action")
     page.wait_for_selector(".alert-success")
     record = DecisionRecord.objects.get(call=call)
     links = page.locator(".decision-links a")

@@ -7,12 +7,13 @@ import pytest
 from django.utils import timezone
 
 from keyclusters.competitions import services
-from keyclusters.competitions.models import Application
+from keyclusters.competitions.models import Application, DocumentAccess
 from keyclusters.domain.evaluation import anniversary
 from keyclusters.evaluation import services as evaluation_services
 from keyclusters.evaluation.models import ScoreSheet
 from keyclusters.statuses.models import StatusGrant
 from tests.browser.conftest import log_in, log_out, screenshot
+from tests.browser.test_accessibility import axe  # noqa: F401 (the axe-core fixture)
 from tests.evaluation.conftest import RULEBOOK, make_expert
 from tests.factories import ClusterFactory, MembershipFactory, UserFactory
 
@@ -34,6 +35,9 @@ def score_in_browser(page, base, username, criterion, points, why, shot=None):
     if shot:
         screenshot(page, shot)
     page.click("button[value=submit]")
+    # the confirmation states the total; the sheet is submitted only once it is confirmed
+    page.wait_for_selector(".confirmation-facts")
+    page.click(".confirm-action")
     page.wait_for_selector(".alert-success")
     log_out(page)
 
@@ -113,7 +117,9 @@ def test_experts_panel_and_decision_maker(page, live_server):
     log_in(page, base, "operatorka")
     page.goto(f"{base}/evaluation/calls/{call.pk}/")
     page.click("button[value=recommend]")
-    page.wait_for_load_state()
+    page.wait_for_selector(".confirmation")
+    page.click(".confirm-action")
+    page.wait_for_url(f"**/evaluation/calls/{call.pk}/recommendation/")
     log_out(page)
 
     log_in(page, base, "minister")
@@ -122,6 +128,9 @@ def test_experts_panel_and_decision_maker(page, live_server):
     page.fill("input[name=approved_on]", decided.isoformat())
     screenshot(page, "decision-maker-approves")
     page.click("form button[type=submit].btn-success")
+    # the binding approval is confirmed on a page that states what it grants
+    page.wait_for_selector(".confirmation-consequences")
+    page.click(".confirm-action")
     page.wait_for_selector(".alert-success")
     log_out(page)
     grant = StatusGrant.objects.get()
@@ -183,3 +192,63 @@ def test_the_score_sheet_saves_a_draft_as_the_expert_types(page, live_server):
         {"team": "8.5"},
         {"team": "Zespół z doświadczeniem."},
     )
+
+
+def test_an_expert_reads_a_document_and_submits_with_the_confirmation(
+    page,
+    live_server,
+    axe,  # noqa: F811
+    settings,
+    tmp_path,
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cluster = ClusterFactory(
+        name="Klaster Potwierdzeń", founded_on=dt.date(2015, 1, 1), specialisation="ICT"
+    )
+    for _ in range(6):
+        MembershipFactory(cluster=cluster, joined_on=dt.date(2019, 1, 1))
+    operator = UserFactory(username="operatorka", roles=["operator"])
+    expert = make_expert("ewa")
+    application = application_at_merit(cluster, operator, "Runda z potwierdzeniem")
+    assignment = evaluation_services.assign_expert(
+        application=application, stage="merit", expert=expert, by=operator
+    )
+    base = live_server.url
+    sheet_url = f"{base}/evaluation/assignments/{assignment.pk}/"
+
+    log_in(page, base, "ewa")
+    axe(sheet_url)  # the declaration, before the application is shown
+    page.click("button[value=no-conflict]")
+    page.wait_for_selector("#points-team")
+    assert page.locator(".alert-success").count() == 1  # the declaration is acknowledged
+
+    # the application's document: opened from the sheet, and the download is recorded
+    page.click("main details > summary")
+    with page.expect_download() as download_info:
+        page.click("main details a[href*='/documents/strategy/']")
+    assert download_info.value.suggested_filename == "s.pdf"
+    access = DocumentAccess.objects.get(application=application)
+    assert (access.user.username, access.field_id) == ("ewa", "strategy")
+
+    page.fill("#points-team", "7.5")
+    page.fill("#why-team", "Zespół z doświadczeniem we wdrożeniach.")
+    page.locator("#why-team").blur()
+    page.wait_for_selector("#autosave-status [data-saved-at]", timeout=45_000)
+    axe()  # the sheet, filled in
+    page.click("button[value=submit]")
+
+    # the confirmation: each criterion's points and the total, in the Polish format
+    page.wait_for_selector(".confirmation-facts")
+    facts = page.locator(".confirmation-facts dd").all_inner_texts()
+    assert facts[0] == "Klaster Potwierdzeń"
+    assert facts[-1].startswith("7,5") and facts[-1].endswith("10")
+    assert ScoreSheet.objects.get(assignment=assignment).state == "draft"  # nothing yet
+    axe()
+    screenshot(page, "expert-confirms-the-score-sheet")
+    page.click(".confirm-action")
+    page.wait_for_url(sheet_url)
+    message = page.locator(".alert-success").first.inner_text()
+    assert "7,5" in message
+    sheet = ScoreSheet.objects.get(assignment=assignment)
+    assert (sheet.state, sheet.points) == ("submitted", {"team": "7.5"})
+    assert sheet.history.order_by("-history_date").first().history_user.username == "ewa"
