@@ -339,7 +339,7 @@ def verification_file(grown: bool) -> dict:
     nips = list(
         Organisation.objects.exclude(nip=None)
         .order_by("pk")
-        .values_list("nip", flat=True)[: 500 if grown else 20]
+        .values_list("nip", flat=True)[: 2000 if grown else 200]
     )
     content = ("nip\n" + "\n".join(nips) + "\n").encode()
     return {
