@@ -9,11 +9,13 @@ from __future__ import annotations
 from functools import cached_property, lru_cache
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from keyclusters.domain.benchmarking import NORMALISATIONS, parse_framework
 from keyclusters.domain.benchmarking import Framework as FrameworkDefinition
 from keyclusters.domain.rulebook import load_document
+from keyclusters.domain.rulebook.model import localized
 from keyclusters.registry.models import Cluster
 
 
@@ -39,6 +41,10 @@ class Framework(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rulebook_id} v{self.version}"
+
+    def display_title(self) -> str:
+        """What a person reads: the title in the active language (the id only without one)."""
+        return localized(self.title, (get_language() or "pl")[:2]) or self.rulebook_id
 
     @cached_property
     def parsed(self) -> FrameworkDefinition:

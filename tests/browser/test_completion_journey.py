@@ -26,7 +26,20 @@ RESOLUTION = (
     "  - {id: board_resolution, type: document, title: {pl: "
     '"Uchwała zarządu o przystąpieniu do konkursu", en: "Resolution of the board"}}\n'
 )
-RULEBOOK = SMALL_RULEBOOK.replace(STRATEGY, STRATEGY + RESOLUTION)
+# the registry's values by their titles, as in the programme's rulebooks
+RULEBOOK = (
+    SMALL_RULEBOOK.replace(STRATEGY, STRATEGY + RESOLUTION)
+    .replace(
+        "{id: years_active, type: integer, source: registry}",
+        '{id: years_active, type: integer, source: registry, title: {pl: "Okres działalności '
+        'klastra (lata)", en: "Years of operation"}}',
+    )
+    .replace(
+        "{id: members_total, type: integer, source: registry}",
+        '{id: members_total, type: integer, source: registry, title: {pl: "Liczba członków '
+        'klastra", en: "Number of members"}}',
+    )
+)
 NOTE = "Brak uchwały zarządu o przystąpieniu do konkursu"
 
 
@@ -34,6 +47,7 @@ NOTE = "Brak uchwały zarządu o przystąpieniu do konkursu"
 def asked_to_complete(db) -> Application:
     """An application submitted without the board's resolution, and the operator's request."""
     assert RESOLUTION in RULEBOOK
+    assert RULEBOOK.count("title: {pl:") == SMALL_RULEBOOK.count("title: {pl:") + 3
     now = timezone.now()
     call = services.create_call(
         name="Runda uzupełnień",

@@ -74,9 +74,14 @@ def open_edition_and_queue_the_reports(page, base: str, edition: Edition, axe) -
     log_in(page, base, "analityk")
     page.locator("nav a[href='/benchmarking/']").first.click()
     page.wait_for_url(f"{base}/benchmarking/")
+    row = page.locator("main tr", has_text="Edycja 2024")
+    assert row.locator("td").nth(2).inner_text() == "Benchmarking testowy"  # not its id
     axe()
-    page.locator(f"main a[href='/benchmarking/{edition.pk}/']").first.click()
+    row.locator(f"a[href='/benchmarking/{edition.pk}/']").click()
     page.wait_for_url(f"{base}/benchmarking/{edition.pk}/")
+    assert page.locator("main p.text-body-secondary").first.inner_text() == (
+        "Ramy benchmarkingu: Benchmarking testowy, rok 2024, liczba uczestniczących klastrów: 12."
+    )
     assert page.locator("#worker-missing").inner_text() == NO_WORKER
     axe()
     page.get_by_role("button", name="Wygeneruj wszystkie raporty").click()
