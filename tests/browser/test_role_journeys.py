@@ -166,6 +166,11 @@ def test_coordinator_adds_a_member_and_ends_a_membership(page, live_server):
     row = page.locator(f"tr[data-membership='{leaving.pk}']")
     row.locator("input[name=left_on]").fill(today.isoformat())
     row.locator("button[type=submit]").click()
+    page.wait_for_selector(".confirmation-consequences")
+    assert "Spółka Odchodząca" in page.inner_text(".confirmation")
+    leaving.refresh_from_db()
+    assert leaving.left_on is None  # nothing changes before the confirmation
+    page.click(".confirm-action")
     page.wait_for_selector(".alert-success")
     assert page.inner_text(".alert-success").strip() == (
         f"Członkostwo organizacji Spółka Odchodząca kończy się {today:%d.%m.%Y}."
