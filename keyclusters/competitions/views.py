@@ -207,12 +207,20 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 report_errors(request, exc, form)
             else:
                 if "submit" in request.POST:
+                    completing = application.state == ApplicationState.COMPLETION_REQUESTED
                     try:
                         services.submit_application(application=application, by=request.user)
                     except services.CompetitionError as exc:
                         report_errors(request, exc, form)
                     else:
-                        messages.success(request, _("The application has been submitted."))
+                        if completing:
+                            text = _(
+                                "The completed application has been submitted: it is back in "
+                                "the formal evaluation."
+                            )
+                        else:
+                            text = _("The application has been submitted.")
+                        messages.success(request, text)
                         return redirect("competitions:application-detail", pk=application.pk)
                 else:
                     messages.success(request, _("The draft has been saved."))
