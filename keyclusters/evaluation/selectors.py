@@ -280,6 +280,7 @@ class Event:
 
 
 def person(user) -> str:
+    """A person's name as the history shows it (the login when no name is recorded)."""
     if user is None:
         return _("automatically")
     return user.get_full_name() or user.get_username()
