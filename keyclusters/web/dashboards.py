@@ -353,7 +353,7 @@ def analyst_section(user: Any) -> dict[str, Any]:
             {
                 "name": e.name,
                 "year": e.year,
-                "framework": str(e.framework),
+                "framework": e.framework.display_title(),
                 "state": e.state,
                 "state_label": e.get_state_display(),
                 "participants": e.participants,

@@ -637,11 +637,11 @@ def test_an_analyst_sees_every_edition_with_its_state_and_links(client):
         (e["name"], e["year"], e["framework"], e["state"], e["participants"], e["report_url"])
         for e in data["editions"]
     ] == [
-        ("Edycja 2022", 2022, "test-bench v1", "draft", 0, None),
+        ("Edycja 2022", 2022, "Test benchmarking", "draft", 0, None),
         (
             "Edycja 2020",
             2020,
-            "test-bench v1",
+            "Test benchmarking",
             "computed",
             3,
             f"/benchmarking/{computed.pk}/report/",
@@ -649,7 +649,7 @@ def test_an_analyst_sees_every_edition_with_its_state_and_links(client):
         (
             "Edycja 2018",
             2018,
-            "test-bench v1",
+            "Test benchmarking",
             "published",
             3,
             f"/benchmarking/{published.pk}/report/",
@@ -658,7 +658,11 @@ def test_an_analyst_sees_every_edition_with_its_state_and_links(client):
     assert [e["url"] for e in data["editions"]] == [
         f"/benchmarking/{edition.pk}/" for edition in (draft, computed, published)
     ]
-    assert "<td>2022</td>" in response.content.decode()  # a year, never "2 022"
+    body = response.content.decode()
+    assert "<td>2022</td>" in body  # a year, never "2 022"
+    assert "<td>Test benchmarking</td>" in body and "test-bench" not in body
+    polish = page(client, UserFactory(roles=["analyst"]), language="pl").content.decode()
+    assert "<td>Benchmarking testowy</td>" in polish and "test-bench" not in polish
 
 
 def test_a_user_with_several_roles_sees_each_section_in_polish(client, call, operator, experts):
