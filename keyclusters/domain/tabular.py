@@ -52,6 +52,11 @@ REQUIRED_COLUMNS: dict[tuple[str, ...], tuple[str, ...]] = {
 # --- other words for columns and values ------------------------------------------------------
 
 
+class ColumnName(str):
+    """A message parameter naming a column by its code; :func:`relabel` puts the file's own
+    name of the column in its place (``data przystąpienia`` for ``joined_on``)."""
+
+
 def word_key(text: str) -> str:
     """How a header or a value is compared with the words: lower case, spaces collapsed."""
     return " ".join(text.lower().split())
@@ -490,17 +495,28 @@ _NIP, _KIND, _SIZE, _COUNTRY_AT = 1, 4, 5, 8
 _JOINED_ON, _LEFT_ON, _ROLE = 9, 10, 11
 
 
-def _organisation_rules(row: int, v: list[Any], has_kind: bool, errors: list[RowError]) -> bool:
+def _organisation_rules(
+    row: int, v: list[Any], has_kind: bool, errors: list[RowError], cells: list[Cell],
+    plan: list[_PlanEntry],
+) -> bool:  # fmt: skip
     ok = True
     if v[_NIP] is None and v[_COUNTRY_AT] == "PL":
-        message = N_("a NIP is required for an organisation in Poland (country PL)")
-        errors.append(RowError(row, "nip", "", message))
+        message = N_("a NIP is required for an organisation in Poland (%(country)s: PL)")
+        errors.append(RowError(row, "nip", "", message, {"country": ColumnName("country")}))
         ok = False
     if v[_SIZE] and has_kind and v[_KIND] != "enterprise":
-        message = N_("is allowed only for enterprises (kind enterprise)")
-        errors.append(RowError(row, "size", v[_SIZE], message))
+        message = N_("is allowed only for enterprises (%(kind)s: %(enterprise)s)")
+        params = {"kind": ColumnName("kind"), "enterprise": Text(ORGANISATION_KINDS["enterprise"])}
+        errors.append(RowError(row, "size", _written(cells, plan, _SIZE), message, params))
         ok = False
     return ok
+
+
+def _written(cells: list[Cell], plan: list[_PlanEntry], position: int) -> str:
+    """The cell of a plan's column as the file wrote it (a date cell in ISO)."""
+    index = plan[position][1]
+    raw = cells[index] if index < len(cells) else ""
+    return raw.strip() if isinstance(raw, str) else _text(raw)
 
 
 def _organisation(row: int, v: list[Any]) -> OrganisationRecord:
@@ -552,6 +568,12 @@ def relabel(errors: Sequence[RowError], labels: Mapping[str, str]) -> list[RowEr
 
 def _relabelled(error: RowError, labels: Mapping[str, str]) -> RowError:
     label = labels.get(error.column) if error.column is not None else None
+    if any(isinstance(value, ColumnName) for value in error.params.values()):
+        params = {
+            key: labels.get(value, value) if isinstance(value, ColumnName) else value
+            for key, value in error.params.items()
+        }
+        error = replace(error, params=params)
     return replace(error, column=label) if label else error
 
 
@@ -572,7 +594,7 @@ def parse_organisations(
     records: list[OrganisationRecord] = []
     for row, cells in rows:
         v = _cells(row, cells, plan, errors)
-        if v is not None and _organisation_rules(row, v, has_kind, errors):
+        if v is not None and _organisation_rules(row, v, has_kind, errors, cells, plan):
             record = _organisation(row, v)
             key, column, value = _organisation_key(record)
             repeats.check(key, record.data(), row, column, value)
@@ -609,13 +631,14 @@ def _members(
     repeats = MemberRepeats(errors)
     for row, cells in rows:
         v = _cells(row, cells, plan, errors)
-        if v is None or not _organisation_rules(row, v, has_kind, errors):
+        if v is None or not _organisation_rules(row, v, has_kind, errors, cells, plan):
             continue
         joined_on, left_on, role = v[_JOINED_ON], v[_LEFT_ON], v[_ROLE]
         if left_on is not None and left_on < joined_on:
-            message = N_("is before joined_on (%(joined_on)s)")
+            message = N_("is before %(column)s (%(date)s)")
+            params = {"column": ColumnName("joined_on"), "date": _written(cells, plan, _JOINED_ON)}
             errors.append(
-                RowError(row, "left_on", _text(left_on), message, {"joined_on": _text(joined_on)})
+                RowError(row, "left_on", _written(cells, plan, _LEFT_ON), message, params)
             )
             continue
         organisation = _organisation(row, v)

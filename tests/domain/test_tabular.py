@@ -98,8 +98,8 @@ def test_every_error_is_collected_with_spreadsheet_row_numbers():
         'row 4, column kind: "firma" is not one of: enterprise, university, research, '
         "business-support, public-administration, other",
         'row 4, column joined_on: "2015-13-01" is not a date (YYYY-MM-DD or DD.MM.YYYY)',
-        'row 5, column size: "small" is allowed only for enterprises (kind enterprise)',
-        "row 7, column nip: a NIP is required for an organisation in Poland (country PL)",
+        'row 5, column size: "small" is allowed only for enterprises (kind: Enterprise)',
+        "row 7, column nip: a NIP is required for an organisation in Poland (country: PL)",
     ]
     assert [r.row for r in parsed.records] == [2, 6]
     assert parsed.records[1].organisation.key == ("Foreign GmbH", "DE")

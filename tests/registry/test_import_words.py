@@ -115,7 +115,18 @@ def test_a_size_of_an_organisation_that_is_not_an_enterprise_names_the_files_col
         with pytest.raises(importing.ImportRejected) as rejected:
             importing.import_members(cluster=cluster, source=source.encode(), filename="m.csv")
         assert rejected.value.messages() == [
-            'row 2, column wielkość: "small" is allowed only for enterprises (kind enterprise)'
+            'row 2, column wielkość: "mała" is allowed only for enterprises (rodzaj: Enterprise)'
+        ]
+
+
+def test_an_end_before_the_start_names_the_files_columns_and_dates():
+    cluster = ClusterFactory()
+    source = "NIP;Nazwa;Data przystąpienia;Data wystąpienia\n5261040828;A;04.05.2025;31.12.2024\n"
+    with translation.override("en"):
+        with pytest.raises(importing.ImportRejected) as rejected:
+            importing.import_members(cluster=cluster, source=source.encode(), filename="m.csv")
+        assert rejected.value.messages() == [
+            'row 2, column data wystąpienia: "31.12.2024" is before data przystąpienia (04.05.2025)'
         ]
 
 

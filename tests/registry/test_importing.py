@@ -245,7 +245,7 @@ def test_rows_written_before_an_error_is_found_are_rolled_back(monkeypatch):
     assert seen == [(2, 2)]  # rows 2 and 3 were in the database, inside the transaction
     assert [str(e) for e in rejected.value.errors] == [
         'row 5, column nip: "123-456-32-19" is not a valid NIP (checksum)',
-        "row 6, column nip: a NIP is required for an organisation in Poland (country PL)",
+        "row 6, column nip: a NIP is required for an organisation in Poland (country: PL)",
     ]
     assert counts() == before
     assert not Organisation.objects.filter(nip__in=NIPS[:3]).exists()
