@@ -1,89 +1,102 @@
-"""A call's applications with their states and stage results, as CSV and XLSX.
+"""A call's applications with their states and stage results, for the operator's spreadsheet.
 
-Text that a spreadsheet would run as a formula gets a quote in front, and XLSX cells of text are
-typed as text (keyclusters.domain.spreadsheet_safety); points are numbers with two decimals (text
-``12.50`` in CSV, a number cell in XLSX).
+Written in the active language through :mod:`keyclusters.registry.spreadsheets` (docs/formats.md,
+"The call's applications"): the columns titled as the pages title them (a stage by the
+rulebook's title), the application's number, the cluster's and the coordinator's names, the
+kind, state and stage in words, the results as the pages word them; points with two decimals
+(``18,50`` in a Polish CSV, a number cell in XLSX) and the submission as a date and time (a date
+cell in XLSX). Every cell goes through :mod:`keyclusters.domain.spreadsheet_safety`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
 
-from openpyxl import Workbook
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 
-from keyclusters.domain.spreadsheet_safety import safe_row, xlsx_row
+from keyclusters.domain.points import round_points
+from keyclusters.registry import spreadsheets
 
-from .models import Call
+from .labels import APPLICATION_STATES
+from .models import Application, Call, StageResult
+from .rulebook_words import stage_title
+
+POINTS_DECIMALS = 2
+
+
+def _result_word(result: StageResult | None) -> str | None:
+    """A stage's result as the call's dashboard words it (a scored stage still under way: where
+    it is, e.g. "collecting score sheets")."""
+    if result is None:
+        return None
+    if result.result == StageResult.Result.PENDING:
+        return str(result.get_state_display())
+    return str(result.get_result_display())
+
+
+def _points(result: StageResult | None) -> Decimal | None:
+    if result is None or result.points is None:
+        return None
+    return round_points(result.points, POINTS_DECIMALS)
 
 
 def _rows(call: Call) -> tuple[list[str], list[list[object]]]:
-    stage_ids = [stage.id for stage in call.rulebook.parsed().stages]
+    rulebook = call.rulebook.parsed()
+    stages = [(stage.id, stage.kind != "formal") for stage in rulebook.stages]
     header = [
-        "application",
-        "cluster",
-        "coordinator",
-        "coordinator_nip",
-        "kind",
-        "state",
-        "stage",
-        "submitted_at",
+        gettext("Application number"),
+        gettext("Cluster"),
+        gettext("Coordinator"),
+        gettext("Coordinator's NIP"),
+        gettext("Kind"),
+        gettext("State"),
+        gettext("Stage"),
+        capfirst(str(Application._meta.get_field("submitted_at").verbose_name)),
     ]
-    for stage_id in stage_ids:
-        header += [f"{stage_id}_result", f"{stage_id}_points"]
-    rows = []
+    for stage_id, scored in stages:
+        title = stage_title(rulebook, stage_id)
+        header.append(title)
+        if scored:  # a formal stage has no points
+            header.append(f"{title} ({gettext('points')})")
+    rows: list[list[object]] = []
     applications = (
         call.applications.select_related("cluster__coordinator")
         .prefetch_related("stage_results")
-        .order_by("cluster__name")
+        .order_by("cluster__name", "pk")
     )
     for application in applications:
         results = {r.stage: r for r in application.stage_results.all()}
+        coordinator = application.cluster.coordinator
         row: list[object] = [
-            application.pk,
+            application.number or None,
             application.cluster.name,
-            application.cluster.coordinator.name,
-            application.cluster.coordinator.nip or "",
-            application.kind,
-            application.state,
-            application.stage,
-            application.submitted_at.isoformat() if application.submitted_at else "",
+            coordinator.name,
+            coordinator.nip or None,
+            application.get_kind_display(),
+            str(APPLICATION_STATES.get(application.state, application.state)),
+            stage_title(rulebook, application.stage) if application.stage else None,
+            application.submitted_at,
         ]
-        for stage_id in stage_ids:
+        for stage_id, scored in stages:
             result = results.get(stage_id)
-            row += [
-                result.result if result else "",
-                None if result is None or result.points is None else result.points,
-            ]
+            row.append(_result_word(result))
+            if scored:
+                row.append(_points(result))
         rows.append(row)
     return header, rows
 
 
-def _csv_value(value: object) -> object:
-    return f"{value:.2f}" if isinstance(value, Decimal) else value
-
-
-def _xlsx_value(value: object) -> object:
-    return value.quantize(Decimal("0.01")) if isinstance(value, Decimal) else value
+def _sheet_title() -> str:
+    return gettext("Applications")
 
 
 def applications_csv(call: Call) -> bytes:
+    """The CSV for a spreadsheet in the active language (``;`` and ``18,50`` in Polish)."""
     header, rows = _rows(call)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(safe_row(header))
-    writer.writerows(safe_row(_csv_value(value) for value in row) for row in rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return spreadsheets.csv_file(header, rows)
 
 
 def applications_xlsx(call: Call) -> bytes:
     header, rows = _rows(call)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("applications")
-    sheet.append(xlsx_row(sheet, header))
-    for row in rows:
-        sheet.append(xlsx_row(sheet, [_xlsx_value(value) for value in row]))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.xlsx_file(_sheet_title(), header, rows)

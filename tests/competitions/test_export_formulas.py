@@ -49,19 +49,26 @@ def exported(call, cluster, coordinator, operator):
 
 def test_the_csv_export(client, operator, exported, call):
     client.force_login(operator)
-    body = client.get(reverse("competitions:call-export", args=[call.pk, "csv"])).content
+    url = reverse("competitions:call-export", args=[call.pk, "csv"])
+    body = client.get(url, headers={"accept-language": "en"}).content
     header, row = csv.reader(io.StringIO(body.decode("utf-8-sig")))
     values = dict(zip(header, row, strict=True))
-    assert (values["cluster"], values["coordinator"]) == ("'" + HOSTILE[0], "'" + HOSTILE[1])
-    assert values["merit_points"] == "-1.50"
+    assert (values["Cluster"], values["Coordinator"]) == ("'" + HOSTILE[0], "'" + HOSTILE[1])
+    assert values["Merit evaluation (points)"] == "-1.50"  # a plain negative number stays
+    body = client.get(url, headers={"accept-language": "pl"}).content
+    header, row = csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";")
+    values = dict(zip(header, row, strict=True))
+    assert (values["Klaster"], values["Koordynator"]) == ("'" + HOSTILE[0], "'" + HOSTILE[1])
+    assert values["Ocena merytoryczna (pkt)"] == "-1,50"
 
 
 def test_the_xlsx_export(client, operator, exported, call):
     client.force_login(operator)
-    body = client.get(reverse("competitions:call-export", args=[call.pk, "xlsx"])).content
+    url = reverse("competitions:call-export", args=[call.pk, "xlsx"])
+    body = client.get(url, headers={"accept-language": "en"}).content
     header, row = load_workbook(io.BytesIO(body)).active.iter_rows()
     cells = {h.value: (c.value, c.data_type) for h, c in zip(header, row, strict=True)}
-    assert cells["application"] == (exported.pk, "n")
-    assert cells["cluster"] == ("'" + HOSTILE[0], "s")
-    assert cells["coordinator"] == ("'" + HOSTILE[1], "s")
-    assert cells["merit_points"] == (-1.5, "n")
+    assert cells["Application number"] == (None, "n")  # a draft has no number yet
+    assert cells["Cluster"] == ("'" + HOSTILE[0], "s")
+    assert cells["Coordinator"] == ("'" + HOSTILE[1], "s")
+    assert cells["Merit evaluation (points)"] == (-1.5, "n")

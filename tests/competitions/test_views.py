@@ -1,10 +1,12 @@
-import csv
+import datetime as dt
 import io
 
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from keyclusters.competitions import services
@@ -159,22 +161,75 @@ def test_dashboard_funnel_and_exports(client, submitted, operator, call):
         {"stage": "parametric", "kind": "parametric", "entered": 1, "passed": 1},
         {"stage": "merit", "kind": "expert", "entered": 1, "passed": 0},
     ]
-    body = client.get(reverse("competitions:call-export", args=[call.pk, "csv"])).content
-    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
-    assert rows[0][:6] == [
-        "application",
-        "cluster",
-        "coordinator",
-        "coordinator_nip",
-        "kind",
-        "state",
+    assert reverse("competitions:call-export", args=[call.pk, "csv"]) in page.content.decode()
+    assert reverse("competitions:call-export", args=[call.pk, "xlsx"]) in page.content.decode()
+
+
+def spreadsheet_lines(body: bytes) -> list[str]:
+    assert body.startswith(b"\xef\xbb\xbf")
+    return body.decode("utf-8-sig").split("\r\n")[:-1]
+
+
+@pytest.fixture
+def exported_call(client, submitted, operator, call):
+    coordinator = submitted.cluster.coordinator
+    coordinator.name, coordinator.nip = "Fundacja Koordynator", "5260250274"
+    coordinator.save()
+    services.pass_formal(application=submitted, by=operator)
+    client.force_login(operator)
+    return call
+
+
+def test_the_call_export_in_polish(client, exported_call):
+    url = reverse("competitions:call-export", args=[exported_call.pk, "csv"])
+    response = client.get(url, headers={"accept-language": "pl"})
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="call-{exported_call.pk}-applications.csv"'
+    )
+    with translation.override("pl"):
+        nip_title = gettext("Coordinator's NIP")  # "NIP koordynatora" once translated
+    assert spreadsheet_lines(response.content) == [
+        f"Numer wniosku;Klaster;Koordynator;{nip_title};Rodzaj;Stan;Etap;Data złożenia;"
+        "Ocena formalna;Ocena parametryczna;Ocena parametryczna (pkt);Ocena merytoryczna;"
+        "Ocena merytoryczna (pkt)",
+        f"KKK/2026/{exported_call.pk}/0001;Klaster Alfa;Fundacja Koordynator;5260250274;"
+        "Nadanie statusu;w ocenie;"
+        "Ocena merytoryczna;10.06.2026 12:00;pozytywny;pozytywny;10,00;zbiera karty oceny;",
     ]
-    assert rows[1][1] == "Klaster Alfa"
-    assert rows[1][5] == "in-evaluation"
-    assert rows[1][rows[0].index("parametric_points")] == "10.00"
-    xlsx = client.get(reverse("competitions:call-export", args=[call.pk, "xlsx"])).content
-    sheet = load_workbook(io.BytesIO(xlsx)).active
-    assert sheet.cell(2, 2).value == "Klaster Alfa"
+
+
+def test_the_call_export_in_english(client, exported_call):
+    url = reverse("competitions:call-export", args=[exported_call.pk, "csv"])
+    body = client.get(url, headers={"accept-language": "en"}).content
+    assert spreadsheet_lines(body) == [
+        "Application number,Cluster,Coordinator,Coordinator's NIP,Kind,State,Stage,Submitted at,"
+        "Formal evaluation,Parametric evaluation,Parametric evaluation (points),"
+        "Merit evaluation,Merit evaluation (points)",
+        f"KKK/2026/{exported_call.pk}/0001,Klaster Alfa,Fundacja Koordynator,5260250274,"
+        "New status,in evaluation,"
+        "Merit evaluation,2026-06-10 12:00,passed,passed,10.00,collecting score sheets,",
+    ]
+
+
+def test_the_call_export_as_xlsx_has_words_numbers_and_dates(client, exported_call):
+    url = reverse("competitions:call-export", args=[exported_call.pk, "xlsx"])
+    body = client.get(url, headers={"accept-language": "pl"}).content
+    sheet = load_workbook(io.BytesIO(body)).worksheets[0]
+    assert sheet.title == "Wnioski"
+    header, row = sheet.iter_rows(values_only=True)
+    assert header[:3] == ("Numer wniosku", "Klaster", "Koordynator")
+    assert header[4:] == (
+        "Rodzaj", "Stan", "Etap", "Data złożenia", "Ocena formalna", "Ocena parametryczna",
+        "Ocena parametryczna (pkt)", "Ocena merytoryczna", "Ocena merytoryczna (pkt)",
+    )  # fmt: skip
+    assert row == (
+        f"KKK/2026/{exported_call.pk}/0001", "Klaster Alfa", "Fundacja Koordynator", "5260250274",
+        "Nadanie statusu", "w ocenie", "Ocena merytoryczna", dt.datetime(2026, 6, 10, 12, 0),
+        "pozytywny", "pozytywny", 10, "zbiera karty oceny", None,
+    )  # fmt: skip
+    assert sheet.cell(2, 8).is_date and sheet.cell(2, 11).data_type == "n"
+    assert sheet.cell(2, 4).data_type == "s"  # the NIP stays text
 
 
 def test_dashboard_query_count_does_not_grow(
