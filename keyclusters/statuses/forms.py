@@ -61,7 +61,14 @@ class VerifyOneForm(BootstrapMixin, forms.Form):
 
 
 class VerifyFileForm(BootstrapMixin, forms.Form):
-    FORMATS = [("csv", "CSV"), ("xlsx", "XLSX")]
+    # csv, xlsx: the documented columns (docs/verification.md), the same in every language;
+    # spreadsheet-*: for a person's spreadsheet, in the page's language.
+    FORMATS = [
+        ("csv", _("CSV (the documented columns, for programs)")),
+        ("xlsx", _("XLSX (the documented columns, for programs)")),
+        ("spreadsheet-xlsx", _("Spreadsheet (XLSX) in this language")),
+        ("spreadsheet-csv", _("Spreadsheet (CSV) in this language")),
+    ]
 
     file = forms.FileField(
         label=_("File with NIPs"), help_text=_("CSV, TXT or XLSX with one column nip.")
@@ -70,7 +77,16 @@ class VerifyFileForm(BootstrapMixin, forms.Form):
     min_months = forms.IntegerField(
         label=_("Minimum months of membership"), required=False, min_value=0, max_value=1200
     )
-    format = forms.ChoiceField(label=_("Result format"), choices=FORMATS, initial="csv")
+    format = forms.ChoiceField(
+        label=_("Result format"),
+        choices=FORMATS,
+        initial="csv",
+        help_text=_(
+            "For programs: the columns documented for scripts, yes/no and ISO dates, the same in "
+            "every language. For a spreadsheet: the columns titled and the answers written in "
+            "this language, dates as it writes them (a Polish CSV is separated by semicolons)."
+        ),
+    )
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]

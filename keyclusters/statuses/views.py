@@ -4,6 +4,7 @@ for funding agencies and the operators' API keys."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import time
@@ -22,6 +23,7 @@ from keyclusters.accounts.client_address import client_address
 from keyclusters.accounts.models import ApiKey
 from keyclusters.domain.spreadsheet_safety import safe_cell, safe_row, xlsx_row
 from keyclusters.registry import selectors as registry_selectors
+from keyclusters.registry import spreadsheets
 from keyclusters.registry.models import Cluster
 
 from . import selectors, services, sharedcache
@@ -224,7 +226,64 @@ def _result_row(a: dict) -> list[str]:
     ]  # fmt: skip
 
 
+def _spreadsheet_header() -> list[str]:
+    return [
+        gettext("NIP"), gettext("On"), gettext("Key-cluster member"),
+        gettext("Coordinator of a key cluster"), gettext("Clusters"), gettext("Member since"),
+        gettext("Basis of the start"), gettext("Contested"), gettext("Organisation"),
+        gettext("Valid NIP"), gettext("Reason"),
+    ]  # fmt: skip
+
+
+def _spreadsheet_rows(answers: list[dict], date_format: str) -> list[list[object]]:
+    """The results for a person's spreadsheet: the rows of the documented file in words, yes
+    and no as booleans, the date of the question and a single start as dates (several starts,
+    and the dates of contests, are text in ``date_format``)."""
+
+    def day(value: str) -> dt.date:
+        return dt.date.fromisoformat(value)
+
+    rows: list[list[object]] = []
+    for a in answers:
+        if not a.get("valid", True):
+            rows.append([a["nip"], None, None, None, None, None, None, None, None, False,
+                         a["error"]])  # fmt: skip
+            continue
+        memberships = a["memberships"]
+        if len(memberships) == 1:
+            since: object = day(memberships[0]["member_since"])
+        else:
+            since = "; ".join(day(m["member_since"]).strftime(date_format) for m in memberships)
+        contested = [
+            f"{gettext('yes')} ({day(m['contested_on']).strftime(date_format)})"
+            if m.get("contested") and m.get("contested_on")
+            else gettext("no")
+            for m in memberships
+        ]
+        organisation = a.get("organisation")
+        rows.append([
+            a["nip"], day(a["on"]), a["key_cluster_member"], a["key_cluster_coordinator"],
+            "; ".join(m["cluster"]["name"] for m in memberships) or None, since or None,
+            "; ".join(selectors.basis_text(m) for m in memberships) or None,
+            "; ".join(contested) or None, organisation["name"] if organisation else None,
+            True, None,
+        ])  # fmt: skip
+    return rows
+
+
+def _spreadsheet_file(answers: list[dict], format: str, on: str) -> HttpResponse:
+    header = _spreadsheet_header()
+    rows = _spreadsheet_rows(answers, spreadsheets.active_dialect().date_format)
+    if format == "spreadsheet-xlsx":
+        content = spreadsheets.xlsx_file(gettext("Verification"), header, rows)
+        return _download(content, spreadsheets.XLSX_TYPE, f"verification-{on}-spreadsheet.xlsx")
+    content = spreadsheets.csv_file(header, rows)
+    return _download(content, spreadsheets.CSV_TYPE, f"verification-{on}-spreadsheet.csv")
+
+
 def _results_file(answers: list[dict], format: str, on: str) -> HttpResponse:
+    if format.startswith("spreadsheet-"):
+        return _spreadsheet_file(answers, format, on)
     rows = _result_rows(answers)
     if format == "xlsx":
         import openpyxl
