@@ -145,7 +145,7 @@ def test_the_coordinator_reads_the_note_completes_and_submits_again(
     page.get_by_role("button", name="Złóż uzupełniony wniosek").click()
     page.wait_for_url(f"{base}{detail}")
     assert page.locator("main .alert-success[role=alert]").inner_text() == (
-        "Uzupełniony wniosek został złożony: wraca do oceny formalnej."
+        "Uzupełniony wniosek został złożony i wraca do oceny formalnej."
     )
     # back in the formal evaluation: submitted, the formal stage the current one
     assert page.locator("h1 .badge").inner_text() == "złożony"
