@@ -265,7 +265,8 @@ INVALID = {
     ),
     "unknown-aggregation": (
         _set(["stages", 1, "aggregation"], "average"),
-        "stages[1].aggregation: must be one of: mean, median, trimmed-mean",
+        "stages[1].aggregation: must be one of: mean, median, trimmed-mean, all-pass, "
+        "majority-pass",
     ),
     "max-gap-zero": (
         _set(["stages", 1, "divergence", "max_gap"], 0),

@@ -21,14 +21,20 @@ from .loading import (
     source_sha256,
 )
 from .model import (
+    ILLUSTRATIVE_TOPICS,
+    Applicants,
     Area,
     Bracket,
     Condition,
+    Counting,
     Criterion,
     Decision,
     Divergence,
     EligibilityRule,
     FieldSpec,
+    Holders,
+    MembersTotalRule,
+    Presentation,
     Rulebook,
     Stage,
     StatusRules,
@@ -54,6 +60,12 @@ from .values import ValueInvalid, coerce_value, display
 
 __all__ = [
     "BENCHMARKING_FRAMEWORK",
+    "ILLUSTRATIVE_TOPICS",
+    "Applicants",
+    "Counting",
+    "Holders",
+    "MembersTotalRule",
+    "Presentation",
     "SHIPPED_RULEBOOKS_DIR",
     "STATUS_COMPETITION",
     "Area",

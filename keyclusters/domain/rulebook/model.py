@@ -11,8 +11,17 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
+from ..i18n import N_
 from .comparison import compare
 
 RULEBOOK_ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -25,8 +34,37 @@ OPS = (">=", ">", "<=", "<", "==", "present", "in")
 NUMERIC_OPS = (">=", ">", "<=", "<", "==")
 STAGE_KINDS = ("formal", "expert", "parametric", "panel")
 SCORED_BY_EXPERTS = frozenset({"expert", "panel"})
-AGGREGATIONS = ("mean", "median", "trimmed-mean")
+AGGREGATIONS = ("mean", "median", "trimmed-mean", "all-pass", "majority-pass")
+POINTS_AGGREGATIONS = ("mean", "median", "trimmed-mean")
+PASS_FAIL_AGGREGATIONS = ("all-pass", "majority-pass")
 RESOLUTIONS = ("third-expert", "consensus")
+CRITERION_TYPES = ("points", "pass-fail")
+SCORED_BY = ("computed", "experts")
+VALIDITY_FROM = ("decision", "document")
+VALIDITY_ENDS = ("day-before", "anniversary")
+DEFAULT_STATUS_TYPE = "kkk"
+CRITERIA_POINTS = "criteria-points"
+
+# What a rulebook can declare as not official (``illustrative: [...]``): the code and what the
+# pages say about it. Anything else is written as a text in the rulebook's languages.
+ILLUSTRATIVE_TOPICS: dict[str, str] = {
+    CRITERIA_POINTS: N_("The split of points between the criteria"),
+    "brackets": N_("The brackets of the parametric criteria"),
+    "area-grouping": N_("The grouping of the criteria into areas"),
+    "area-titles": N_("The titles of the areas"),
+    "criteria-titles": N_("The titles of the criteria"),
+    "stage-names": N_("The names of the stages"),
+    "stage-semantics": N_("What each stage assesses"),
+    "stage-gates": N_("The stage gates"),
+    "experts": N_("The number of experts and how their scores are combined"),
+    "pass-threshold": N_("The pass threshold"),
+    "maximum": N_("The maximum number of points"),
+    "min-per-area": N_("The minimum points per area"),
+    "eligibility": N_("The eligibility rules"),
+    "fields": N_("The figures asked of the applicant"),
+    "panel-topics": N_("The topics of the Expert Panel"),
+    "guidance": N_("The guidance for applicants and experts"),
+}
 
 Identifier = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Language = Annotated[str, StringConstraints(pattern=LANGUAGE_PATTERN)]
@@ -35,8 +73,10 @@ Op = Literal[">=", ">", "<=", "<", "==", "present", "in"]
 NumericOp = Literal[">=", ">", "<=", "<", "=="]
 FieldType = Literal["integer", "decimal", "percent", "money", "text", "document", "boolean", "date"]
 StageKind = Literal["formal", "expert", "parametric", "panel"]
-Aggregation = Literal["mean", "median", "trimmed-mean"]
+Aggregation = Literal["mean", "median", "trimmed-mean", "all-pass", "majority-pass"]
 Resolution = Literal["third-expert", "consensus"]
+CriterionType = Literal["points", "pass-fail"]
+ScoredBy = Literal["computed", "experts"]
 
 
 def normalise_value(value: Any) -> Any:
@@ -93,15 +133,35 @@ class Divergence(_Strict):
     resolution: Resolution
 
 
+class Presentation(_Strict):
+    """A Panel stage's presentation: a slot of ``minutes`` per application."""
+
+    minutes: Annotated[int, Field(ge=1)]
+
+
 class Stage(_Strict):
     id: Identifier
     kind: StageKind
     title: LocalizedText | None = None
     completion_days: Annotated[int, Field(ge=0)] | None = None
+    scored_by: ScoredBy | None = None
     experts: Annotated[int, Field(ge=1)] | None = None
     aggregation: Aggregation | None = None
     divergence: Divergence | None = None
     gate: Condition | None = None
+    presentation: Presentation | None = None
+
+    @property
+    def scored_by_experts(self) -> bool:
+        """Expert and panel stages, and a parametric stage with ``scored_by: experts``."""
+        return self.kind in SCORED_BY_EXPERTS or (
+            self.kind == "parametric" and self.scored_by == "experts"
+        )
+
+    @property
+    def pass_fail(self) -> bool:
+        """A stage of pass-fail criteria (``aggregation: all-pass | majority-pass``)."""
+        return self.aggregation in PASS_FAIL_AGGREGATIONS
 
 
 class Bracket(_Strict):
@@ -110,14 +170,22 @@ class Bracket(_Strict):
 
 
 class Criterion(_Strict):
+    """A criterion scored in points (``max`` required, greater than 0) or, with
+    ``type: pass-fail``, met or not (no ``max``: it adds no points, its maximum is 0)."""
+
     id: Identifier
     title: LocalizedText | None = None
     stage: str
-    max: Annotated[Decimal, Field(gt=0)]
+    type: CriterionType = "points"
+    max: Decimal = Decimal(0)
     field: str | None = None
     per: str | None = None
     brackets: list[Bracket] | None = None
     guidance: LocalizedText | None = None
+
+    @property
+    def pass_fail(self) -> bool:
+        return self.type == "pass-fail"
 
 
 class Area(_Strict):
@@ -136,17 +204,64 @@ class Decision(_Strict):
     min_per_area: dict[str, Annotated[Decimal, Field(ge=0)]] = Field(default_factory=dict)
     ranking: list[str] = Field(default_factory=lambda: ["total"])
     quota: Annotated[int, Field(ge=1)] | None = None
+    signed_by: Literal["chair"] | None = None
 
 
 class Validity(_Strict):
+    """``{years: N, from: decision | document, ends: day-before | anniversary}`` or
+    ``{until: D}``; see :func:`keyclusters.domain.validity.status_valid_until`."""
+
     years: Annotated[int, Field(ge=1)] | None = None
-    from_: Literal["decision"] | None = Field(default=None, alias="from")
+    from_: Literal["decision", "document"] | None = Field(default=None, alias="from")
+    ends: Literal["day-before", "anniversary"] | None = None
     until: date | None = None
+
+    @property
+    def starts_from(self) -> str:
+        """``decision`` (the default) or ``document``."""
+        return self.from_ or "decision"
+
+    @property
+    def ending(self) -> str:
+        """``day-before`` (the default) or ``anniversary``."""
+        return self.ends or "day-before"
 
 
 class StatusRules(_Strict):
+    type: Identifier = DEFAULT_STATUS_TYPE
     validity: Validity
     renewal: bool = True
+
+
+class Holders(_Strict):
+    """Only clusters holding a status of ``status_type``; with ``ends_between: [first, last]``,
+    only those whose status's last valid day lies in that range (both days included)."""
+
+    status_type: Identifier = DEFAULT_STATUS_TYPE
+    ends_between: list[date] | None = None
+
+    @property
+    def ends_range(self) -> tuple[date, date] | None:
+        if not self.ends_between or len(self.ends_between) != 2:
+            return None
+        return self.ends_between[0], self.ends_between[1]
+
+
+class Applicants(_Strict):
+    """Who may apply: any cluster (no ``holders``) or only the holders described."""
+
+    holders: Holders | None = None
+
+
+class MembersTotalRule(_Strict):
+    """Whether the coordinator and the strategic partners count as members."""
+
+    coordinator: bool = True
+    strategic_partners: bool = False
+
+
+class Counting(_Strict):
+    members_total: MembersTotalRule = Field(default_factory=MembersTotalRule)
 
 
 class Rulebook(_Strict):
@@ -158,6 +273,7 @@ class Rulebook(_Strict):
     title: LocalizedText | None = None
     guidance: LocalizedText | None = None
     illustrative_points: bool = False
+    illustrative: list[Any] = Field(default_factory=list)
     precision: Annotated[int, Field(ge=0, le=6)] = 2
     fields: list[FieldSpec] = Field(default_factory=list)
     eligibility: list[EligibilityRule] = Field(default_factory=list)
@@ -165,9 +281,43 @@ class Rulebook(_Strict):
     areas: Annotated[list[Area], Field(min_length=1)]
     decision: Decision
     status: StatusRules
+    applicants: Applicants = Field(default_factory=Applicants)
+    counting: Counting = Field(default_factory=Counting)
 
     _source: str = PrivateAttr(default="")
     _sha256: str = PrivateAttr(default="")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _illustrative_points_in_both_forms(cls, data: Any) -> Any:
+        """``illustrative_points: true`` and ``criteria-points`` in ``illustrative`` say the same
+        thing: the loaded rulebook has both whichever one the file writes."""
+        if not isinstance(data, dict):
+            return data
+        listed = data.get("illustrative")
+        if listed is None:
+            listed = []
+        if not isinstance(listed, list):
+            return data
+        flag = data.get("illustrative_points")
+        if flag is True and CRITERIA_POINTS not in listed:
+            return {**data, "illustrative": [CRITERIA_POINTS, *listed]}
+        if CRITERIA_POINTS in listed and flag is None:
+            return {**data, "illustrative_points": True}
+        return data
+
+    @property
+    def illustrative_texts(self) -> list[tuple[str | None, dict[str, str] | None]]:
+        """What is not official, in file order: ``(code, None)`` for a code of
+        :data:`ILLUSTRATIVE_TOPICS` (the page words it with its translated text), ``(None,
+        {language: text})`` for a text the rulebook writes itself."""
+        items: list[tuple[str | None, dict[str, str] | None]] = []
+        for item in self.illustrative:
+            if isinstance(item, str):
+                items.append((item, None))
+            elif isinstance(item, dict):
+                items.append((None, {str(k): str(v) for k, v in item.items()}))
+        return items
 
     # -- provenance -------------------------------------------------------------------------
 

@@ -8,7 +8,9 @@ models and are rewritten into the same path style as the semantic checks
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -18,9 +20,15 @@ from ..i18n import N_
 from .comparison import to_decimal
 from .errors import ROOT, RulebookError, RulebookInvalid, errors_from_validation
 from .model import (
+    CRITERIA_POINTS,
     FIELD_TYPES,
+    ILLUSTRATIVE_TOPICS,
+    LANGUAGE_PATTERN,
     NUMERIC_FIELD_TYPES,
     NUMERIC_OPS,
+    PASS_FAIL_AGGREGATIONS,
+    POINTS_AGGREGATIONS,
+    SCORED_BY,
     SCORED_BY_EXPERTS,
     STAGE_KINDS,
     Rulebook,
@@ -29,6 +37,18 @@ from .model import (
 STATUS_COMPETITION = "status-competition"
 BENCHMARKING_FRAMEWORK = "benchmarking-framework"
 NON_NUMERIC_TYPES = frozenset(FIELD_TYPES) - NUMERIC_FIELD_TYPES
+_LANGUAGE = re.compile(LANGUAGE_PATTERN)
+
+
+def _choices(values: Iterable[str]) -> str:
+    return ", ".join(values)
+
+
+def _scored_by_experts(stage: dict[str, Any]) -> bool:
+    kind = stage.get("kind")
+    return kind in SCORED_BY_EXPERTS or (
+        kind == "parametric" and stage.get("scored_by") == "experts"
+    )
 
 
 # -- semantic checks on the raw document -----------------------------------------------------
@@ -76,6 +96,8 @@ class _Checker:
         self.stage_kinds: dict[str, str | None] = {}
         self.criterion_max: dict[str, list[Decimal | None]] = {}
         self.area_ids: set[str] = set()
+        self.stages_by_id: dict[str, dict[str, Any]] = {}
+        self.criterion_types: dict[str, list[tuple[str, str]]] = {}
 
     def add(self, path: str, message: str, **params: object) -> None:
         self.errors.append(RulebookError(path, message, params))
@@ -98,7 +120,10 @@ class _Checker:
         self.stage_kinds = {
             s["id"]: _text(s.get("kind")) for _p, s in stages if isinstance(s.get("id"), str)
         }
+        self.stages_by_id = {s["id"]: s for _p, s in stages if isinstance(s.get("id"), str)}
         self.area_ids = {a["id"] for _p, a in areas if isinstance(a.get("id"), str)}
+        self.check_illustrative()
+        self.check_applicants()
         for path, rule in rules:
             self.check_rule(path, rule)
         for path, area, criterion in criteria:
@@ -133,6 +158,63 @@ class _Checker:
             elif op != "==" and to_decimal(value) is None and not hasattr(value, "isoformat"):
                 self.add(f"{path}.value", N_("must be a number or a date for '%(op)s'"), op=op)
 
+    def check_illustrative(self) -> None:
+        items = self.data.get("illustrative")
+        if items is None:
+            return
+        if not isinstance(items, list):
+            self.add("illustrative", N_("must be a list"))
+            return
+        for index, item in enumerate(items):
+            path = f"illustrative[{index}]"
+            if isinstance(item, str):
+                if item not in ILLUSTRATIVE_TOPICS:
+                    self.add(
+                        path,
+                        N_(
+                            "must be one of: %(expected)s, or a text in the rulebook's languages "
+                            "(such as {pl: ..., en: ...})"
+                        ),
+                        expected=_choices(ILLUSTRATIVE_TOPICS),
+                    )
+            elif isinstance(item, dict) and item:
+                for language, text in item.items():
+                    if not isinstance(language, str) or not _LANGUAGE.match(language):
+                        self.add(
+                            f"{path}.{language}", N_("is not a language code (such as pl or en)")
+                        )
+                    elif not isinstance(text, str) or not text.strip():
+                        self.add(f"{path}.{language}", N_("must be text"))
+            else:
+                self.add(
+                    path,
+                    N_(
+                        "must be one of: %(expected)s, or a text in the rulebook's languages "
+                        "(such as {pl: ..., en: ...})"
+                    ),
+                    expected=_choices(ILLUSTRATIVE_TOPICS),
+                )
+        if self.data.get("illustrative_points") is False and CRITERIA_POINTS in items:
+            self.add(
+                "illustrative_points",
+                N_("contradicts '%(code)s' in 'illustrative'"),
+                code=CRITERIA_POINTS,
+            )
+
+    def check_applicants(self) -> None:
+        applicants = self.data.get("applicants")
+        holders = applicants.get("holders") if isinstance(applicants, dict) else None
+        between = holders.get("ends_between") if isinstance(holders, dict) else None
+        if not isinstance(between, list):
+            return
+        path = "applicants.holders.ends_between"
+        if len(between) != 2:
+            self.add(path, N_("must be two dates: the first and the last day of the range"))
+            return
+        first, last = between
+        if isinstance(first, date) and isinstance(last, date) and last < first:
+            self.add(f"{path}[1]", N_("must not be before the first date (%(first)s)"), first=first)
+
     def check_criterion(self, path: str, area: dict[str, Any], criterion: dict[str, Any]) -> None:
         stage = criterion.get("stage")
         kind = self.stage_kinds.get(stage) if isinstance(stage, str) else None
@@ -140,6 +222,21 @@ class _Checker:
             self.add(f"{path}.stage", N_("unknown stage '%(name)s'"), name=stage)
         elif kind == "formal":
             self.add(f"{path}.stage", N_("a formal stage has no criteria"))
+        if criterion.get("type") == "pass-fail":
+            self.check_pass_fail_criterion(path, criterion, stage, kind)
+            return
+        known_type = criterion.get("type", "points") == "points"  # else reported by the model
+        if isinstance(stage, str) and known_type:
+            self.criterion_types.setdefault(stage, []).append(
+                (path, _text(criterion.get("id")) or "")
+            )
+        if "max" not in criterion:
+            if known_type:
+                self.add(f"{path}.max", N_("is required"))
+        else:
+            number = to_decimal(criterion.get("max"))
+            if number is not None and number <= 0:
+                self.add(f"{path}.max", N_("must be greater than %(limit)s"), limit=0)
         maximum = to_decimal(criterion.get("max"))
         area_id = area.get("id")
         if isinstance(area_id, str):
@@ -164,6 +261,38 @@ class _Checker:
                 self.add(f"{path}.per", N_("only parametric criteria have a ratio"))
         if isinstance(brackets, list):
             self.check_brackets(f"{path}.brackets", brackets, maximum)
+
+    def check_pass_fail_criterion(
+        self, path: str, criterion: dict[str, Any], stage: object, kind: str | None
+    ) -> None:
+        """A pass-fail criterion: no points, no figure; an expert or panel stage that decides
+        by all-pass or majority-pass."""
+        for key, message in (
+            ("max", N_("a pass-fail criterion has no maximum")),
+            ("brackets", N_("a pass-fail criterion has no brackets")),
+            ("field", N_("a pass-fail criterion has no figure")),
+            ("per", N_("a pass-fail criterion has no ratio")),
+        ):
+            if criterion.get(key) is not None:
+                self.add(f"{path}.{key}", message)
+        if kind not in SCORED_BY_EXPERTS:
+            if kind == "parametric":
+                self.add(
+                    f"{path}.type", N_("a pass-fail criterion belongs to an expert or panel stage")
+                )
+            return
+        aggregation = self.stages_by_id.get(str(stage), {}).get("aggregation")
+        if aggregation in POINTS_AGGREGATIONS:
+            self.add(
+                f"{path}.type",
+                N_(
+                    "a pass-fail criterion needs a stage with aggregation %(expected)s "
+                    "(stage '%(stage)s' has %(aggregation)s)"
+                ),
+                expected=_choices(PASS_FAIL_AGGREGATIONS),
+                stage=stage,
+                aggregation=aggregation,
+            )
 
     def check_brackets(self, path: str, brackets: list[Any], maximum: Decimal | None) -> None:
         previous: Decimal | None = None
@@ -197,13 +326,32 @@ class _Checker:
             self.add(f"{path}.kind", N_("the first stage must be formal"))
         if index > 0 and kind == "formal":
             self.add(f"{path}.kind", N_("only the first stage can be formal"))
+        experts_score = _scored_by_experts(stage)
+        if stage.get("scored_by") not in (None, *SCORED_BY):
+            return  # reported by the model; which keys it needs is unknown
+        if stage.get("scored_by") is not None and kind != "parametric":
+            self.add(f"{path}.scored_by", N_("only parametric stages have this"))
+        if stage.get("presentation") is not None and kind != "panel":
+            self.add(f"{path}.presentation", N_("only panel stages have a presentation"))
         for key in ("experts", "aggregation"):
             if kind in SCORED_BY_EXPERTS and stage.get(key) is None:
                 self.add(f"{path}.{key}", N_("is required for an expert or panel stage"))
+            elif experts_score and stage.get(key) is None:
+                self.add(
+                    f"{path}.{key}", N_("is required for a parametric stage scored by experts")
+                )
         for key in ("experts", "aggregation", "divergence"):
-            if kind not in SCORED_BY_EXPERTS and stage.get(key) is not None:
-                self.add(f"{path}.{key}", N_("only expert and panel stages have this"))
+            if not experts_score and stage.get(key) is not None:
+                if kind == "parametric":
+                    self.add(
+                        f"{path}.{key}",
+                        N_("only stages scored by experts have this (scored_by: experts)"),
+                    )
+                else:
+                    self.add(f"{path}.{key}", N_("only expert and panel stages have this"))
         gate = stage.get("gate")
+        if experts_score:
+            self.check_stage_aggregation(path, stage)
         if kind == "formal":
             if gate is not None:
                 self.add(f"{path}.gate", N_("only expert, panel and parametric stages have a gate"))
@@ -222,6 +370,37 @@ class _Checker:
                     N_("exceeds the stage's maximum (%(max)s)"),
                     max=maximum,
                 )
+
+    def check_stage_aggregation(self, path: str, stage: dict[str, Any]) -> None:
+        """all-pass and majority-pass: only on an expert or panel stage whose criteria are all
+        pass-fail; such a stage has no gate and no divergence."""
+        aggregation = stage.get("aggregation")
+        if aggregation not in PASS_FAIL_AGGREGATIONS:
+            return
+        if stage.get("kind") not in SCORED_BY_EXPERTS:
+            self.add(
+                f"{path}.aggregation",
+                N_("must be one of: %(expected)s for a parametric stage"),
+                expected=_choices(POINTS_AGGREGATIONS),
+            )
+            return
+        scored = self.criterion_types.get(str(stage.get("id")), [])
+        if scored:
+            self.add(
+                f"{path}.aggregation",
+                N_(
+                    "%(aggregation)s is for pass-fail criteria only; criterion '%(criterion)s' "
+                    "of this stage is scored in points"
+                ),
+                aggregation=aggregation,
+                criterion=scored[0][1],
+            )
+        if stage.get("gate") is not None:
+            self.add(
+                f"{path}.gate", N_("a pass-fail stage has no gate: it passes when its criteria do")
+            )
+        if stage.get("divergence") is not None:
+            self.add(f"{path}.divergence", N_("a pass-fail stage has no divergence"))
 
     def check_decision(self) -> None:
         decision = self.data.get("decision")
@@ -262,8 +441,10 @@ class _Checker:
         has_years, has_until = validity.get("years") is not None, validity.get("until") is not None
         if has_years == has_until:
             self.add("status.validity", N_("needs exactly one of 'years' and 'until'"))
-        elif has_until and validity.get("from") is not None:
-            self.add("status.validity.from", N_("goes only with 'years'"))
+        elif has_until:
+            for key in ("from", "ends"):
+                if validity.get(key) is not None:
+                    self.add(f"status.validity.{key}", N_("goes only with 'years'"))
 
 
 def _framework_errors(data: dict[str, Any]) -> list[RulebookError]:
