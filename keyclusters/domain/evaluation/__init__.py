@@ -13,7 +13,7 @@ from .aggregation import (
     find_divergence,
 )
 from .decision import Candidate, Outcome, candidate, decide
-from .validity import anniversary, status_validity
+from .validity import anniversary, status_validity, validity_start
 
 __all__ = [
     "Candidate",
@@ -28,4 +28,5 @@ __all__ = [
     "find_divergence",
     "round_points",
     "status_validity",
+    "validity_start",
 ]
