@@ -112,6 +112,9 @@ GET: dict[str, Case] = {
     # web
     "web:home": url(everyone("ok")),
     "web:dashboard": url(signed_in("ok")),
+    # a cluster's applications in every round: public (granted or not in decided calls), the
+    # stage results to its coordinator, operators and the decision maker
+    "web:cluster-rounds": url(everyone("ok"), pk=W("cluster_a")),
     # registry: public pages and exports; member management for the cluster's coordinator
     # and operators; the declaration's scan for the same (registry.read_declaration_documents)
     "registry:cluster-list": url(everyone("ok")),

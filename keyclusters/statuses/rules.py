@@ -31,3 +31,15 @@ rules.add_perm("statuses.issue_membership_certificate", is_funding_agency | is_o
 rules.add_perm("statuses.manage_api_keys", is_operator)
 rules.add_perm("statuses.withdraw_status", is_operator)
 rules.add_perm("statuses.download_status_certificate", is_cluster_coordinator | is_operator)
+
+
+@rules.predicate
+def is_decision_maker(user) -> bool:
+    return _has_role(user, Role.DECISION_MAKER)
+
+
+# A cluster's applications in every round with their stage results and points: to its
+# coordinator and the ministry (operators, the decision maker); others see granted or not.
+rules.add_perm(
+    "statuses.read_cluster_rounds", is_cluster_coordinator | is_operator | is_decision_maker
+)

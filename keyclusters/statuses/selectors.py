@@ -588,6 +588,29 @@ def grants_of(cluster: Cluster) -> QuerySet[StatusGrant]:
     return cluster.status_grants.select_related("renewal_of", "call").order_by("valid_from", "pk")
 
 
+def with_continuity(grants: list[StatusGrant]) -> list[StatusGrant]:
+    """One cluster's grants, each with what came before it: ``previous`` (the grant it renews,
+    or else the one valid the latest before it started, or None) and ``gap_days`` (days without
+    the status between them: 0 for continuity; None without a previous grant). No queries
+    beyond the list's own (``renewal_of`` selected with it)."""
+    for grant in grants:
+        grant.previous, grant.gap_days = None, None
+        if grant.renewal_of is not None:
+            end = validity.last_valid_day(
+                valid_from=grant.renewal_of.valid_from,
+                valid_to=grant.renewal_of.valid_to,
+                withdrawn_on=grant.renewal_of.withdrawn_on,
+            )
+            grant.previous = grant.renewal_of
+            if end is not None:
+                grant.gap_days = validity.gap_days(end, grant.valid_from)
+            continue
+        found = validity.previous_grant(grants, grant.valid_from)
+        if found is not None:
+            grant.previous, grant.gap_days = found
+    return grants
+
+
 def registry_rows(on: dt.date, **filters: str) -> list[dict]:
     """The open-data rows of the registry on ``on`` (schema in docs/verification.md)."""
     return [

@@ -44,6 +44,12 @@ def grant_status(
     ``valid_to`` is inclusive. Raises ``ValidationError`` (keyed by field) and writes nothing
     when the dates are inverted, the round label is empty or ``renewal_of`` is another
     cluster's grant.
+
+    A grant decided through a call (``application`` given, ``renewal_of`` not) is linked to the
+    grant it renews by the rule of :mod:`.validity`: the cluster's grant valid the latest before
+    ``valid_from``, when at most ``RENEWAL_WINDOW_DAYS`` days without a status lie between them.
+    The cluster's earlier grants are read under a row lock in the transaction that saves the
+    new one (a withdrawal of the renewed grant waits for it, and the other way round).
     """
     errors: dict[str, str] = {}
     round_label = (round_label or "").strip()
@@ -68,10 +74,25 @@ def grant_status(
         renewal_of=renewal_of,
     )
     with transaction.atomic():
+        if renewal_of is None and application is not None:
+            grant.renewal_of = _renewed(cluster, valid_from)
         grant.full_clean()
         grant._history_user = by
         grant.save()
     return grant
+
+
+def _renewed(cluster: Cluster, valid_from: dt.date) -> StatusGrant | None:
+    """The grant a status of ``cluster`` starting on ``valid_from`` renews, if any (locked)."""
+    earlier = list(
+        StatusGrant.objects.select_for_update()
+        .filter(cluster=cluster, valid_from__lt=valid_from)
+        .order_by("pk")
+    )
+    found = validity.previous_grant(earlier, valid_from)
+    if found is None or not validity.is_renewal(found[1]):
+        return None
+    return found[0]
 
 
 def withdraw_status(

@@ -8,14 +8,28 @@
   :func:`months_before` ``(D, N)``, the same day of the month N months earlier, clamped to the
   last day of that month when it is shorter (31 August minus 6 months is 29 February in a
   leap year, 28 February otherwise).
+- Renewals: a grant continues the cluster's previous grant (:func:`previous_grant`) when the
+  cluster held the status on the day before the new one starts (continuity, no gap) or when
+  the previous one ended at most :data:`RENEWAL_WINDOW_DAYS` days without a status before it
+  (a renewal after a gap, the gap kept in days); a status after a longer break is a new one.
+  A grant "ends" on its last valid day: ``valid_to``, or the day before its withdrawal.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+G = TypeVar("G", bound=Any)
 
 ACTIVE, EXPIRED, WITHDRAWN, FUTURE = "active", "expired", "withdrawn", "future"
+
+# The most days without a status between a cluster's grants for the later one to count as a
+# renewal of the earlier: one year, a round a year. Round III (2018) renewed statuses that had
+# expired earlier in 2018 with a decision in December; its renewals had gaps of months.
+RENEWAL_WINDOW_DAYS = 365
 
 
 def is_valid_on(
@@ -60,3 +74,52 @@ def began_early_enough(*, joined_on: dt.date, on: dt.date, min_months: int | Non
         return True
     latest_start = months_before(on, min_months)
     return latest_start is not None and joined_on <= latest_start
+
+
+def last_valid_day(
+    *, valid_from: dt.date, valid_to: dt.date, withdrawn_on: dt.date | None
+) -> dt.date | None:
+    """The last day the grant was (or will be) valid; ``None`` when it never was (withdrawn
+    on or before its first day)."""
+    if withdrawn_on is not None:
+        if withdrawn_on <= valid_from:
+            return None
+        return min(valid_to, withdrawn_on - dt.timedelta(days=1))
+    return valid_to
+
+
+def gap_days(previous_end: dt.date, valid_from: dt.date) -> int:
+    """Days without a status between a grant ending on ``previous_end`` and one starting on
+    ``valid_from``: 0 when the new one starts the next day or earlier (continuity)."""
+    return max(0, (valid_from - previous_end).days - 1)
+
+
+def previous_grant(grants: Iterable[G], valid_from: dt.date) -> tuple[G, int] | None:
+    """The grant a status starting on ``valid_from`` follows, and the days without a status
+    between them: of ``grants`` (one cluster's; objects with ``valid_from``, ``valid_to``,
+    ``withdrawn_on`` and ``pk``) those that started earlier and were valid at least a day,
+    the one valid the latest (then the one that started the latest). ``None`` when there is
+    none."""
+    best: tuple[dt.date, dt.date, int, G] | None = None
+    for grant in grants:
+        start = grant.valid_from
+        if start >= valid_from:
+            continue
+        end = last_valid_day(
+            valid_from=start,
+            valid_to=grant.valid_to,
+            withdrawn_on=grant.withdrawn_on,
+        )
+        if end is None:
+            continue
+        key = (end, start, grant.pk or 0)
+        if best is None or key > best[:3]:
+            best = (*key, grant)
+    if best is None:
+        return None
+    return best[3], gap_days(best[0], valid_from)
+
+
+def is_renewal(gap: int, window_days: int = RENEWAL_WINDOW_DAYS) -> bool:
+    """A grant following another after ``gap`` days without a status renews it."""
+    return gap <= window_days

@@ -93,7 +93,7 @@ def registry_export(request: HttpRequest, format: str) -> HttpResponse:
 def cluster_history(request: HttpRequest, pk: int) -> HttpResponse:
     cluster = get_object_or_404(Cluster.objects.select_related("coordinator"), pk=pk)
     today = selectors.today()
-    grants = list(selectors.grants_of(cluster))
+    grants = selectors.with_continuity(list(selectors.grants_of(cluster)))
     for grant in grants:
         grant.state_today = grant.state_on(today)
     context = {
