@@ -6,7 +6,9 @@ which validates it and raises :class:`RulebookInvalid` with every error and its 
 
 from __future__ import annotations
 
+from .applicants import HolderRefusal, holder_admissible
 from .comparison import ComparisonError, compare, is_present, to_decimal
+from .counting import MemberCounts, counts_as_member, member_counts
 from .eligibility import EligibilityResult, MissingField, RuleOutcome, evaluate_eligibility
 from .loading import (
     SHIPPED_RULEBOOKS_DIR,
@@ -49,6 +51,12 @@ from .parametric import (
     score_criterion,
     score_parametric,
 )
+from .passfail import (
+    CriterionVerdict,
+    PassFailResult,
+    decide_pass_fail,
+    decide_pass_fail_stage,
+)
 from .validation import (
     BENCHMARKING_FRAMEWORK,
     STATUS_COMPETITION,
@@ -64,6 +72,15 @@ __all__ = [
     "Applicants",
     "Counting",
     "Holders",
+    "HolderRefusal",
+    "MemberCounts",
+    "CriterionVerdict",
+    "PassFailResult",
+    "counts_as_member",
+    "decide_pass_fail",
+    "decide_pass_fail_stage",
+    "holder_admissible",
+    "member_counts",
     "MembersTotalRule",
     "Presentation",
     "SHIPPED_RULEBOOKS_DIR",
