@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from keyclusters.accounts.models import User
@@ -31,6 +32,7 @@ from keyclusters.domain.lifecycle import (
 )
 from keyclusters.statuses.services import grant_status
 
+from .commission import is_chair, person_name, signature_required
 from .models import Assignment, DecisionRecord, Expert, Recommendation
 from .selectors import outcome_rows
 from .services import EvaluationError, assign_expert, is_operator
@@ -127,6 +129,53 @@ def check_may_approve(call: Call, recommendation: Recommendation, by: User) -> N
         raise PermissionDenied
     _lifecycle(lambda: RECOMMENDATION.next(recommendation.state, RecommendationAction.APPROVE))
     _lifecycle(lambda: check("recommendation", RecommendationAction.APPROVE, call=call.state))
+    if signature_required(call.rulebook.parsed()) and recommendation.signed_at is None:
+        raise EvaluationError(
+            _("The list cannot be approved yet: it awaits the signature of the chair of the "
+              "evaluation commission.")
+        )  # fmt: skip
+
+
+def check_may_sign(call: Call, recommendation: Recommendation | None, by: User) -> None:
+    """Raise PermissionDenied for anyone but the chair of the call's commission,
+    EvaluationError when the list cannot be signed now (the rulebook asks for no signature,
+    there is no list, it is signed or approved already)."""
+    if not is_chair(call, by):
+        raise PermissionDenied
+    if not signature_required(call.rulebook.parsed()):
+        raise EvaluationError(_("This call's rulebook does not ask for the chair's signature."))
+    if recommendation is None:
+        raise EvaluationError(_("No recommendation list has been prepared for this call."))
+    if recommendation.signed_at is not None:
+        raise EvaluationError(
+            _("The list has already been signed by %(name)s on %(date)s.")
+            % {
+                "name": recommendation.signed_by_name,
+                "date": date_format(timezone.localtime(recommendation.signed_at),
+                                    "SHORT_DATE_FORMAT"),
+            }
+        )  # fmt: skip
+    if recommendation.state != RecommendationState.PREPARED:
+        raise EvaluationError(_("The list has already been approved."))
+
+
+@transaction.atomic
+def sign_recommendation(*, call: Call, by: User) -> Recommendation:
+    """The chair of the evaluation commission signs the call's current list, which the
+    decision maker may then approve. Cannot be undone; a list prepared again needs a new
+    signature."""
+    if not is_chair(call, by):
+        raise PermissionDenied
+    call = competitions.locked_call(call)
+    recommendation = _current(call)
+    check_may_sign(call, recommendation, by)
+    assert recommendation is not None
+    recommendation.signed_by = by
+    recommendation.signed_by_name = person_name(by)
+    recommendation.signed_at = timezone.now()
+    recommendation._history_user = by
+    recommendation.save(update_fields=["signed_by", "signed_by_name", "signed_at"])
+    return recommendation
 
 
 @transaction.atomic
@@ -200,6 +249,8 @@ def _record_decision(
         approved_on=recommendation.approved_on,
         approved_by=by,
         approved_by_name=by.get_full_name() or by.get_username(),
+        signed_by_name=recommendation.signed_by_name,
+        signed_at=recommendation.signed_at,
         rulebook_id=call.rulebook.rulebook_id,
         rulebook_version=call.rulebook.version,
         rulebook_sha256=call.rulebook.sha256,

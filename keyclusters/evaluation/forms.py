@@ -148,3 +148,42 @@ class ReassignForm(ConfirmedForm):
         widget=forms.Textarea(attrs={**_TEXT, "rows": 2}),
     )
     field_order = ["reason", "confirm"]
+
+
+class CommissionMemberForm(forms.Form):
+    """A member of the call's evaluation commission: any active user account."""
+
+    user = forms.ModelChoiceField(
+        label=_("Person"),
+        queryset=User.objects.none(),
+        widget=forms.Select(attrs={"class": "form-select"}),
+        help_text=_("Any user account; the chair signs the list from the recommendation page."),
+    )
+    kind = forms.ChoiceField(
+        label=_("Represents"),
+        choices=(),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    body = forms.CharField(
+        label=_("Ministry or agency"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs=_TEXT),
+        help_text=_("Left out for an independent expert."),
+    )
+    chair = forms.BooleanField(
+        label=_("Chair of the commission"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+    def __init__(self, *args, call=None, **kwargs) -> None:
+        from .models import CommissionMember
+
+        super().__init__(*args, **kwargs)
+        users = User.objects.filter(is_active=True)
+        if call is not None:
+            users = users.exclude(commission_seats__call=call)
+        self.fields["user"].queryset = users.order_by("last_name", "first_name", "username")
+        self.fields["user"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["kind"].choices = CommissionMember.Kind.choices

@@ -251,6 +251,14 @@ class Recommendation(models.Model):
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The commission chair's signature, where the rulebook asks for it (``decision.signed_by:
+    # chair``): who signed (the name as it was then) and when. A list prepared again is a new
+    # list and needs a new signature.
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    signed_by_name = models.CharField(_("signed by"), max_length=200, blank=True)
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -283,6 +291,9 @@ class DecisionRecord(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     approved_by_name = models.CharField(_("approved by"), max_length=200)
+    # the chair's signature on the list, where the rulebook asked for one
+    signed_by_name = models.CharField(_("signed by"), max_length=200, blank=True)
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
     rulebook_id = models.CharField(_("rulebook id"), max_length=64)
     rulebook_version = models.PositiveIntegerField(_("rulebook version"))
     rulebook_sha256 = models.CharField(_("rulebook SHA-256"), max_length=64)
@@ -297,3 +308,54 @@ class DecisionRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call_name} – {self.approved_on:%Y-%m-%d}"
+
+
+class CommissionMember(models.Model):
+    """A member of a call's evaluation commission: a user account, the body they represent
+    (a ministry, a government agency, or none: an independent expert) and, for one member of
+    the commission, the chair, who signs the recommendation list where the rulebook asks for
+    it. Members are added and removed until the call's list is signed."""
+
+    class Kind(models.TextChoices):
+        MINISTRY = "ministry", _("ministry representative")
+        AGENCY = "agency", _("government agency representative")
+        INDEPENDENT = "independent", _("independent expert")
+
+    call = models.ForeignKey(
+        "competitions.Call", on_delete=models.CASCADE, related_name="commission_members"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="commission_seats",
+    )
+    kind = models.CharField(_("represents"), max_length=16, choices=Kind.choices)
+    body = models.CharField(
+        _("ministry or agency"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The ministry or agency the member represents; empty for an independent expert."
+        ),
+    )
+    is_chair = models.BooleanField(_("chair"), default=False)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("commission member")
+        verbose_name_plural = _("commission members")
+        ordering = ["-is_chair", "user__last_name", "user__username", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "user"], name="commission_member_once"),
+            models.UniqueConstraint(
+                fields=["call"], condition=models.Q(is_chair=True), name="commission_one_chair"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import decision_views, expert_views, views
+from . import commission_views, decision_views, expert_views, views
 
 app_name = "evaluation"
 urlpatterns = [
@@ -13,6 +13,8 @@ urlpatterns = [
     path("experts/<int:pk>/", expert_views.expert_detail, name="expert"),
     path("calls/<int:pk>/", views.call_overview, name="call"),
     path("calls/<int:pk>/recommendation/", views.recommendation, name="recommendation"),
+    path("calls/<int:pk>/commission/", commission_views.commission_page, name="commission"),
+    path("calls/<int:pk>/recommendation/sign/", commission_views.sign, name="sign"),
     path("calls/<int:pk>/results/", decision_views.call_results, name="results"),
     path("decisions/", decision_views.decision_list, name="decisions"),
     path("decisions/<int:pk>/record.pdf", decision_views.decision_record, name="decision-record"),

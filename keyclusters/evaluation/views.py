@@ -29,7 +29,7 @@ from keyclusters.domain.evaluation import status_validity
 from keyclusters.domain.lifecycle import ApplicationState
 from keyclusters.domain.rulebook import localized
 
-from . import decisions, selectors, services, services_drafts
+from . import commission, decisions, selectors, services, services_drafts
 from .models import Assignment, DecisionRecord, Expert, Recommendation, ScoreSheet
 
 
@@ -45,7 +45,8 @@ def my_assignments(request: HttpRequest) -> HttpResponse:
         {
             "assignments": selectors.my_assignments(request.user).select_related(
                 "application__call__rulebook"  # the stages' titles
-            )
+            ),
+            "to_sign": commission.lists_to_sign(request.user),
         },
     )
 
@@ -607,9 +608,10 @@ class ApprovalForm(forms.Form):
 @login_required
 def recommendation(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    if not (user.has_perm("evaluation.manage") or user.has_perm("evaluation.decide")):
-        raise PermissionDenied
     call = get_object_or_404(Call.objects.select_related("rulebook"), pk=pk)
+    chairs = commission.is_chair(call, user)
+    if not (user.has_perm("evaluation.manage") or user.has_perm("evaluation.decide") or chairs):
+        raise PermissionDenied
     recommendation = selectors.current_recommendation(call)
     if recommendation is None:
         raise Http404
@@ -646,6 +648,12 @@ def recommendation(request: HttpRequest, pk: int) -> HttpResponse:
         a.pk: a for a in call.applications.select_related("cluster", "cluster__coordinator")
     }
     rulebook = call.rulebook.parsed()
+    signature_required = commission.signature_required(rulebook)
+    awaiting_signature = (
+        signature_required
+        and recommendation.signed_at is None
+        and recommendation.state == Recommendation.State.PREPARED
+    )
     rows = [
         {
             **row,
@@ -672,7 +680,12 @@ def recommendation(request: HttpRequest, pk: int) -> HttpResponse:
             "ranking": [words.stage_title(rulebook, key) for key in rulebook.decision.ranking],
             "form": form,
             "can_decide": user.has_perm("evaluation.decide")
-            and recommendation.state == Recommendation.State.PREPARED,
+            and recommendation.state == Recommendation.State.PREPARED
+            and not awaiting_signature,
+            "signature_required": signature_required,
+            "awaiting_signature": awaiting_signature,
+            "can_sign": chairs and awaiting_signature,
+            "chair": commission.chair_of(call) if awaiting_signature else None,
             "decision_record": DecisionRecord.objects.filter(recommendation=recommendation).first(),
             "prepared_by": selectors.person(recommendation.prepared_by),
             "approved_by": selectors.person(recommendation.approved_by),
