@@ -11,6 +11,7 @@ cluster, its applications with their calls and rulebooks, their stage results, i
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch
@@ -30,6 +31,12 @@ POINTS_DECIMALS = 2
 
 REJECTED_FORMAL = gettext_lazy("rejected at the formal stage")
 REJECTED_GATE = gettext_lazy("rejected below a stage's threshold")
+
+
+def _maximum(value: Decimal) -> Decimal:
+    """A stage's maximum as the rulebook writes it: 10, or 7.5 (never 10.000000 or 1E+1)."""
+    rounded = round_points(value, POINTS_DECIMALS)
+    return rounded.quantize(Decimal(1)) if rounded == rounded.to_integral_value() else rounded
 
 
 def _stage_rows(application: Application, rulebook: Any) -> list[dict[str, Any]]:
@@ -53,9 +60,7 @@ def _stage_rows(application: Application, rulebook: Any) -> list[dict[str, Any]]
                 "points": None
                 if result.points is None
                 else round_points(result.points, POINTS_DECIMALS),
-                "max_points": None
-                if result.max_points is None
-                else round_points(result.max_points, POINTS_DECIMALS).normalize(),
+                "max_points": None if result.max_points is None else _maximum(result.max_points),
             }
         )
     return rows
