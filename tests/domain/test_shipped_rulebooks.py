@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from keyclusters.domain.evaluation import status_validity, validity_start
 from keyclusters.domain.rulebook import (
     SHIPPED_RULEBOOKS_DIR,
     compare,
@@ -293,6 +294,26 @@ def test_kkk_2019_signed_by_the_chair_and_valid_through_the_anniversary():
     )
     assert rulebook.maximum == Decimal("140")
     assert "maximum" in topics(rulebook)
+
+
+@pytest.mark.parametrize(
+    ("rulebook_id", "decided_on", "document_issued_on", "valid"),
+    [
+        # the title from the signature of 23.09.2015; the status from the document confirming it
+        ("kkk-2015", date(2015, 9, 23), None, None),
+        ("kkk-2015", date(2015, 9, 23), date(2015, 9, 23), (date(2015, 9, 23), date(2018, 9, 22))),
+        ("kkk-2016", date(2016, 10, 21), None, (date(2016, 10, 21), date(2019, 10, 31))),
+        ("kkk-2018", date(2018, 12, 17), None, (date(2018, 12, 17), date(2021, 12, 16))),
+        # approved on 28.08.2019, valid "until 28.08.2022"
+        ("kkk-2019", date(2019, 8, 28), None, (date(2019, 8, 28), date(2022, 8, 28))),
+        ("kkk-2021", date(2021, 12, 20), None, (date(2021, 12, 20), date(2024, 12, 31))),
+        ("kkk-2022", date(2022, 12, 19), None, (date(2022, 12, 19), date(2025, 12, 17))),
+    ],
+)
+def test_the_status_validity_of_each_round(rulebook_id, decided_on, document_issued_on, valid):
+    rules = load_shipped_rulebook(rulebook_id).status
+    start = validity_start(rules, decided_on, document_issued_on)
+    assert (start and status_validity(rules, start)) == valid
 
 
 # (file, maximum, pass rule, whether the maximum and the threshold are official)
