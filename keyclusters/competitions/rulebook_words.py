@@ -22,6 +22,8 @@ AGGREGATIONS = {
     "mean": _("mean of the experts' scores"),
     "median": _("median of the experts' scores"),
     "trimmed-mean": _("mean of the experts' scores without the extremes"),
+    "all-pass": _("passed when every expert finds every criterion met"),
+    "majority-pass": _("passed when more than half of the experts find each criterion met"),
 }
 
 RESOLUTIONS = {
