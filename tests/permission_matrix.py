@@ -245,6 +245,9 @@ GET: dict[str, Case] = {
     "evaluation:expert": url(only(*OPERATORS), pk=W("expert")),
     "evaluation:suspension": url(only(*OPERATORS), pk=W("assignment")),
     "evaluation:call": url(only(*OPERATORS), pk=W("call")),
+    # the call's evaluation commission (evaluation.manage); the chair's signature answers POST
+    "evaluation:commission": url(only(*OPERATORS), pk=W("call")),
+    "evaluation:sign": url(signed_in("method"), pk=W("closed_call")),
     "evaluation:recommendation": url(
         only("operator", "decision_maker", "administrator"), pk=W("closed_call")
     ),
@@ -522,6 +525,14 @@ POST: dict[str, Case] = {
         changes=OPERATORS,
     ),
     # the services ask for the operator's role: the administrator is refused
+    "evaluation:commission": post(
+        {**only("operator"), "administrator": "forbidden"},
+        {"action": "add", "user": W("expert_unassigned.user"), "kind": "independent"},
+        pk=W("call"),
+        changes=("operator",),
+    ),
+    # only the chair of the call's commission signs: the world's calls have none
+    "evaluation:sign": post(signed_in("forbidden"), {"confirmed": "yes"}, pk=W("closed_call")),
     "evaluation:expert": post(
         {**only("operator"), "administrator": "forbidden"},
         {"action": "add-affiliation", "nip": W("cluster_b.coordinator.nip"), "position": "Rada"},

@@ -21,7 +21,7 @@ from keyclusters.competitions.models import Call
 from keyclusters.competitions.texts import report_errors
 
 from . import commission, decisions, selectors
-from .base import EvaluationError
+from .base import EvaluationError, is_operator
 from .forms import CommissionMemberForm
 from .models import CommissionMember, Recommendation
 
@@ -88,10 +88,13 @@ def _page(request, call: Call, form, status: int = 200) -> HttpResponse:
     members = list(commission.members_of(call))
     recommendation = selectors.current_recommendation(call)
     locked = None
-    try:
-        commission.check_may_change(call, request.user)
-    except EvaluationError as exc:
-        locked = exc.messages[0]
+    may_change = is_operator(request.user)  # the administrator sees the page, unchanged
+    if may_change:
+        try:
+            commission.check_may_change(call, request.user)
+        except EvaluationError as exc:
+            locked = exc.messages[0]
+            may_change = False
     return render(
         request,
         "evaluation/commission.html",
@@ -103,6 +106,7 @@ def _page(request, call: Call, form, status: int = 200) -> HttpResponse:
             "signature_required": commission.signature_required(rulebook),
             "recommendation": recommendation,
             "locked": locked,
+            "may_change": may_change,
         },
         status=status,
     )
