@@ -1,6 +1,8 @@
 """`keyclusters rulebook validate` accepts every shipped competition rulebook, and `rulebook
 load` stores each with what it lists as not official."""
 
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
 from django.utils import translation
@@ -42,3 +44,17 @@ def test_load_stores_the_six_shipped_rulebooks(capsys):
         rulebook = stored[rulebook_id].parsed()
         assert str(rulebook.maximum) == maximum
         assert rulebook.illustrative[0] == "criteria-points"
+
+
+def test_validate_accepts_the_shipped_benchmarking_framework(capsys):
+    from keyclusters.domain.rulebook import load_rulebook
+
+    path = "rulebooks/parp-benchmark-2020.yaml"
+    sha256 = load_rulebook(Path(path)).canonical_sha256()
+    with translation.override("en"):
+        call_command("rulebook", "validate", path)
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    assert captured.out.strip() == (
+        f"{path}: valid (parp-benchmark-2020 version 1, sha256 {sha256})"
+    )

@@ -61,7 +61,7 @@ class Command(BaseCommand):
         maximum = getattr(rulebook, "maximum", None)
         self.stdout.write(
             _("%(file)s: valid (%(id)s version %(version)s, sha256 %(sha)s)")
-            % {"file": file, "id": rulebook.id, "version": rulebook.version, "sha": rulebook.sha256}
+            % {"file": file, "version": rulebook.version, **_identity(rulebook)}
             + (f", max {maximum}" if maximum is not None else "")
         )
 
@@ -110,3 +110,11 @@ class Command(BaseCommand):
 
 def _json_dumps(document) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def _identity(rulebook) -> dict[str, str]:
+    """A competition edition's id and hash, or a benchmarking framework's (named by its
+    ``rulebook`` field, hashed canonically)."""
+    if hasattr(rulebook, "canonical_sha256"):
+        return {"id": rulebook.rulebook, "sha": rulebook.canonical_sha256()}
+    return {"id": rulebook.id, "sha": rulebook.sha256}
