@@ -26,8 +26,7 @@ from .models import CommissionMember, Recommendation
 
 def signature_required(rulebook) -> bool:
     """Whether the rulebook asks the commission's chair to sign the list before approval."""
-    # TODO(#14): read rulebook.decision.signed_by directly once the key is in the model
-    return getattr(rulebook.decision, "signed_by", None) == "chair"
+    return rulebook.decision.signed_by == "chair"
 
 
 def chair_of(call: Call) -> CommissionMember | None:
