@@ -106,3 +106,22 @@ def field_title(field_id: str, stored_rulebook) -> str:
     if stored_rulebook is None:
         return field_id
     return title(stored_rulebook.parsed(), field_id)
+
+
+@register.inclusion_tag("competitions/_illustrative.html", takes_context=True)
+def illustrative_note(context, rulebook) -> dict:
+    """What in the rulebook is not official (its ``illustrative`` list), said wherever its points
+    are shown: the topics in the reader's language, the rulebook's own texts in theirs."""
+    from django.utils.translation import get_language
+
+    from keyclusters.domain.rulebook import ILLUSTRATIVE_TOPICS
+    from keyclusters.domain.rulebook.model import localized
+
+    parsed = rulebook.parsed() if hasattr(rulebook, "parsed") else rulebook
+    language = (get_language() or "pl")[:2]
+    items = [
+        gettext(ILLUSTRATIVE_TOPICS[code]) if code else localized(text, language)
+        for code, text in parsed.illustrative_texts
+        if (code in ILLUSTRATIVE_TOPICS) or text
+    ]
+    return {"items": items}
