@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from keyclusters.benchmarking import services as benchmarking
 from keyclusters.benchmarking.models import ClusterReport, Edition
@@ -227,12 +227,21 @@ def test_public_reads_the_registry_on_a_date_and_a_timeline(page, live_server):
     items = page.locator("#status-timeline > li")
     assert items.count() == 2
     texts = [" ".join(text.split()) for text in items.all_inner_texts()]
+    with translation.override("pl"):
+        continuity = translation.gettext("Without a break.")
     assert texts == [
         "Runda 2019 wygasły Rozstrzygnięcie: 01.07.2019 · ważny 01.07.2019 – 30.06.2022",
         "Runda 2022 wygasły Rozstrzygnięcie: 15.06.2022 · ważny 01.07.2022 – 30.06.2025"
-        " · przedłużenie statusu z rundy 2019",
+        f" · przedłużenie statusu z rundy 2019 {continuity}",
     ]
     screenshot(page, "public-status-timeline")
+
+    # the cluster's applications in every round: none in a decided call
+    page.click(f"a[href='/clusters/{early.pk}/rounds/']")
+    page.wait_for_selector("h1")
+    with translation.override("pl"):
+        nothing = translation.gettext("The cluster has no application in a decided call.")
+    assert nothing in " ".join(page.locator("main").inner_text().split())
 
 
 def test_operator_lands_on_the_dashboard_and_follows_an_attention_item(page, live_server):

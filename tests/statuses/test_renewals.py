@@ -5,6 +5,7 @@ the cluster's timeline shows the continuity or the gap in days (issue #14, part 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -20,6 +21,12 @@ from tests.factories import UserFactory
 
 D = dt.date
 DECISION = D(2026, 9, 30)  # the new statuses are valid from the decision
+
+
+def continuity(response) -> list[str]:
+    """The visible words under each grant of the timeline about what came before it."""
+    found = re.findall(r'<div class="continuity">(.*?)</div>', response.content.decode(), re.S)
+    return [" ".join(re.sub(r"<[^>]+>", " ", text).split()) for text in found]
 
 
 def g(start, end, withdrawn=None, pk=1):
@@ -128,23 +135,26 @@ def test_the_timeline_shows_the_continuity_or_the_gap(client, decided):
         ("I", None),
         ("Runda pełna", 0),
     ]
-    html = " ".join(response.content.decode().split())
-    assert 'Renewal of round I: <span class="text-success">without a break</span>' in html
-    html = " ".join(page("delta").content.decode().split())
-    assert "Renewal of round I: <span class=\"text-warning-emphasis\">after a break of 365 days without the status</span>" in html  # fmt: skip  # noqa: E501
-    html = " ".join(page("gamma").content.decode().split())
-    assert "A new status, not a renewal of round I: <span class=\"text-warning-emphasis\">366 days without the status before it</span>" in html  # fmt: skip  # noqa: E501
-    html = " ".join(page("beta").content.decode().split())
-    assert "Renewal of round" not in html and "A new status" not in html
+    assert continuity(response) == ["Without a break."]
+    assert "renewal of round I" in " ".join(response.content.decode().split())
+    assert continuity(page("delta")) == ["After a break of 365 days without the status."]
+    assert continuity(page("gamma")) == [
+        "A new status, not a renewal of round I. 366 days without the status before it."
+    ]
+    assert continuity(page("beta")) == []
 
 
 def test_the_timeline_says_one_day_in_the_singular(client, world):
     grant = _previous(world.lodz, D(2025, 1, 2), D(2027, 12, 31), round_label="VII")
     grant.renewal_of = world.grants["lodz"]  # 31.12.2024, then a day without the status
     grant.save()
-    html = " ".join(
-        client.get(reverse("statuses:cluster-history", args=[world.lodz.pk]))
-        .content.decode()
-        .split()
-    )
-    assert "after a break of 1 day without the status" in html
+    response = client.get(reverse("statuses:cluster-history", args=[world.lodz.pk]))
+    assert continuity(response) == ["After a break of 1 day without the status."]
+
+
+def test_the_timeline_of_imported_and_explicit_links_shows_their_gaps(client, world, settings):
+    settings.LANGUAGE_CODE = "en"
+    response = client.get(reverse("statuses:cluster-history", args=[world.gap.pk]))
+    assert continuity(response) == ["After a break of 109 days without the status."]
+    response = client.get(reverse("statuses:cluster-history", args=[world.renewed.pk]))
+    assert continuity(response) == ["Without a break."]
