@@ -27,7 +27,7 @@ from keyclusters.domain.lifecycle import ApplicationState
 from keyclusters.domain.rulebook import load_rulebook, shipped_rulebook_ids, shipped_rulebook_path
 from keyclusters.registry.models import Cluster, Membership, Organisation
 
-from . import decisions, services
+from . import commission, decisions, services
 from .models import Assignment, Expert
 from .simulation_report import report
 
@@ -56,6 +56,9 @@ class RoundActors:
     expert: Callable[[str, str], Expert]
     # why an expert proposed automatically gives way to the one the scenario names
     replaced_reason: str = "replaced by the scenario's expert"
+    # the chair of the evaluation commission, who signs the list where the rulebook asks for
+    # it (``decision.signed_by: chair``); the operator's account when nobody is cast
+    chair: User | None = None
 
 
 @dataclass
@@ -169,6 +172,7 @@ def scenario_actors() -> RoundActors:
         cluster=cluster,
         coordinator=coordinator,
         expert=expert,
+        chair=User.objects.get_or_create(username="scenario-chair")[0],  # no role needed
     )
 
 
@@ -265,10 +269,26 @@ def run_round(data: dict[str, Any], actors: RoundActors, *, until: str = "decide
     ):
         decisions.prepare_recommendation(call=call, by=actors.operator)
         if until == "decided":
+            if commission.signature_required(done.rulebook):
+                _sign(call, actors)
             decisions.approve_recommendation(
                 call=call, approved_on=call.decision_on, by=actors.minister
             )
     return done
+
+
+def _sign(call: Call, actors: RoundActors) -> None:
+    """The commission's chair signs the list (seated first when the call has no chair)."""
+    chair = commission.chair_of(call)
+    if chair is None:
+        chair = commission.add_member(
+            call=call,
+            user=actors.chair or actors.operator,
+            kind="ministry",  # the scenarios do not say whom the chair represents
+            chair=True,
+            by=actors.operator,
+        )
+    decisions.sign_recommendation(call=call, by=chair.user)
 
 
 def _open_call(spec: dict[str, Any], stored, operator: User) -> Call:

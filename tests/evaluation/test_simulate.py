@@ -80,3 +80,25 @@ def test_the_command_prints_one_json_document_from_a_throwaway_database(tmp_path
     )
     assert missing.returncode == 2
     assert "no such file" in missing.stderr
+
+
+@pytest.mark.django_db
+def test_a_round_whose_rulebook_asks_the_chairs_signature_is_signed_before_approval():
+    from keyclusters.evaluation.models import CommissionMember, Recommendation
+    from keyclusters.evaluation.simulation import shipped_rulebook_path
+
+    data = load_scenario(SCENARIO)
+    source = shipped_rulebook_path("kkk-2015").read_text(encoding="utf-8")
+    rulebook = yaml.safe_load(source)
+    rulebook["decision"]["signed_by"] = "chair"
+    data["rulebook"] = rulebook
+    result = run(data)
+    assert sum(1 for a in result["applications"] if a["decision"] == "granted") == 7
+    recommendation = Recommendation.objects.get(state="approved")
+    assert (recommendation.signed_by.username, recommendation.signed_by_name) == (
+        "scenario-chair",
+        "scenario-chair",
+    )
+    chair = CommissionMember.objects.get(call=recommendation.call)
+    assert (chair.is_chair, chair.kind) == (True, "ministry")
+    assert recommendation.decision_record.signed_by_name == "scenario-chair"
