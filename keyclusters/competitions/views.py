@@ -443,6 +443,12 @@ def _formal_refusal(application: Application, action: str, assessment) -> str | 
     would otherwise ask about an action the service refuses)."""
     if application.state != ApplicationState.SUBMITTED:
         return _("The application is not awaiting a formal decision.")
+    if action == "pass":
+        refusal = services.holder_refusal(application, timezone.localdate())
+        if refusal:
+            return _("The application cannot pass: %(reason)s Fail it with this reason.") % {
+                "reason": refusal
+            }
     if action == "pass" and not assessment.passed:
         return _(
             "The automatic eligibility check fails; the application cannot pass: %(reasons)s"

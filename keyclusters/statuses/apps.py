@@ -12,6 +12,9 @@ class StatusesConfig(AppConfig):
 
         index.connect_signals()
         api_keys.connect_signals()
+        from keyclusters.registry import holdings
+
+        holdings.register(_last_valid_days)
         # ``keyclusters import statuses FILE``: a subcommand of the registry's import command,
         # registered from here so that the registry does not depend on this app.
         from importlib import import_module
@@ -26,3 +29,22 @@ class StatusesConfig(AppConfig):
         command.register(
             command.Subcommand("statuses", _("CSV or XLSX of historical status grants"), run)
         )
+
+
+def _last_valid_days(cluster_id: int, status_type: str) -> list:
+    """Every status the registry records is a key cluster's (``kkk``); other types have none."""
+    import datetime as dt
+
+    from .models import StatusGrant
+
+    if status_type != "kkk":
+        return []
+    days = []
+    for valid_to, withdrawn_on in StatusGrant.objects.filter(cluster_id=cluster_id).values_list(
+        "valid_to", "withdrawn_on"
+    ):
+        if withdrawn_on is not None and withdrawn_on <= valid_to:
+            days.append(withdrawn_on - dt.timedelta(days=1))
+        else:
+            days.append(valid_to)
+    return days

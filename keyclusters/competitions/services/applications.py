@@ -39,6 +39,7 @@ from .base import (
     _require_coordinator,
     _transition,
 )
+from .formal import holder_refusal
 
 # -- the coordinator's side -------------------------------------------------------------------
 
@@ -221,6 +222,9 @@ def submit_application(*, application: Application, by: User, now=None) -> Appli
     missing = _missing_required(application)
     if missing:
         raise CompetitionError(missing)
+    refusal = holder_refusal(application, timezone.localtime(now, WARSAW).date())
+    if refusal:
+        raise CompetitionError(refusal)
     application.submitted_at = now
     if not application.number:
         application.number = _next_number(call)

@@ -124,6 +124,28 @@ def expire_completions(*, call: Call | None = None, now=None, by: User | None = 
     return count
 
 
+def holder_refusal(application: Application, on: dt.date) -> str | None:
+    """Why the application's cluster may not apply to a call restricted to holders of a status
+    (the rulebook's ``applicants.holders``), in the reader's language; None when it may."""
+    from django.utils.formats import date_format
+
+    from keyclusters.domain.rulebook.applicants import holder_admissible
+    from keyclusters.registry import holdings
+
+    rule = application.call.rulebook.parsed().applicants
+    if rule is None or rule.holders is None:
+        return None
+    days = holdings.last_valid_days(application.cluster_id, rule.holders.status_type)
+    refusal = holder_admissible(days, rule, on=on)
+    if refusal is None:
+        return None
+    params = {
+        key: date_format(value, "SHORT_DATE_FORMAT") if isinstance(value, dt.date) else value
+        for key, value in refusal.params.items()
+    }
+    return _(refusal.message_id) % params if params else _(refusal.message_id)
+
+
 def _require_formal_decision(application: Application, action: ApplicationAction) -> None:
     if application.state != ApplicationState.SUBMITTED:
         raise refused(APPLICATION.refusal(application.state, action))
@@ -135,6 +157,12 @@ def pass_formal(
 ) -> Application:
     application = _locked(application)
     _require_formal_decision(application, ApplicationAction.PASS_FORMAL)
+    refusal = holder_refusal(application, timezone.localtime(timezone.now(), WARSAW).date())
+    if refusal:
+        raise CompetitionError(
+            _("The application cannot pass: %(reason)s Fail it with this reason.")
+            % {"reason": refusal}
+        )
     assessment = formal_assessment(application)
     if not assessment.passed:
         raise CompetitionError(
