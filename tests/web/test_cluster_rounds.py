@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from keyclusters.competitions import services as competition_services
-from keyclusters.competitions.models import Application
+from keyclusters.competitions.models import Application, Call
 from keyclusters.evaluation import decisions
 from keyclusters.statuses import services as status_services
 from tests.competitions.conftest import PDF, WARSAW
@@ -188,6 +188,8 @@ def test_a_constant_number_of_queries(client, rounds, operator):  # noqa: F811
         for year in years:
             later = _call(rounds.call.rulebook, f"Runda {year}", year)
             competition_services.pass_formal(application=_apply(later, cluster, year), by=operator)
+            # decided (a shortcut: only the page's reads are measured), so the public sees it
+            Call.objects.filter(pk=later.pk).update(state="decided")
             status_services.grant_status(
                 cluster=cluster, round_label=str(year), decision_on=dt.date(year, 9, 30),
                 valid_from=dt.date(year + 3, 1, 1), valid_to=dt.date(year + 3, 12, 31), by=None,
@@ -198,6 +200,6 @@ def test_a_constant_number_of_queries(client, rounds, operator):  # noqa: F811
     few = count(rounds.coordinator), count(public)
     add_rounds(range(2030, 2034))
     many = count(rounds.coordinator), count(public)
-    assert (few[0][1], many[0][1], few[1][1], many[1][1]) == (4, 8, 1, 1)
+    assert (few[0][1], many[0][1], few[1][1], many[1][1]) == (4, 8, 3, 7)
     assert few[0][0] == many[0][0]
     assert few[1][0] == many[1][0]
