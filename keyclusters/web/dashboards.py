@@ -205,7 +205,7 @@ def panel_section(user: Any, *, today: dt.date) -> dict[str, Any]:
 def decision_maker_section() -> dict[str, Any]:
     pending = (
         Recommendation.objects.filter(state=Recommendation.State.PREPARED)
-        .select_related("call")
+        .select_related("call__rulebook")
         .order_by("prepared_at", "pk")
     )
     return {
@@ -216,6 +216,9 @@ def decision_maker_section() -> dict[str, Any]:
                 "candidates": len(r.outcomes),
                 "recommended": sum(1 for o in r.outcomes if o.get("recommended")),
                 "url": reverse("evaluation:recommendation", args=[r.call_id]),
+                # a list the rulebook has the commission's chair sign first is not yet to approve
+                "awaiting_signature": r.signed_at is None
+                and r.call.rulebook.parsed().decision.signed_by == "chair",
             }
             for r in pending
         ]

@@ -448,11 +448,29 @@ def test_the_decision_maker_sees_the_lists_awaiting_approval(client, call, opera
                     "candidates": 3,
                     "recommended": 2,
                     "url": reverse("evaluation:recommendation", args=[call.pk]),
+                    "awaiting_signature": False,
                 }
             ]
         }
     }
     assert f'<a href="/evaluation/calls/{call.pk}/recommendation/">' in response.content.decode()
+    assert "awaiting-signature" not in response.content.decode()
+
+
+def test_the_decision_maker_sees_a_list_awaiting_the_chairs_signature(client):
+    from tests.evaluation.conftest import RULEBOOK
+
+    signed = RULEBOOK.replace("decision:\n", "decision:\n  signed_by: chair\n", 1)
+    assert signed != RULEBOOK
+    rulebook = competitions.store_rulebook(source=signed)
+    call = competitions.create_call(
+        name="Runda z komisją", rulebook=rulebook, opens_at=at(1), closes_at=at(2)
+    )
+    Recommendation.objects.create(call=call, outcomes=[], rulebook_sha256="x")
+    response = page(client, UserFactory(roles=["decision-maker"]))
+    (row,) = response.context["sections"]["decision"]["pending"]
+    assert row["awaiting_signature"] is True
+    assert "awaiting the chair's signature" in response.content.decode()
 
 
 def apply(call, cluster, *, submit=True):
