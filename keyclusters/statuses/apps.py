@@ -32,19 +32,18 @@ class StatusesConfig(AppConfig):
 
 
 def _last_valid_days(cluster_id: int, status_type: str) -> list:
-    """Every status the registry records is a key cluster's (``kkk``); other types have none."""
-    import datetime as dt
-
+    """Every status the registry records is a key cluster's (``kkk``); other types have none.
+    A grant withdrawn on or before its first day was never valid and is left out."""
     from .models import StatusGrant
+    from .validity import last_valid_day
 
     if status_type != "kkk":
         return []
-    days = []
-    for valid_to, withdrawn_on in StatusGrant.objects.filter(cluster_id=cluster_id).values_list(
-        "valid_to", "withdrawn_on"
-    ):
-        if withdrawn_on is not None and withdrawn_on <= valid_to:
-            days.append(withdrawn_on - dt.timedelta(days=1))
-        else:
-            days.append(valid_to)
-    return days
+    grants = StatusGrant.objects.filter(cluster_id=cluster_id).values_list(
+        "valid_from", "valid_to", "withdrawn_on"
+    )
+    days = (
+        last_valid_day(valid_from=start, valid_to=end, withdrawn_on=withdrawn)
+        for start, end, withdrawn in grants
+    )
+    return [day for day in days if day is not None]
