@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
+from keyclusters.domain.rulebook.counting import counts_as_member
+from keyclusters.domain.rulebook.model import Counting
 from keyclusters.registry.models import Cluster, Membership, MembershipRole
 
 
@@ -43,57 +45,61 @@ def _full_years(start: dt.date, on: dt.date) -> int:
     return max(years, 0)
 
 
-def _members(members: list[dict[str, object]]) -> list[dict[str, object]]:
-    return [m for m in members if m["role"] != MembershipRole.STRATEGIC_PARTNER]
-
-
 def _share(part: int, whole: int) -> str:
     if whole == 0:
         return "0.00"
     return str((Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), ROUND_HALF_UP))
 
 
-Computer = Callable[[Cluster, dt.date, list[dict[str, object]]], object]
+Computer = Callable[[Cluster, dt.date, list[dict[str, object]], list[dict[str, object]]], object]
 
-# field id -> how the registry computes it (cluster, date, frozen member list)
+# field id -> how the registry computes it (cluster, date, frozen member list, the members that
+# count under the rulebook's ``counting``)
 REGISTRY_FIELDS: dict[str, Computer] = {
-    "years_active": lambda cluster, on, members: _full_years(cluster.founded_on, on),
-    "members_total": lambda cluster, on, members: len(_members(members)),
-    "enterprises_total": lambda cluster, on, members: sum(
-        1 for m in _members(members) if m["kind"] == "enterprise"
+    "years_active": lambda cluster, on, members, counted: _full_years(cluster.founded_on, on),
+    "members_total": lambda cluster, on, members, counted: len(counted),
+    "enterprises_total": lambda cluster, on, members, counted: sum(
+        1 for m in counted if m["kind"] == "enterprise"
     ),
-    "enterprises_share": lambda cluster, on, members: _share(
-        sum(1 for m in _members(members) if m["kind"] == "enterprise"), len(_members(members))
+    "enterprises_share": lambda cluster, on, members, counted: _share(
+        sum(1 for m in counted if m["kind"] == "enterprise"), len(counted)
     ),
-    "sme_share": lambda cluster, on, members: _share(
+    "sme_share": lambda cluster, on, members, counted: _share(
         sum(
             1
-            for m in _members(members)
+            for m in counted
             if m["kind"] == "enterprise" and m["size"] in ("micro", "small", "medium")
         ),
-        len(_members(members)),
+        len(counted),
     ),
-    "research_members": lambda cluster, on, members: sum(
-        1 for m in _members(members) if m["kind"] in ("university", "research")
+    "research_members": lambda cluster, on, members, counted: sum(
+        1 for m in counted if m["kind"] in ("university", "research")
     ),
-    "foreign_members": lambda cluster, on, members: sum(
-        1 for m in _members(members) if m["country"] != "PL"
+    "foreign_members": lambda cluster, on, members, counted: sum(
+        1 for m in counted if m["country"] != "PL"
     ),
-    "strategic_partners": lambda cluster, on, members: sum(
+    "strategic_partners": lambda cluster, on, members, counted: sum(
         1 for m in members if m["role"] == MembershipRole.STRATEGIC_PARTNER
     ),
-    "advanced_cooperation_group": lambda cluster, on, members: sum(
-        1 for m in _members(members) if m["advanced_cooperation_group"]
+    "advanced_cooperation_group": lambda cluster, on, members, counted: sum(
+        1 for m in counted if m["advanced_cooperation_group"]
     ),
 }
 
 
 def registry_values(
-    cluster: Cluster, on: dt.date, field_ids: list[str], members: list[dict[str, object]]
+    cluster: Cluster,
+    on: dt.date,
+    field_ids: list[str],
+    members: list[dict[str, object]],
+    counting: Counting | None = None,
 ) -> dict[str, object]:
-    """The registry-sourced values the rulebook asks for (unknown ids are left out)."""
+    """The registry-sourced values the rulebook asks for (unknown ids are left out). Counts and
+    shares are made over the members the rulebook's ``counting`` counts (by default the
+    coordinator counts and strategic partners do not)."""
+    counted = [m for m in members if counts_as_member(str(m["role"]), counting)]
     return {
-        field_id: REGISTRY_FIELDS[field_id](cluster, on, members)
+        field_id: REGISTRY_FIELDS[field_id](cluster, on, members, counted)
         for field_id in field_ids
         if field_id in REGISTRY_FIELDS
     }

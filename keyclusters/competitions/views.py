@@ -153,7 +153,11 @@ def _registry_preview(application: Application) -> list[dict[str, object]]:
     else:
         today = timezone.localdate()
         values = registry_values(
-            application.cluster, today, ids, member_list(application.cluster, today)
+            application.cluster,
+            today,
+            ids,
+            member_list(application.cluster, today),
+            counting=rulebook.counting,
         )
         frozen = False
     return [

@@ -173,7 +173,10 @@ def _freeze(application: Application, *, stage: str, on: dt.date) -> Application
     rulebook = application.call.rulebook.parsed()
     members = member_list(application.cluster, on)
     registry_ids = [spec.id for spec in rulebook.fields if spec.source == "registry"]
-    data = {**application.data, **registry_values(application.cluster, on, registry_ids, members)}
+    values = registry_values(
+        application.cluster, on, registry_ids, members, counting=rulebook.counting
+    )
+    data = {**application.data, **values}
     number = application.revisions.count() + 1
     return ApplicationRevision.objects.create(
         application=application,
