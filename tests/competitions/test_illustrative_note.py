@@ -48,3 +48,45 @@ def test_a_rulebook_without_the_list_shows_no_note(client):
     stored = services.store_rulebook(source=RULEBOOK)
     html = client.get(reverse("competitions:rulebook-detail", args=[stored.pk])).content.decode()
     assert "illustrative" not in html
+
+
+def test_a_topic_of_one_stage_is_named_with_that_stage(client):
+    from tests.evaluation.conftest import RULEBOOK
+
+    source = RULEBOOK.replace(
+        "kind: status-competition\n",
+        "kind: status-competition\nillustrative: [pass-threshold, stage-2-semantics]\n",
+        1,
+    )
+    assert source != RULEBOOK
+    stored = services.store_rulebook(source=source)
+    url = reverse("competitions:rulebook-detail", args=[stored.pk])
+    second = stored.parsed().stages[1]
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert _items(html) == [
+        "The pass threshold",
+        f"What each stage assesses: {stage_title_en(stored.parsed(), second.id)}",
+    ]
+
+
+def stage_title_en(rulebook, stage_id):
+    from django.utils import translation
+
+    from keyclusters.competitions.rulebook_words import stage_title
+
+    with translation.override("en"):
+        return stage_title(rulebook, stage_id)
+
+
+def test_a_topic_of_a_stage_the_rulebook_does_not_have_is_refused():
+    from keyclusters.domain.rulebook import RulebookInvalid, load_rulebook
+    from tests.evaluation.conftest import RULEBOOK
+
+    source = RULEBOOK.replace(
+        "kind: status-competition\n", "kind: status-competition\nillustrative: [stage-9-gates]\n", 1
+    )
+    with pytest.raises(RulebookInvalid) as invalid:
+        load_rulebook(source)
+    (error,) = invalid.value.errors
+    assert error.path == "illustrative[0]"
+    assert error.message % error.params == "names stage 9, which the rulebook does not have"

@@ -115,13 +115,22 @@ def illustrative_note(context, rulebook) -> dict:
     from django.utils.translation import get_language
 
     from keyclusters.domain.rulebook import ILLUSTRATIVE_TOPICS
-    from keyclusters.domain.rulebook.model import localized
+    from keyclusters.domain.rulebook.model import illustrative_topic, localized
+
+    from ..rulebook_words import stage_title
 
     parsed = rulebook.parsed() if hasattr(rulebook, "parsed") else rulebook
     language = (get_language() or "pl")[:2]
-    items = [
-        gettext(ILLUSTRATIVE_TOPICS[code]) if code else localized(text, language)
-        for code, text in parsed.illustrative_texts
-        if (code in ILLUSTRATIVE_TOPICS) or text
-    ]
+    items = []
+    for code, text in parsed.illustrative_texts:
+        if code is None:
+            items.append(localized(text, language))
+            continue
+        topic = illustrative_topic(code)
+        if topic is None:
+            continue
+        words = gettext(ILLUSTRATIVE_TOPICS[topic[0]])
+        if topic[1] is not None and topic[1] <= len(parsed.stages):
+            words = f"{words}: {stage_title(parsed, parsed.stages[topic[1] - 1].id)}"
+        items.append(words)
     return {"items": items}

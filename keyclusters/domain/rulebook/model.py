@@ -7,6 +7,7 @@ problem with its path. Points and thresholds are ``Decimal``.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -65,6 +66,21 @@ ILLUSTRATIVE_TOPICS: dict[str, str] = {
     "panel-topics": N_("The topics of the Expert Panel"),
     "guidance": N_("The guidance for applicants and experts"),
 }
+
+_STAGE_TOPIC = re.compile(r"^stage-([1-9][0-9]?)-([a-z]+)$")
+
+
+def illustrative_topic(item: str) -> tuple[str, int | None] | None:
+    """A listed code as (topic, stage number or None): ``pass-threshold`` is a topic of the whole
+    rulebook; ``stage-2-semantics`` is the topic ``stage-semantics`` of the second stage only.
+    None for a code that is neither."""
+    if item in ILLUSTRATIVE_TOPICS:
+        return item, None
+    match = _STAGE_TOPIC.match(item)
+    if match and f"stage-{match.group(2)}" in ILLUSTRATIVE_TOPICS:
+        return f"stage-{match.group(2)}", int(match.group(1))
+    return None
+
 
 Identifier = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Language = Annotated[str, StringConstraints(pattern=LANGUAGE_PATTERN)]

@@ -32,6 +32,7 @@ from .model import (
     SCORED_BY_EXPERTS,
     STAGE_KINDS,
     Rulebook,
+    illustrative_topic,
 )
 
 STATUS_COMPETITION = "status-competition"
@@ -168,7 +169,16 @@ class _Checker:
         for index, item in enumerate(items):
             path = f"illustrative[{index}]"
             if isinstance(item, str):
-                if item not in ILLUSTRATIVE_TOPICS:
+                topic = illustrative_topic(item)
+                stages = self.data.get("stages")
+                count = len(stages) if isinstance(stages, list) else 0
+                if topic is not None and topic[1] is not None and topic[1] > count:
+                    self.add(
+                        path,
+                        N_("names stage %(number)s, which the rulebook does not have"),
+                        number=topic[1],
+                    )
+                elif topic is None:
                     self.add(
                         path,
                         N_(
