@@ -17,7 +17,7 @@ from keyclusters.domain.rulebook import (
     validate_rulebook,
 )
 
-from .test_rulebook_validation import VALID
+from .test_rulebook_validation import VALID, _delete, _set
 
 ROUNDS = """\
 rulebook: test-2018
@@ -123,26 +123,6 @@ def test_every_topic_code_is_accepted():
     data = base()
     data["illustrative"] = list(ILLUSTRATIVE_TOPICS)
     assert messages(data) == []
-
-
-def _set(path: list, value: object):
-    def mutate(data: dict) -> None:
-        target = data
-        for key in path[:-1]:
-            target = target[key]
-        target[path[-1]] = value
-
-    return mutate
-
-
-def _delete(path: list):
-    def mutate(data: dict) -> None:
-        target = data
-        for key in path[:-1]:
-            target = target[key]
-        del target[path[-1]]
-
-    return mutate
 
 
 TOPICS = ", ".join(ILLUSTRATIVE_TOPICS)
