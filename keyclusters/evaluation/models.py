@@ -359,3 +359,32 @@ class CommissionMember(models.Model):
 
     def __str__(self) -> str:
         return self.user.get_full_name() or self.user.get_username()
+
+
+class MinisterDocument(models.Model):
+    """The minister's document confirming the statuses granted by a call's decision: its
+    number, issue date and signatory. Issued once, after the approval; where the rulebook counts
+    the status ``from: document`` its issue date is the first valid day, and the statuses are
+    granted when it is recorded. Never changed afterwards."""
+
+    call = models.OneToOneField(
+        "competitions.Call",
+        verbose_name=_("call"),
+        on_delete=models.PROTECT,
+        related_name="minister_document",
+    )
+    number = models.CharField(_("document number"), max_length=100, unique=True)
+    issued_on = models.DateField(_("issue date"))
+    signatory = models.CharField(_("signed by"), max_length=200)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_by_name = models.CharField(_("recorded by"), max_length=200)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("minister's document")
+        verbose_name_plural = _("minister's documents")
+
+    def __str__(self) -> str:
+        return self.number

@@ -59,6 +59,9 @@ class StatusGrant(models.Model):
     decision_on = models.DateField(_("decision date"))
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to (inclusive)"))
+    # the minister's document confirming the status (number and issue date), once issued
+    document_number = models.CharField(_("document number"), max_length=100, blank=True)
+    document_issued_on = models.DateField(_("document issued on"), null=True, blank=True)
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
     renewal_of = models.ForeignKey(
