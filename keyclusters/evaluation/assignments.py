@@ -35,8 +35,10 @@ def assign_expert(
     """Assign an expert; a conflict of interest refuses it and stays recorded."""
     today = today or timezone.localdate()
     rulebook = application.call.rulebook.parsed()
-    if rulebook.stage(stage).kind not in ("expert", "panel"):
-        raise EvaluationError(_("Experts are assigned to expert and panel stages only."))
+    if not rulebook.stage(stage).scored_by_experts:
+        raise EvaluationError(
+            _("Experts are assigned only to the stages they score (not to a computed one).")
+        )
     found = detect_conflict(expert, application, today)
     conflict = found.text if found is not None else None
     if (

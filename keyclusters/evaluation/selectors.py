@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from keyclusters.competitions import rulebook_words as words
 from keyclusters.competitions.models import Application, Call, StageResult
+from keyclusters.domain.rulebook.passfail import numeric_points
 
 from .models import Affiliation, Assignment, Expert, Recommendation, ScoreSheet
 
@@ -98,7 +99,7 @@ def experts_overview() -> QuerySet[Expert]:
 def call_evaluation(call: Call) -> list[dict]:
     """Every application of the call at an expert or panel stage, with its assignments."""
     rulebook = call.rulebook.parsed()
-    scored = {s.id for s in rulebook.stages if s.kind in ("expert", "panel")}
+    scored = {s.id for s in rulebook.stages if s.scored_by_experts}
     applications = (
         call.applications.filter(state="in-evaluation", stage__in=scored)
         .select_related("cluster")
@@ -216,7 +217,7 @@ def ranking_as_of(call: Call, when) -> list[dict]:
     ):
         assignment = assignments[sheet.assignment_id]
         sheets.setdefault((assignment.application_id, assignment.stage), []).append(
-            ExpertSheet(str(assignment.expert_id), {k: Decimal(v) for k, v in sheet.points.items()})
+            ExpertSheet(str(assignment.expert_id), numeric_points(sheet.points))
         )
     consensus = {
         (c.application_id, c.stage): {k: Decimal(v) for k, v in c.points.items()}
@@ -231,7 +232,11 @@ def ranking_as_of(call: Call, when) -> list[dict]:
         stage_totals: dict[str, Decimal] = {}
         criteria: dict[str, Decimal] = {}
         for stage in rulebook.stages:
-            if stage.kind in ("expert", "panel"):
+            if stage.pass_fail:
+                if (pk, stage.id) in parametric:  # a decided pass-fail stage adds no points
+                    stage_totals[stage.id] = Decimal(0)
+                continue
+            if stage.scored_by_experts:
                 key = (pk, stage.id)
                 if key not in sheets and key not in consensus:
                     continue
@@ -332,7 +337,7 @@ def assignment_events(assignments) -> dict[int, list[Event]]:
         if earlier_state == record.state:
             continue
         if record.state == ScoreSheet.State.SUBMITTED:
-            total = sum((Decimal(v) for v in record.points.values()), Decimal(0))
+            total = sum(numeric_points(record.points).values(), Decimal(0))
             what = _("Score sheet submitted: %(total)s points") % {"total": words.number(total)}
         else:
             what = _("Score sheet reopened")

@@ -25,6 +25,12 @@ from keyclusters.domain.lifecycle import (
     check,
 )
 from keyclusters.domain.points import PointsRefused, parse_points
+from keyclusters.domain.rulebook.passfail import (
+    decide_pass_fail_stage,
+    marks_of,
+    numeric_points,
+    parse_mark,
+)
 
 from .assignments import (
     assign_expert,
@@ -90,8 +96,14 @@ def clean_points(criterion, raw: object, *, precision: int) -> str | None:
 
     A decimal comma is accepted; anything that is not a finite number between 0 and the
     criterion's maximum, or that has more decimals than the rulebook's ``precision``, is
-    refused with an EvaluationError.
+    refused with an EvaluationError. On a pass-fail criterion: the mark (``"met"`` or
+    ``"not-met"``), from a boolean or ``met``/``not-met``/``true``/``false``.
     """
+    if criterion.pass_fail:
+        try:
+            return parse_mark(raw)
+        except ValueError:
+            raise EvaluationError(_("Say whether the criterion is met or not met.")) from None
     try:
         value = parse_points(raw, maximum=criterion.max, precision=precision)
     except PointsRefused as exc:
@@ -168,7 +180,11 @@ def submission_errors(sheet: ScoreSheet) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for criterion in sheet_criteria(sheet.assignment):
         if criterion.id not in sheet.points:
-            errors.setdefault(criterion.id, []).append(_("Give the points."))
+            errors.setdefault(criterion.id, []).append(
+                _("Say whether the criterion is met or not met.")
+                if criterion.pass_fail
+                else _("Give the points.")
+            )
         if not sheet.justifications.get(criterion.id):
             errors.setdefault(criterion.id, []).append(_("Justify the points."))
     return errors
@@ -177,8 +193,7 @@ def submission_errors(sheet: ScoreSheet) -> dict[str, list[str]]:
 def sheet_total(sheet: ScoreSheet) -> Decimal:
     """The sheet's total as the rulebook counts an expert's points: the sum of its criteria."""
     return ExpertSheet(
-        expert=str(sheet.assignment.expert_id),
-        points={k: Decimal(v) for k, v in sheet.points.items()},
+        expert=str(sheet.assignment.expert_id), points=numeric_points(sheet.points)
     ).total
 
 
@@ -295,10 +310,7 @@ def submitted_sheets(application: Application, stage: str) -> list[ScoreSheet]:
 def stage_aggregate(application: Application, stage: str):
     rulebook = application.call.rulebook.parsed()
     sheets = [
-        ExpertSheet(
-            expert=str(sheet.assignment.expert_id),
-            points={k: Decimal(v) for k, v in sheet.points.items()},
-        )
+        ExpertSheet(expert=str(sheet.assignment.expert_id), points=numeric_points(sheet.points))
         for sheet in submitted_sheets(application, stage)
     ]
     consensus = ConsensusScore.objects.filter(application=application, stage=stage).first()
@@ -352,6 +364,11 @@ def settle_stage(application: Application, stage: str, *, by: User | None) -> St
     definition = application.call.rulebook.parsed().stage(stage)
     needed = definition.experts or 1
     sheets = submitted_sheets(application, stage)
+    if definition.pass_fail:
+        if len(sheets) < needed:
+            return state
+        _complete_pass_fail(application, stage, sheets, by=by)
+        return StageState.COMPLETE
     aggregate = stage_aggregate(application, stage)
     if aggregate is None or len(sheets) < needed:
         return state
@@ -376,6 +393,38 @@ def settle_stage(application: Application, stage: str, *, by: User | None) -> St
         return state
     _complete(application, stage, aggregate, action=StageAction.COMPLETE, by=by)
     return StageState.COMPLETE
+
+
+def _complete_pass_fail(
+    application: Application, stage: str, sheets: list[ScoreSheet], *, by
+) -> None:
+    """A pass-fail stage is decided once its experts have submitted: each criterion met or not
+    by the stage's rule (all-pass, majority-pass); it passes when every criterion is met and adds
+    no points."""
+    rulebook = application.call.rulebook.parsed()
+    marks = {str(sheet.assignment.expert_id): marks_of(sheet.points) for sheet in sheets}
+    verdict = decide_pass_fail_stage(rulebook, stage, marks)
+    details = {
+        "method": verdict.aggregation,
+        "pass_fail": [
+            {"criterion": v.criterion, "met_by": v.met_by, "experts": v.experts, "met": v.met}
+            for v in verdict.criteria
+        ],
+        "experts": {str(sheet.assignment.expert_id): dict(sheet.points) for sheet in sheets},
+        "rulebook": {"id": rulebook.id, "version": rulebook.version, "sha256": rulebook.sha256},
+    }
+    try:
+        competitions.complete_scored_stage(
+            application=application,
+            stage=stage,
+            action=StageAction.COMPLETE,
+            points=Decimal(0),
+            details=details,
+            passed=verdict.passed,
+            by=by,
+        )
+    except competitions.CompetitionError as exc:
+        raise EvaluationError(exc.messages) from exc
 
 
 def _complete(application: Application, stage: str, aggregate, *, action, by) -> None:

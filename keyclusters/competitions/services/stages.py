@@ -54,11 +54,12 @@ def _stage_revision(application: Application, stage_id: str) -> ApplicationRevis
 
 def _enter_stage(application: Application, stage_id: str, *, by: User | None) -> None:
     """The application (locked by the caller) enters ``stage_id``: a parametric stage is
-    scored at once; a scored stage starts collecting score sheets (its result is pending)."""
+    scored at once; a stage scored by experts (expert and panel stages, a parametric stage with
+    ``scored_by: experts``) starts collecting score sheets (its result is pending)."""
     rulebook = application.call.rulebook.parsed()
     stage = rulebook.stage(stage_id)
     revision = _stage_revision(application, stage_id)
-    if stage.kind != "parametric":
+    if stage.kind != "parametric" or stage.scored_by_experts:
         _record_stage(
             application,
             result=StageResult.Result.PENDING,

@@ -10,10 +10,47 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from .model import PASS_FAIL_AGGREGATIONS, Rulebook
 
 ALL_PASS, MAJORITY_PASS = PASS_FAIL_AGGREGATIONS
+
+# how a score sheet stores an expert's mark on a pass-fail criterion
+MET, NOT_MET = "met", "not-met"
+MARKS = (MET, NOT_MET)
+_MARK_WORDS = {
+    "met": MET,
+    "true": MET,
+    "yes": MET,
+    "not-met": NOT_MET,
+    "false": NOT_MET,
+    "no": NOT_MET,
+}
+
+
+def parse_mark(raw: object) -> str | None:
+    """An expert's mark on a pass-fail criterion as stored (``met`` or ``not-met``), None when
+    left empty; ``True``/``False`` and ``true``/``false``/``yes``/``no`` (any case) are accepted.
+    ``ValueError`` for anything else."""
+    if raw is True or raw is False:
+        return MET if raw else NOT_MET
+    text = "" if raw is None else str(raw).strip().lower()
+    if not text:
+        return None
+    if text not in _MARK_WORDS:
+        raise ValueError(f"not a pass-fail mark: {raw!r}")
+    return _MARK_WORDS[text]
+
+
+def marks_of(points: Mapping[str, str]) -> dict[str, bool]:
+    """A sheet's pass-fail marks as booleans (its criteria scored in points left out)."""
+    return {criterion: value == MET for criterion, value in points.items() if value in MARKS}
+
+
+def numeric_points(points: Mapping[str, str]) -> dict[str, Decimal]:
+    """A sheet's points as numbers (its pass-fail marks left out)."""
+    return {criterion: Decimal(v) for criterion, v in points.items() if v not in MARKS}
 
 
 @dataclass(frozen=True)
@@ -78,6 +115,12 @@ def decide_pass_fail_stage(
 __all__ = [
     "ALL_PASS",
     "MAJORITY_PASS",
+    "MARKS",
+    "MET",
+    "NOT_MET",
+    "marks_of",
+    "numeric_points",
+    "parse_mark",
     "CriterionVerdict",
     "PassFailResult",
     "decide_pass_fail",
