@@ -145,7 +145,8 @@ for name, reason in FAILED:
         {
             "cluster": name,
             "stages": {
-                "formal": {"result": "failed", "reasons": [reason]},
+                # the operator's reasons; every eligibility rule holds, so no rule's id
+                "formal": {"result": "failed", "reasons": [reason], "reason_ids": []},
                 "merit_first": {"result": "not-reached"},
                 "merit_second": {"result": "not-reached"},
             },

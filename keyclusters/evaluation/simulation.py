@@ -30,13 +30,17 @@ from keyclusters.registry.models import Cluster, Membership, Organisation
 from . import commission, decisions, services
 from .models import Assignment, Expert
 from .simulation_report import report
+from .simulation_statuses import (
+    ScenarioError,
+    document_day,
+    grant_existing,
+    issue_document,
+    parse_statuses,
+    withdraw,
+)
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 PDF = b"%PDF-1.4\n% scenario document\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-class ScenarioError(ValueError):
-    """A scenario that cannot run; the message names the place in the file."""
 
 
 @dataclass
@@ -153,6 +157,10 @@ def scenario_actors() -> RoundActors:
 
     def cluster(index: int, spec: dict[str, Any], on: dt.date) -> Cluster:
         name = str(spec.get("cluster") or f"Cluster {index + 1}")
+        # one made earlier for the scenario's ``statuses:`` (from this application's data)
+        existing = Cluster.objects.filter(name=name).first()
+        if existing is not None:
+            return existing
         return _cluster(nips, name, dict(spec.get("data") or {}), on)
 
     def coordinator(index: int, cluster: Cluster) -> User:
@@ -205,7 +213,7 @@ def _score_stage(actors: RoundActors, application: Application, stage, entries: 
             continue
         user = expert.user
         services.declare(assignment=assignment, conflict=False, note="", by=user)
-        points = {k: str(v) for k, v in (entry.get("criteria") or {}).items()}
+        points = {k: _mark_or_points(v) for k, v in (entry.get("criteria") or {}).items()}
         try:
             services.save_sheet(
                 assignment=assignment,
@@ -217,6 +225,13 @@ def _score_stage(actors: RoundActors, application: Application, stage, entries: 
             services.submit_sheet(assignment=assignment, by=user)
         except services.EvaluationError as exc:
             raise ScenarioError(f"{where}[{index}]: {'; '.join(exc.messages)}") from exc
+
+
+def _mark_or_points(value: Any) -> str:
+    """A pass-fail criterion's true/false as the sheet stores it (``met``/``not-met``)."""
+    if isinstance(value, bool):
+        return "met" if value else "not-met"
+    return str(value)
 
 
 def _withdraw_unscored(application: Application, stage_id: str, actors: RoundActors) -> None:
@@ -249,15 +264,23 @@ def run_round(data: dict[str, Any], actors: RoundActors, *, until: str = "decide
     if until not in UNTIL:
         raise ValueError(f"until: one of {', '.join(UNTIL)}")
     source = _rulebook_source(data["rulebook"], data.get("_base") or Path.cwd())
+    existing = parse_statuses(data.get("statuses"))
+    if not isinstance(data["call"], dict):
+        raise ScenarioError("call: a mapping {name, opens, closes, decision_on}")
     stored = competitions.store_rulebook(source=source, by=actors.operator)
+    rulebook = load_rulebook(stored.source)
+    document_on = document_day(data["call"], rulebook)
+    grants = _grant_existing(data, existing, actors)
     call = _open_call(data["call"], stored, actors.operator)
-    done = Round(call=call, rulebook=load_rulebook(stored.source))
+    done = Round(call=call, rulebook=rulebook)
     submitted_at = call.opens_at + dt.timedelta(hours=1)
     applied = []
     for index, spec in enumerate(data["applications"]):
         application = _apply(done, actors, index, spec, submitted_at)
         if application is not None:
             applied.append((application, spec, f"applications[{index}]"))
+    for status, grant in zip(existing, grants, strict=True):
+        withdraw(status, grant, by=actors.operator)  # corrections after the submissions
     if until != "open":
         competitions.change_call_state(call=call, action="close", by=actors.operator)
         competitions.change_call_state(call=call, action="start-evaluation", by=actors.operator)
@@ -274,7 +297,34 @@ def run_round(data: dict[str, Any], actors: RoundActors, *, until: str = "decide
             decisions.approve_recommendation(
                 call=call, approved_on=call.decision_on, by=actors.minister
             )
+            if document_on is not None:
+                issue_document(call, data["call"], document_on, by=actors.minister)
     return done
+
+
+def _grant_existing(data: dict[str, Any], existing: list, actors: RoundActors) -> list:
+    """The ``statuses:`` grants, before the call opens. A status's cluster is the one of the
+    first application naming it (made from that application's ``data``, which the application
+    then reuses), or one made from the name alone."""
+    if not existing:
+        return []
+    try:
+        opens = _date(data["call"]["opens"])
+    except (KeyError, ValueError) as exc:
+        raise ScenarioError(f"call: {exc}") from exc
+    applications = list(data["applications"] or [])
+    named = {}
+    for index, spec in reversed(list(enumerate(applications))):
+        if isinstance(spec, dict) and spec.get("cluster"):
+            named[str(spec["cluster"])] = (index, spec)
+    grants = []
+    for position, status in enumerate(existing):
+        index, spec = named.get(
+            status.cluster, (len(applications) + position, {"cluster": status.cluster})
+        )
+        cluster = actors.cluster(index, spec, opens)
+        grants.append(grant_existing(status, cluster, by=actors.operator))
+    return grants
 
 
 def _sign(call: Call, actors: RoundActors) -> None:
@@ -366,8 +416,14 @@ def _evaluate(
         )
         return
     assessment = competitions.formal_assessment(application)
-    if result == "failed" or not assessment.passed:
-        reasons = [str(r) for r in formal.get("reasons", [])] or assessment.reasons()
+    # the applicants restriction is checked again at the formal stage, on the day it is done
+    refusal = competitions.holder_refusal(
+        application, timezone.localtime(timezone.now(), WARSAW).date()
+    )
+    if result == "failed" or not assessment.passed or refusal:
+        reasons = [str(r) for r in formal.get("reasons", [])] or (
+            ([refusal] if refusal else []) + assessment.reasons()
+        )
         competitions.fail_formal(application=application, reasons=reasons, by=actors.operator)
         return
     competitions.pass_formal(application=application, by=actors.operator)
@@ -377,7 +433,7 @@ def _evaluate(
         application.refresh_from_db()
         if application.state != ApplicationState.IN_EVALUATION:
             break
-        if application.stage != stage.id or stage.kind not in ("expert", "panel"):
+        if application.stage != stage.id or not stage.scored_by_experts:
             continue
         _score_stage(
             actors,

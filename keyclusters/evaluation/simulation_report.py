@@ -1,5 +1,7 @@
 """The report of a simulated round (``keyclusters simulate --json``): the funnel and, per
-application, the result of each stage, the total, the rank and the decision."""
+application, the result of each stage, the total, the rank, the decision and the status granted
+(with the grant it renews, for a renewal). A failed formal stage lists the ids of its reasons
+(failed eligibility rules, ``not-a-holder``); a pass-fail stage has a result and no points."""
 
 from __future__ import annotations
 
@@ -18,6 +20,10 @@ def _money(value: Decimal | None) -> str | None:
     return None if value is None else str(round_points(value, 2))
 
 
+def _validity(grant) -> dict[str, str]:
+    return {"valid_from": grant.valid_from.isoformat(), "valid_to": grant.valid_to.isoformat()}
+
+
 def report(call: Call, rulebook, order: list[Application], outcome: dict) -> dict[str, Any]:
     results = {
         (r.application_id, r.stage): r for r in StageResult.objects.filter(application__call=call)
@@ -26,7 +32,7 @@ def report(call: Call, rulebook, order: list[Application], outcome: dict) -> dic
     ranked = {
         row["application"]: row for row in (recommendation.outcomes if recommendation else [])
     }
-    grants = {g.application_id: g for g in call.status_grants.all()}
+    grants = {g.application_id: g for g in call.status_grants.select_related("renewal_of")}
     funnel = []
     entered = sum(1 for a in order if a.pk not in outcome)
     for stage in rulebook.stages:
@@ -52,7 +58,9 @@ def report(call: Call, rulebook, order: list[Application], outcome: dict) -> dic
             entry: dict[str, Any] = {"result": result.result}
             if stage.kind == "formal":
                 entry["reasons"] = list(result.details.get("reasons", []))
-            else:
+                if result.result == "failed":
+                    entry["reason_ids"] = list(result.details.get("reason_ids", []))
+            elif not stage.pass_fail:  # a pass-fail stage has a result and no points
                 entry["points"] = _money(result.points)
                 entry["max"] = str(rulebook.stage_maximum(stage.id))
                 total += result.points or 0
@@ -83,10 +91,9 @@ def report(call: Call, rulebook, order: list[Application], outcome: dict) -> dic
         if decision == "granted":
             grant = grants.get(application.pk)
             if grant is not None:
-                item["status"] = {
-                    "valid_from": grant.valid_from.isoformat(),
-                    "valid_to": grant.valid_to.isoformat(),
-                }
+                item["status"] = _validity(grant)
+                if grant.renewal_of is not None:
+                    item["status"]["renewal_of"] = _validity(grant.renewal_of)
         rows.append(item)
     rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0))
     return {

@@ -146,6 +146,20 @@ def holder_refusal(application: Application, on: dt.date) -> str | None:
     return _(refusal.message_id) % params if params else _(refusal.message_id)
 
 
+# the id stored beside the failed eligibility rules' ids when the applicants restriction refuses
+NOT_A_HOLDER = "not-a-holder"
+
+
+def failed_rule_ids(application: Application) -> list[str]:
+    """The ids of the eligibility rules the application fails, then ``not-a-holder`` when the
+    rulebook's ``applicants`` restriction refuses its cluster (stored with a negative formal
+    outcome, beside the reasons written for the coordinator)."""
+    ids = [outcome.rule_id for outcome in formal_assessment(application).failed]
+    if holder_refusal(application, timezone.localtime(timezone.now(), WARSAW).date()):
+        ids.append(NOT_A_HOLDER)
+    return ids
+
+
 def _require_formal_decision(application: Application, action: ApplicationAction) -> None:
     if application.state != ApplicationState.SUBMITTED:
         raise refused(APPLICATION.refusal(application.state, action))
@@ -199,9 +213,8 @@ def fail_formal(*, application: Application, reasons: list[str], by: User) -> Ap
     if not reasons:
         raise CompetitionError({"reasons": [_("Give the reasons of the negative outcome.")]})
     application.outcome_reasons = reasons
-    _record_stage(
-        application, result=StageResult.Result.FAILED, details={"reasons": reasons}, by=by
-    )
+    details = {"reasons": reasons, "reason_ids": failed_rule_ids(application)}
+    _record_stage(application, result=StageResult.Result.FAILED, details=details, by=by)
     _transition(
         application,
         ApplicationAction.FAIL_FORMAL,

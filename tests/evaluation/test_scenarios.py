@@ -1,0 +1,134 @@
+"""The scenarios of the rounds as they ran (scenarios/round-*.yaml) through `keyclusters
+simulate --json`, compared exactly with the results their generators computed; and the
+scenario format's additions refused with the place named."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from keyclusters.evaluation.models import Recommendation
+from keyclusters.evaluation.simulation import ScenarioError, load_scenario, run
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIOS = ROOT / "scenarios"
+
+
+def simulate(path: Path, tmp_path: Path) -> dict:
+    """The command's JSON document, run in its own throw-away database (SQLite, or a new
+    database on the PostgreSQL server the suite uses)."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["KEYCLUSTERS_VAR_DIR"] = str(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "keyclusters.cli", "simulate", str(path), "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def expected_of(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["expected"]
+
+
+@pytest.mark.parametrize(
+    "name", ["round-2015.yaml", "round-2019.yaml", "round-2021.yaml"]
+)
+def test_the_scenario_reproduces_its_expected_report(name, tmp_path):
+    path = SCENARIOS / name
+    expected = expected_of(path)
+    document = simulate(path, tmp_path)
+    assert document["funnel"] == expected["funnel"]
+    assert document["applications"] == expected["applications"]
+    granted = [a for a in document["applications"] if a["decision"] == "granted"]
+    assert len(granted) == expected["granted"]
+
+
+@pytest.mark.django_db
+def test_round_2019_in_the_suites_database_is_signed_by_the_chair_before_approval():
+    path = SCENARIOS / "round-2019.yaml"
+    result = run(load_scenario(path))
+    assert result["applications"] == expected_of(path)["applications"]
+    recommendation = Recommendation.objects.get(state="approved")
+    assert recommendation.signed_by.username == "scenario-chair"
+    assert recommendation.signed_at is not None
+    assert recommendation.approved_on.isoformat() == "2019-08-28"
+
+
+@pytest.mark.django_db
+def test_round_2021_in_the_suites_database_links_the_continuing_renewal_only():
+    from keyclusters.statuses.models import StatusGrant
+
+    path = SCENARIOS / "round-2021.yaml"
+    result = run(load_scenario(path))
+    assert result["applications"] == expected_of(path)["applications"]
+    decided = StatusGrant.objects.filter(call__isnull=False).select_related("renewal_of")
+    links = {g.cluster.name: g.renewal_of and g.renewal_of.round_label for g in decided}
+    assert links == {
+        "Klaster Inteligentnych Sieci Energetycznych": None,
+        "Klaster Kolejowy Wielkopolski": "IV",
+        "Klaster Gospodarki Wodorowej": None,
+    }
+    # the holders' clusters were made once, for their statuses, and the applications reused them
+    held = StatusGrant.objects.filter(call__isnull=True)
+    assert sorted(g.cluster.applications.count() for g in held) == [1, 1]
+
+
+MINIMAL = {
+    "rulebook": "kkk-2019",
+    "call": {"opens": "2019-04-01", "closes": "2019-05-31", "decision_on": "2019-08-28"},
+    "applications": [],
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("statuses", "message"),
+    [
+        ({"type": "kkk", "valid_from": "2016-01-01", "valid_to": "2019-01-01"},
+         "statuses[1].cluster: is required"),
+        ({"cluster": "B", "type": "regional", "valid_from": "2016-01-01",
+          "valid_to": "2019-01-01"},
+         "statuses[1].type: 'regional' is not a status type the registry records (only 'kkk', "
+         "the key cluster status)"),
+        ({"cluster": "B", "type": "kkk", "valid_from": "2016-01-01"},
+         "statuses[1].valid_to: is required"),
+        ({"cluster": "B", "type": "kkk", "valid_from": "2016-01-01", "valid_to": "31.12.2018"},
+         "statuses[1].valid_to: '31.12.2018' is not a date (YYYY-MM-DD)"),
+        ({"cluster": "B", "type": "kkk", "valid_from": "2016-01-01", "valid_to": "2015-12-31"},
+         "statuses[1].valid_to: 2015-12-31 is before valid_from (2016-01-01)"),
+        ({"cluster": "B", "type": "kkk", "valid_from": "2016-01-01", "valid_to": "2019-01-01",
+          "ends": "2019-01-01"},
+         "statuses[1].ends: not a key of a status (the keys are: cluster, type, valid_from, "
+         "valid_to, round, withdrawn_on, reason)"),
+        ({"cluster": "B", "type": "kkk", "valid_from": "2016-01-01", "valid_to": "2019-01-01",
+          "round": "a round of seventeen"},
+         "statuses[1].round: at most 16 characters"),
+        ("B 2016-2019", "statuses[1]: a mapping {cluster, type, valid_from, valid_to}"),
+    ],
+)  # fmt: skip
+def test_a_bad_status_entry_is_refused_with_its_place_and_nothing_is_written(statuses, message):
+    from keyclusters.competitions.models import Call
+    from keyclusters.statuses.models import StatusGrant
+
+    good = {"cluster": "A", "type": "kkk", "valid_from": "2016-01-01", "valid_to": "2019-01-01"}
+    with pytest.raises(ScenarioError) as info:
+        run({**MINIMAL, "statuses": [good, statuses]})
+    assert str(info.value) == message
+    assert (StatusGrant.objects.count(), Call.objects.count()) == (0, 0)
+
+
+@pytest.mark.django_db
+def test_statuses_must_be_a_list():
+    with pytest.raises(ScenarioError) as info:
+        run({**MINIMAL, "statuses": {"cluster": "A"}})
+    assert str(info.value) == "statuses: a list of {cluster, type, valid_from, valid_to}"
