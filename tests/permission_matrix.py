@@ -248,6 +248,14 @@ GET: dict[str, Case] = {
     # the call's evaluation commission (evaluation.manage); the chair's signature answers POST
     "evaluation:commission": url(only(*OPERATORS), pk=W("call")),
     "evaluation:sign": url(signed_in("method"), pk=W("closed_call")),
+    # the Expert Panel: the session's page for operators (evaluation.manage); the invitation to
+    # A's coordinator (operators see it too); the presentation to them and to the panel member
+    # assigned to A's application (evaluation.read_panel_presentation); 403 to anyone else
+    "evaluation:panel-session": url(only(*OPERATORS), pk=W("panel_session")),
+    "evaluation:panel-invitation": url(only("coordinator", *OPERATORS), pk=W("panel_slot")),
+    "evaluation:panel-presentation": url(
+        only("coordinator", "panel_member", *OPERATORS), pk=W("panel_slot")
+    ),
     "evaluation:recommendation": url(
         only("operator", "decision_maker", "administrator"), pk=W("closed_call")
     ),
@@ -530,6 +538,20 @@ POST: dict[str, Case] = {
         {"action": "add", "user": W("expert_unassigned.user"), "kind": "independent"},
         pk=W("call"),
         changes=("operator",),
+    ),
+    # the services ask for the operator's role: the administrator is refused
+    "evaluation:panel-session": post(
+        {**only("operator"), "administrator": "forbidden"},
+        {"action": "invite", "slot": W("panel_slot")},
+        pk=W("panel_session"),
+        changes=("operator",),
+    ),
+    # the coordinator of A alone names the presenters (operators only read the invitation)
+    "evaluation:panel-invitation": post(
+        only("coordinator"),
+        {"presenters": "Anna Nowak, prezes", "presentation": Upload("prezentacja.pdf", PDF)},
+        pk=W("panel_slot"),
+        changes=("coordinator",),
     ),
     # only the chair of the call's commission signs: the world's calls have none
     "evaluation:sign": post(signed_in("forbidden"), {"confirmed": "yes"}, pk=W("closed_call")),

@@ -204,7 +204,7 @@ def _build_world() -> SimpleNamespace:
     from keyclusters.competitions.models import Application, ApplicationDocument
     from keyclusters.evaluation import decisions
     from keyclusters.evaluation import services as evaluation
-    from keyclusters.evaluation.models import Assignment, Expert
+    from keyclusters.evaluation.models import Assignment, Expert, PanelSession, PanelSlot
     from keyclusters.registry.models import (
         Cluster,
         CooperationDeclaration,
@@ -331,6 +331,26 @@ def _build_world() -> SimpleNamespace:
         state=Assignment.State.ACTIVE,
         no_conflict_declared_at=now,
     )
+
+    # The Expert Panel: a session in a month, A's slot in it (the coordinator invited) with its
+    # presentation.
+    w.panel_session = PanelSession.objects.create(
+        call=w.call, held_on=today + 30 * day, place="Warszawa"
+    )
+    w.panel_session.members.add(w.panel_expert)
+    w.panel_slot = PanelSlot(
+        session=w.panel_session,
+        application=w.application_a,
+        starts_at=now + 30 * day,
+        minutes=20,
+        place="Warszawa",
+        invited_at=now,
+        presentation_name="Prezentacja A.pdf",
+        presentation_kind="pdf",
+        presentation_size=len(PDF),
+    )
+    w.panel_slot.presentation.save("prezentacja.pdf", ContentFile(PDF), save=False)
+    w.panel_slot.save()
 
     # Registry: A's cooperation declaration with its scan.
     w.declaration = CooperationDeclaration.objects.create(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -215,6 +217,12 @@ class PanelSession(models.Model):
     held_on = models.DateField(_("held on"))
     place = models.CharField(_("place"), max_length=200, blank=True)
     members = models.ManyToManyField(Expert, verbose_name=_("members"), related_name="panels")
+    # The minutes of the sitting: recorded once, after its day, and final (see .panel).
+    minutes = models.TextField(_("minutes"), blank=True)
+    minutes_recorded_at = models.DateTimeField(_("minutes recorded at"), null=True, blank=True)
+    minutes_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["held_on"]
@@ -388,3 +396,65 @@ class MinisterDocument(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+def _presentation_path(instance: PanelSlot, filename: str) -> str:
+    return f"panel/{instance.session_id}/{instance.application_id}/{filename}"
+
+
+class PanelSlot(models.Model):
+    """An application's slot at a sitting of the Expert Panel: when (its length from the
+    rulebook's ``presentation: {minutes: N}``), where or through which video link, when the
+    coordinators were invited, who presents and the presentation they uploaded."""
+
+    session = models.ForeignKey(
+        PanelSession, verbose_name=_("panel session"), on_delete=models.CASCADE,
+        related_name="slots",
+    )  # fmt: skip
+    application = models.ForeignKey(
+        "competitions.Application",
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="panel_slots",
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    minutes = models.PositiveIntegerField(_("length (minutes)"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    video_link = models.URLField(_("video link"), max_length=500, blank=True)
+    invited_at = models.DateTimeField(_("invitation sent at"), null=True, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    presenters = models.TextField(_("presenters"), blank=True)
+    presentation = models.FileField(_("presentation"), upload_to=_presentation_path, blank=True)
+    presentation_name = models.CharField(_("file name"), max_length=255, blank=True)
+    presentation_kind = models.CharField(_("kind"), max_length=8, blank=True)
+    presentation_size = models.PositiveIntegerField(_("size"), null=True, blank=True)
+    presentation_uploaded_at = models.DateTimeField(
+        _("presentation uploaded at"), null=True, blank=True
+    )
+    presentation_uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("panel slot")
+        verbose_name_plural = _("panel slots")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "application"], name="panel_slot_one_per_application"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(place="") | ~models.Q(video_link=""),
+                name="panel_slot_place_or_link",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} – {self.application}"
+
+    @property
+    def ends_at(self):
+        return self.starts_at + dt.timedelta(minutes=self.minutes)

@@ -31,6 +31,7 @@ from keyclusters.domain.rulebook import localized
 
 from . import commission, decisions, selectors, services, services_drafts
 from .models import Assignment, DecisionRecord, Expert, Recommendation, ScoreSheet
+from .panel import slot_for_sheet
 
 
 def _language() -> str:
@@ -127,6 +128,7 @@ def _sheet_page(
             "submitted": submitted,
             "stage_title": stage_title,
             "stage_maximum": rulebook.stage_maximum(assignment.stage),
+            "panel_slot": slot_for_sheet(assignment),
         },
     )
 
