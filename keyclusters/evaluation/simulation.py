@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 from django.contrib.auth.models import Group
-from django.utils import timezone
+from django.utils import timezone, translation
 from stdnum.pl import nip as stdnum_nip
 
 from keyclusters.accounts.models import User
@@ -416,10 +416,12 @@ def _evaluate(
         )
         return
     assessment = competitions.formal_assessment(application)
-    # the applicants restriction is checked again at the formal stage, on the day it is done
-    refusal = competitions.holder_refusal(
-        application, timezone.localtime(timezone.now(), WARSAW).date()
-    )
+    # the applicants restriction is checked again at the formal stage, on the day it is done;
+    # its reason in English, as the eligibility reasons above
+    with translation.override("en"):
+        refusal = competitions.holder_refusal(
+            application, timezone.localtime(timezone.now(), WARSAW).date()
+        )
     if result == "failed" or not assessment.passed or refusal:
         reasons = [str(r) for r in formal.get("reasons", [])] or (
             ([refusal] if refusal else []) + assessment.reasons()

@@ -41,7 +41,7 @@ def expected_of(path: Path) -> dict:
 
 
 @pytest.mark.parametrize(
-    "name", ["round-2015.yaml", "round-2019.yaml", "round-2021.yaml"]
+    "name", ["round-2015.yaml", "round-2018.yaml", "round-2019.yaml", "round-2021.yaml"]
 )
 def test_the_scenario_reproduces_its_expected_report(name, tmp_path):
     path = SCENARIOS / name
@@ -81,6 +81,28 @@ def test_round_2021_in_the_suites_database_links_the_continuing_renewal_only():
     # the holders' clusters were made once, for their statuses, and the applications reused them
     held = StatusGrant.objects.filter(call__isnull=True)
     assert sorted(g.cluster.applications.count() for g in held) == [1, 1]
+
+
+@pytest.mark.django_db
+def test_round_2018_in_the_suites_database_renews_four_and_refuses_the_non_holder():
+    from keyclusters.competitions.models import StageResult
+    from keyclusters.statuses.models import StatusGrant
+
+    path = SCENARIOS / "round-2018.yaml"
+    result = run(load_scenario(path))
+    assert result["applications"] == expected_of(path)["applications"]
+    renewals = StatusGrant.objects.filter(call__isnull=False).select_related("renewal_of")
+    assert (
+        sorted((g.renewal_of.round_label, g.renewal_of.valid_to.isoformat()) for g in renewals)
+        == [("I", "2018-09-22")] * 4
+    )
+    # the status entered in error was withdrawn from its first day, after the submission
+    refused = StageResult.objects.get(
+        application__cluster__name="Klaster Aplikacji Mobilnych", stage="formal"
+    )
+    assert (refused.result, refused.details["reason_ids"]) == ("failed", ["not-a-holder"])
+    withdrawn = StatusGrant.objects.get(cluster__name="Klaster Aplikacji Mobilnych")
+    assert withdrawn.withdrawn_on == withdrawn.valid_from
 
 
 MINIMAL = {
