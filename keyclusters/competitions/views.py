@@ -29,11 +29,12 @@ from keyclusters.domain.lifecycle import (
     ApplicationState,
     CallAction,
     CallState,
+    StageState,
 )
 from keyclusters.domain.rulebook.model import localized
 from keyclusters.registry.models import Cluster
 
-from . import exports, rulebook_words, selectors, services
+from . import exports, rulebook_words, selectors, services, stage_verdicts
 from .downloads import may_read_documents
 from .forms import (
     FORMAL_CHECKLIST,
@@ -305,11 +306,19 @@ def _detail_context(request, application: Application, **extra) -> dict[str, obj
             "kind": stage.kind,
             "title": localized(stage.title, _language()) or str(STAGE_KINDS[stage.kind]),
             "result": results.get(stage.id),
+            # a parametric stage scored by experts shows as an expert stage (points, no brackets)
+            "scored_by_experts": stage.scored_by_experts,
+            "pass_fail": None,
         }
         for stage in rulebook.stages
     ]
-    for row in stage_rows:
+    for stage, row in zip(rulebook.stages, stage_rows, strict=True):
         result = row["result"]
+        if stage.pass_fail and result is not None and result.state == StageState.COMPLETE:
+            # a decided pass-fail stage: each criterion met or not, by how many experts; no points
+            row["pass_fail"] = stage_verdicts.stage_summary(
+                rulebook, result.details, result.result == StageResult.Result.PASSED
+            )
         criteria = result.details.get("criteria", []) if result else []
         # a parametric stage keeps a list of criterion rows; an expert stage a mapping of points
         row["criteria"] = []

@@ -23,15 +23,15 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from keyclusters.accounts.confirmation import ask_to_confirm, confirmation_needed
 from keyclusters.competitions import rulebook_words as words
+from keyclusters.competitions import stage_verdicts
 from keyclusters.competitions.models import Application, Call
 from keyclusters.competitions.texts import report_errors, translated
 from keyclusters.domain.evaluation import status_validity
-from keyclusters.domain.lifecycle import ApplicationState
+from keyclusters.domain.lifecycle import ApplicationState, StageState
 from keyclusters.domain.rulebook import localized
 
-from . import commission, decisions, selectors, services, services_drafts
+from . import commission, decisions, selectors, services, services_drafts, sheet_context
 from .models import Assignment, DecisionRecord, Expert, Recommendation, ScoreSheet
-from .panel import slot_for_sheet
 
 
 def _language() -> str:
@@ -93,30 +93,28 @@ def _sheet_page(
                 ),
                 "stage_title": stage_title,
                 "stage_maximum": rulebook.stage_maximum(assignment.stage),
+                "pass_fail": rulebook.stage(assignment.stage).pass_fail,
             },
         )
     submitted = existing is not None and existing.state == ScoreSheet.State.SUBMITTED
     if submitted:
         posted = None
     revision = application.revisions.order_by("-number").first()
-    criteria = []
-    for area, criterion in rulebook.criteria(stage=assignment.stage):
-        if posted is not None:
-            points, why = posted[criterion.id]
-        else:
-            points = existing.points.get(criterion.id, "") if existing else ""
-            why = existing.justifications.get(criterion.id, "") if existing else ""
-        criteria.append(
-            {
-                "area": localized(area.title, _language()) or area.id,
-                "criterion": criterion,
-                "title": localized(criterion.title, _language()) or criterion.id,
-                "guidance": localized(criterion.guidance, _language()),
-                "points": points,
-                "why": why,
-                "errors": (errors or {}).get(criterion.id, []),
-            }
-        )
+    if posted is not None:
+        points = {key: value[0] for key, value in posted.items()}
+        notes = {key: value[1] for key, value in posted.items()}
+    else:
+        points = dict(existing.points) if existing else {}
+        notes = dict(existing.justifications) if existing else {}
+    stage_data = sheet_context.stage_revision(application, assignment.stage)
+    criteria = sheet_context.sheet_rows(
+        rulebook,
+        assignment.stage,
+        points=points,
+        justifications=notes,
+        errors=errors or {},
+        data=stage_data.data if stage_data else {},
+    )
     return render(
         request,
         "evaluation/sheet.html",
@@ -128,7 +126,8 @@ def _sheet_page(
             "submitted": submitted,
             "stage_title": stage_title,
             "stage_maximum": rulebook.stage_maximum(assignment.stage),
-            "panel_slot": slot_for_sheet(assignment),
+            "pass_fail": rulebook.stage(assignment.stage).pass_fail,
+            "met_summary": sheet_context.met_summary(criteria),
         },
     )
 
@@ -204,14 +203,16 @@ def _score(request: HttpRequest, assignment: Assignment, *, submit: bool) -> Htt
         if saved is not None:
             posted = None
         return _refused(request, assignment, exc, criteria, posted)
-    messages.success(
-        request,
-        _("The score sheet has been submitted with %(total)s points out of %(maximum)s.")
-        % {
+    if rulebook.stage(assignment.stage).pass_fail:
+        text = _("The score sheet has been submitted: %(criteria)s.") % {
+            "criteria": sheet_context.total_text(rulebook, assignment.stage, submitted.points)
+        }
+    else:
+        text = _("The score sheet has been submitted with %(total)s points out of %(maximum)s.") % {
             "total": words.number(services.sheet_total(submitted)),
             "maximum": words.number(rulebook.stage_maximum(assignment.stage)),
-        },
-    )
+        }
+    messages.success(request, text)
     return redirect("evaluation:sheet", pk=assignment.pk)
 
 
@@ -232,27 +233,7 @@ def _refused(request, assignment, exc, criteria, posted) -> HttpResponse:
 def _confirm_submission(request, assignment, saved, criteria, rulebook) -> HttpResponse:
     application = assignment.application
     facts = [(_("Cluster"), application.cluster.name)]
-    for criterion in criteria:
-        facts.append(
-            (
-                localized(criterion.title, _language()) or criterion.id,
-                _("%(points)s of %(maximum)s")
-                % {
-                    "points": words.number(saved.points[criterion.id]),
-                    "maximum": words.number(criterion.max),
-                },
-            )
-        )
-    facts.append(
-        (
-            _("Total"),
-            _("%(points)s of %(maximum)s")
-            % {
-                "points": words.number(services.sheet_total(saved)),
-                "maximum": words.number(rulebook.stage_maximum(assignment.stage)),
-            },
-        )
-    )
+    facts += sheet_context.submission_facts(rulebook, assignment.stage, saved.points)
     return ask_to_confirm(
         request,
         title=_("Submit the score sheet?"),
@@ -309,6 +290,7 @@ def autosave(request: HttpRequest, pk: int) -> HttpResponse:
                     "id": c.id,
                     "label": localized(c.title, _language()) or c.id,
                     "errors": draft.errors.get(c.id, []),
+                    "pass_fail": c.pass_fail,
                 }
                 for _a, c in criteria
             ],
@@ -782,6 +764,7 @@ def why(request: HttpRequest, pk: int) -> HttpResponse:
             stage.aggregation
         )
         row["aggregation"] = words.aggregation(method)
+        row["pass_fail"] = _pass_fail_summary(rulebook, stage, row)
         for criterion in row["criteria"]:
             criterion["title"] = localized(criterion["criterion"].title, _language()) or (
                 criterion["criterion"].id
@@ -812,3 +795,22 @@ def why(request: HttpRequest, pk: int) -> HttpResponse:
             "today": dt.date.today(),
         },
     )
+
+
+def _pass_fail_summary(rulebook, stage, row: dict) -> dict | None:
+    """A pass-fail stage on "why this score": each expert's mark in words, each criterion's
+    verdict ("Met", "met by 2 of 2 experts") and the stage passed or failed; no points."""
+    if not stage.pass_fail:
+        return None
+    result = row["result"]
+    summary = None
+    if result is not None and result.state == StageState.COMPLETE:
+        summary = stage_verdicts.stage_summary(
+            rulebook, result.details, result.result == result.Result.PASSED
+        )
+    verdicts = {v["criterion"]: v for v in summary["criteria"]} if summary else {}
+    for criterion in row["criteria"]:
+        for mark in criterion["points"]:
+            mark["value"] = sheet_context.short_mark_text(mark["value"])
+        criterion["verdict"] = verdicts.get(criterion["criterion"].id)
+    return summary
