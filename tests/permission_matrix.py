@@ -277,6 +277,9 @@ GET: dict[str, Case] = {
     "evaluation:decision-record": url(
         only("operator", "decision_maker", "administrator"), pk=W("decision_record")
     ),
+    "evaluation:document": url(
+        only("operator", "decision_maker", "administrator"), pk=W("decided_call")
+    ),
     "evaluation:results": url(everyone("ok"), pk=W("decided_call")),
     "evaluation:results [not decided]": url(everyone("hidden"), pk=W("closed_call")),
     "evaluation:why [B]": url(
@@ -579,6 +582,19 @@ POST: dict[str, Case] = {
         {"approved_on": "2026-11-30", "confirmed": "yes"},
         pk=W("closed_call"),
         changes=("decision_maker",),
+    ),
+    # the minister's document: operators and the decision maker record it (the services ask
+    # for the role: the administrator is refused)
+    "evaluation:document": post(
+        {**only("operator", "decision_maker"), "administrator": "forbidden"},
+        {
+            "number": "DI/7/2026",
+            "issued_on": "2026-11-05",
+            "signatory": "Minister",
+            "confirmed": "yes",
+        },
+        pk=W("decided_call"),
+        changes=("operator", "decision_maker"),
     ),
     "statuses:status-certificate": post(
         only("other_coordinator", *OPERATORS),

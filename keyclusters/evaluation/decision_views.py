@@ -28,7 +28,9 @@ def _may_see_decisions(user) -> bool:
 def decision_list(request: HttpRequest) -> HttpResponse:
     if not _may_see_decisions(request.user):
         raise PermissionDenied
-    records = DecisionRecord.objects.select_related("call__rulebook").order_by("-created_at", "-pk")
+    records = DecisionRecord.objects.select_related(
+        "call__rulebook", "call__minister_document"
+    ).order_by("-created_at", "-pk")
     return render(request, "evaluation/decisions.html", {"records": records})
 
 

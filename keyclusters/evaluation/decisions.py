@@ -33,6 +33,7 @@ from keyclusters.domain.lifecycle import (
 from keyclusters.statuses.services import grant_status
 
 from .commission import is_chair, person_name, signature_required
+from .minister_document import issue_document  # noqa: F401 (recorded after the approval)
 from .models import Assignment, DecisionRecord, Expert, Recommendation
 from .selectors import outcome_rows
 from .services import EvaluationError, assign_expert, is_operator
@@ -191,10 +192,15 @@ def approve_recommendation(*, call: Call, approved_on: dt.date, by: User) -> Rec
     check_may_approve(call, recommendation, by)
     rulebook = call.rulebook.parsed()
     valid_from, valid_to = status_validity(rulebook.status, approved_on)
+    # ``from: document``: the statuses are granted when the minister's document is recorded
+    # (:mod:`.minister_document`), valid from its issue date
+    from_document = rulebook.status.validity.starts_from == "document"
     applications = {a.pk: a for a in call.applications.select_related("call", "cluster")}
     for row in recommendation.outcomes:
         application = applications[row["application"]]
-        if row["recommended"]:
+        if row["recommended"] and from_document:
+            _outcome(application, granted=True, note={"from_document": True}, by=by)
+        elif row["recommended"]:
             grant_status(
                 cluster=application.cluster,
                 call=call,

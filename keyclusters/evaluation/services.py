@@ -186,7 +186,9 @@ def submission_errors(sheet: ScoreSheet) -> dict[str, list[str]]:
                 else _("Give the points.")
             )
         if not sheet.justifications.get(criterion.id):
-            errors.setdefault(criterion.id, []).append(_("Justify the points."))
+            errors.setdefault(criterion.id, []).append(
+                _("Justify your assessment.") if criterion.pass_fail else _("Justify the points.")
+            )
     return errors
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import commission_views, decision_views, expert_views, panel_views, views
+from . import commission_views, decision_views, document_views, expert_views, panel_views, views
 
 app_name = "evaluation"
 urlpatterns = [
@@ -18,6 +18,7 @@ urlpatterns = [
     path("calls/<int:pk>/results/", decision_views.call_results, name="results"),
     path("decisions/", decision_views.decision_list, name="decisions"),
     path("decisions/<int:pk>/record.pdf", decision_views.decision_record, name="decision-record"),
+    path("calls/<int:pk>/document/", document_views.document_page, name="document"),
     path("panel/sessions/<int:pk>/", panel_views.session_page, name="panel-session"),
     path("panel/slots/<int:pk>/", panel_views.invitation, name="panel-invitation"),
     path(

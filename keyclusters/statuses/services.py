@@ -38,8 +38,12 @@ def grant_status(
     call: Any = None,
     application: Any = None,
     renewal_of: StatusGrant | None = None,
+    document_number: str = "",
+    document_issued_on: dt.date | None = None,
 ) -> StatusGrant:
-    """Grant the key cluster status to ``cluster`` (the decision maker approved it).
+    """Grant the key cluster status to ``cluster`` (the decision maker approved it; where the
+    status runs from the minister's document, ``document_number`` and ``document_issued_on``
+    name it).
 
     ``valid_to`` is inclusive. Raises ``ValidationError`` (keyed by field) and writes nothing
     when the dates are inverted, the round label is empty or ``renewal_of`` is another
@@ -72,6 +76,8 @@ def grant_status(
         valid_from=valid_from,
         valid_to=valid_to,
         renewal_of=renewal_of,
+        document_number=document_number,
+        document_issued_on=document_issued_on,
     )
     with transaction.atomic():
         if renewal_of is None and application is not None:
@@ -80,6 +86,19 @@ def grant_status(
         grant._history_user = by
         grant.save()
     return grant
+
+
+@transaction.atomic
+def record_document(*, call: Any, number: str, issued_on: dt.date, by: Any) -> int:
+    """The minister's document confirming the statuses granted by ``call``'s decision: its number
+    and issue date on each of the call's grants (locked). Returns how many grants it names."""
+    grants = list(StatusGrant.objects.select_for_update().filter(call=call).order_by("pk"))
+    for grant in grants:
+        grant.document_number = number
+        grant.document_issued_on = issued_on
+        grant._history_user = by
+        grant.save(update_fields=["document_number", "document_issued_on"])
+    return len(grants)
 
 
 def _renewed(cluster: Cluster, valid_from: dt.date) -> StatusGrant | None:
@@ -190,6 +209,13 @@ def status_certificate(*, grant: StatusGrant, by: Any) -> Certificate:
             "valid_to": grant.valid_to.isoformat(),
         },
     }
+    if grant.document_number and grant.document_issued_on:
+        # the minister's document confirming the status (a certificate issued earlier keeps
+        # what it said then)
+        payload["status"]["document"] = {
+            "number": grant.document_number,
+            "issued_on": grant.document_issued_on.isoformat(),
+        }
     return Certificate.objects.create(
         kind=Certificate.Kind.STATUS,
         code=_new_code(),

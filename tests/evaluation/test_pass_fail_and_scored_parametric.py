@@ -164,7 +164,7 @@ def test_a_mark_that_is_neither_met_nor_not_met_is_refused_and_nothing_is_saved(
     assert info.value.message_dict == {
         "organisation_met": [
             "Say whether the criterion is met or not met.",
-            "Justify the points.",
+            "Justify your assessment.",
         ]
     }
 
