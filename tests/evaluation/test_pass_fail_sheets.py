@@ -160,7 +160,7 @@ def test_a_missing_or_unknown_answer_is_named_and_nothing_is_written(client, fir
     assert incomplete.status_code == 200
     assert _messages(incomplete) == [
         "The action plan: Say whether the criterion is met or not met.",
-        "The action plan: Justify the points.",
+        "The action plan: Justify your assessment.",
     ]
     sheet = ScoreSheet.objects.get(assignment=first)
     assert (sheet.state, sheet.points) == ("draft", {"team_met": "met"})
