@@ -277,6 +277,47 @@ class Cluster(models.Model):
         return self.name
 
 
+class ClusterName(models.Model):
+    """A name the cluster bore from ``valid_from`` (inclusive) until the day before the next
+    name's ``valid_from`` (``valid_to`` is that day, empty for the current name). Pages, exports,
+    certificates and answers about a past date use the name of that date; ``Cluster.name`` is the
+    current one."""
+
+    cluster = models.ForeignKey(
+        Cluster, verbose_name=_("cluster"), on_delete=models.CASCADE, related_name="names"
+    )
+    name = models.CharField(_("name"), max_length=300)
+    valid_from = models.DateField(_("from"))
+    valid_to = models.DateField(_("to (inclusive)"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("cluster's name")
+        verbose_name_plural = _("cluster's names")
+        ordering = ["cluster", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster", "valid_from"], name="cluster_name_one_per_day"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True)
+                | models.Q(valid_to__gte=models.F("valid_from")),
+                name="cluster_name_to_after_from",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def active_on(self, on: dt.date) -> MembershipQuerySet:
         """The memberships active on ``on``."""

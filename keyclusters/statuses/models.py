@@ -30,14 +30,61 @@ def validity_q(on: dt.date, prefix: str = "") -> Q:
     )  # fmt: skip
 
 
+KEY_CLUSTER = "kkk"  # the national key cluster status, the default type
+
+
+class StatusType(models.Model):
+    """A kind of status the registry keeps: the national key cluster status (``kkk``), the
+    supra-regional growth cluster status (``pkw``), and any other an operator adds (e.g. a
+    regional key cluster). Its names in both languages are data, shown on the registry's pages,
+    in open data, verification answers and certificates."""
+
+    code = models.SlugField(_("code"), max_length=16, primary_key=True)
+    name_pl = models.CharField(_("name of the status (Polish)"), max_length=200)
+    name_en = models.CharField(_("name of the status (English)"), max_length=200)
+    holder_pl = models.CharField(_("title of a holder (Polish)"), max_length=200)
+    holder_en = models.CharField(_("title of a holder (English)"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("status type")
+        verbose_name_plural = _("status types")
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.name()
+
+    def name(self, language: str | None = None) -> str:
+        """The status's name in ``language`` (the active one by default)."""
+        return self.name_en if _english(language) else self.name_pl
+
+    def holder(self, language: str | None = None) -> str:
+        """What a holder is called in ``language`` (e.g. "Krajowy Klaster Kluczowy")."""
+        return self.holder_en if _english(language) else self.holder_pl
+
+
+def _english(language: str | None) -> bool:
+    from django.utils.translation import get_language
+
+    return (language or get_language() or "pl").startswith("en")
+
+
 class StatusGrant(models.Model):
-    """The key cluster status granted to a cluster in a round."""
+    """A status (of a type, by default the key cluster status) granted to a cluster in a
+    round."""
 
     cluster = models.ForeignKey(
         "registry.Cluster",
         verbose_name=_("cluster"),
         on_delete=models.PROTECT,
         related_name="status_grants",
+    )
+    status_type = models.ForeignKey(
+        StatusType,
+        verbose_name=_("status type"),
+        on_delete=models.PROTECT,
+        default=KEY_CLUSTER,
+        related_name="grants",
     )
     round_label = models.CharField(_("round"), max_length=16)
     call = models.ForeignKey(
@@ -106,6 +153,33 @@ class StatusGrant(models.Model):
             withdrawn_on=self.withdrawn_on,
             on=on,
         )
+
+
+class InstrumentCatalogue(models.Model):
+    """A version of the catalogue of funding instruments (YAML, validated before it is stored):
+    which benefit each instrument gives on which terms. Stored whole with its hash; the newest
+    version answers verification questions, and each answer names the version and hash it used."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    source = models.TextField(_("catalogue (YAML)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    stored_at = models.DateTimeField(_("stored at"), auto_now_add=True)
+    stored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("stored by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("catalogue of funding instruments")
+        verbose_name_plural = _("catalogues of funding instruments")
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"{self.version} ({self.sha256[:12]})"
 
 
 class Certificate(models.Model):
