@@ -323,7 +323,8 @@ def prepare_presentation(
     or ODP, its size checked before it is read), until the slot starts."""
     slot = _locked_slot(slot)
     check_may_prepare(slot, by, now=now)
-    presenters = presenters.strip()
+    # one person a line, whatever line ends the browser sends
+    presenters = "\n".join(line.strip() for line in presenters.splitlines() if line.strip())
     errors: dict[str, list[str]] = {}
     if not presenters:
         errors["presenters"] = [_("Name the people who will present, with their functions.")]
@@ -403,7 +404,7 @@ def record_minutes(
         raise PermissionDenied
     session = _locked_session(session)
     check_may_record_minutes(session, by, today=today)
-    text = text.strip()
+    text = text.replace("\r\n", "\n").strip()
     if not text:
         raise EvaluationError({"minutes": [_("Write the minutes of the session.")]})
     session.minutes = text

@@ -67,6 +67,10 @@ class SlotForm(forms.Form):
         field.label_from_instance = lambda application: application.cluster.name
 
 
+# the slot form has a "minutes" field (its length) too: the minutes' text gets other ids
+MINUTES_ID = "session_%s"
+
+
 class MinutesForm(forms.Form):
     minutes = forms.CharField(
         label=gettext_lazy("Minutes of the session"),
@@ -113,7 +117,7 @@ def session_page(request: HttpRequest, pk: int) -> HttpResponse:
         PanelSession.objects.select_related("call__rulebook", "minutes_recorded_by"), pk=pk
     )
     slot_form = SlotForm(session=session, initial=_slot_initial(session))
-    minutes_form = MinutesForm()
+    minutes_form = MinutesForm(auto_id=MINUTES_ID)
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -146,7 +150,7 @@ def session_page(request: HttpRequest, pk: int) -> HttpResponse:
                     % {"cluster": slot.application.cluster.name},
                 )
             elif action == "minutes":
-                minutes_form = MinutesForm(request.POST)
+                minutes_form = MinutesForm(request.POST, auto_id=MINUTES_ID)
                 if not minutes_form.is_valid():
                     return _session(request, session, slot_form, minutes_form)
                 if confirmation_needed(request):
