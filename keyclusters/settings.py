@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "keyclusters.evaluation",
     "keyclusters.statuses",
     "keyclusters.benchmarking",
+    "keyclusters.monitoring",
+    "keyclusters.council",
     "keyclusters.web",
 ]
 

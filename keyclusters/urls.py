@@ -10,6 +10,8 @@ urlpatterns = [
     path("evaluation/", include("keyclusters.evaluation.urls")),
     path("statuses/", include("keyclusters.statuses.urls")),
     path("benchmarking/", include("keyclusters.benchmarking.urls")),
+    path("monitoring/", include("keyclusters.monitoring.urls")),
+    path("council/", include("keyclusters.council.urls")),
     path("accounts/", include("keyclusters.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,5 @@
+"""The council app's models."""
+
+from __future__ import annotations
+
+from django.db import models  # noqa: F401
