@@ -32,16 +32,15 @@ class StatusesConfig(AppConfig):
 
 
 def _last_valid_days(cluster_id: int, status_type: str) -> list:
-    """Every status the registry records is a key cluster's (``kkk``); other types have none.
-    A grant withdrawn on or before its first day was never valid and is left out."""
+    """The last valid day of each status of ``status_type`` the cluster was granted (a holder of
+    another type's status holds none of this one). A grant withdrawn on or before its first day
+    was never valid and is left out."""
     from .models import StatusGrant
     from .validity import last_valid_day
 
-    if status_type != "kkk":
-        return []
-    grants = StatusGrant.objects.filter(cluster_id=cluster_id).values_list(
-        "valid_from", "valid_to", "withdrawn_on"
-    )
+    grants = StatusGrant.objects.filter(
+        cluster_id=cluster_id, status_type_id=status_type
+    ).values_list("valid_from", "valid_to", "withdrawn_on")
     days = (
         last_valid_day(valid_from=start, valid_to=end, withdrawn_on=withdrawn)
         for start, end, withdrawn in grants

@@ -1,10 +1,13 @@
 """``keyclusters import statuses FILE``: historical status grants from CSV or XLSX.
 
-Columns ``cluster, coordinator, coordinator_nip, round, valid_from, valid_to``; ``coordinator``
-and ``coordinator_nip`` are optional. The cluster is matched by its exact name; a given NIP must
-be its coordinator's. A grant is keyed by (cluster, round): a new one is created, one with other
-dates is updated. The decision date of a historical grant is its ``valid_from``; a grant is
-recorded as the renewal of the cluster's previous grant. All-or-nothing, like the other imports.
+Columns ``cluster, coordinator, coordinator_nip, round, valid_from, valid_to, type``;
+``coordinator``, ``coordinator_nip`` and ``type`` are optional. ``type`` is the code of a status
+type the registry knows (``kkk``, the key cluster status, when the column or the cell is empty;
+``pkw``, the supra-regional growth cluster status; others an operator added). The cluster is
+matched by its exact name; a given NIP must be its coordinator's. A grant is keyed by (cluster,
+type, round): a new one is created, one with other dates is updated. The decision date of a
+historical grant is its ``valid_from``; a grant is recorded as the renewal of the cluster's
+previous grant of the same type. All-or-nothing, like the other imports.
 Dates are accepted from 1989-01-01; ``valid_from`` at most a year from today, ``valid_to`` at
 most ten years from today.
 
@@ -27,9 +30,9 @@ from keyclusters.domain.tabular import CellError, RowError, Text
 from keyclusters.registry.importing import ImportRejected, ImportReport
 from keyclusters.registry.models import Cluster
 
-from .models import StatusGrant
+from .models import KEY_CLUSTER, StatusGrant, StatusType
 
-COLUMNS = ("cluster", "coordinator", "coordinator_nip", "round", "valid_from", "valid_to")
+COLUMNS = ("cluster", "coordinator", "coordinator_nip", "round", "valid_from", "valid_to", "type")
 REQUIRED = ("cluster", "round", "valid_from", "valid_to")
 
 
@@ -65,6 +68,21 @@ def _text(value: object) -> str:
     return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
+def _status_type(types: list[str]) -> Callable[[str], str]:
+    """A parser of the ``type`` column: the code of a status type the registry knows."""
+
+    def parse(value: str) -> str:
+        code = value.strip().lower()
+        if code not in types:
+            raise CellError(
+                N_("is not a status type of the registry (the status types are: %(types)s)"),
+                types=", ".join(types),
+            )
+        return code
+
+    return parse
+
+
 # Dates of a grant: from 1989-01-01; a start at most a year from today, an end at most ten.
 VALID_FROM_YEARS, VALID_TO_YEARS = 1, 10
 
@@ -79,6 +97,7 @@ def _parse(source: tabular.Source, filename: str) -> tuple[list[dict], list[RowE
     if errors:
         return [], errors
     position = {name: i for i, name in enumerate(table.header)}
+    types = list(StatusType.objects.values_list("code", flat=True))
     today = timezone.localdate()
     earliest = tabular.EARLIEST_DATE
     parsers: dict[str, Callable] = {
@@ -87,6 +106,7 @@ def _parse(source: tabular.Source, filename: str) -> tuple[list[dict], list[RowE
             earliest, tabular.years_after(today, VALID_FROM_YEARS)
         ),
         "valid_to": tabular.plausible_dates(earliest, tabular.years_after(today, VALID_TO_YEARS)),
+        "type": _status_type(types),
     }  # fmt: skip
     records = []
     for row, cells in table:
@@ -106,6 +126,7 @@ def _parse(source: tabular.Source, filename: str) -> tuple[list[dict], list[RowE
             except CellError as exc:
                 errors.append(RowError(row, column, _text(raw), exc.message, exc.params))
                 ok = False
+        values["type"] = values.get("type") or KEY_CLUSTER
         if ok and len(str(values["round"])) > 16:
             message = N_("is longer than %(limit)s characters")
             errors.append(RowError(row, "round", str(values["round"]), message, {"limit": 16}))
@@ -142,7 +163,7 @@ def import_statuses(
             message = N_("is not the NIP of the cluster's coordinator (%(nip)s)")
             params = {"nip": cluster.coordinator.nip or "-"}
             errors.append(RowError(row, "coordinator_nip", nip, message, params))
-        key = (record["cluster"], record["round"])
+        key = (record["cluster"], record["type"], record["round"])
         if key in seen:
             message = N_("appears also in row %(other)s")
             errors.append(RowError(row, "round", record["round"], message, {"other": seen[key]}))
@@ -154,12 +175,12 @@ def import_statuses(
 
 
 def _existing(clusters: dict[str, Cluster], *, lock: bool = False) -> dict[tuple, StatusGrant]:
-    """The grants of ``clusters`` keyed by (cluster id, round), with their call if any."""
+    """The grants of ``clusters`` keyed by (cluster id, type, round), with their call if any."""
     grants = StatusGrant.objects.filter(cluster__in=list(clusters.values()))
     if lock:
         grants = grants.select_for_update(of=("self",))
     grants = grants.select_related("call", "application__call")
-    return {(g.cluster_id, g.round_label): g for g in grants}
+    return {(g.cluster_id, g.status_type_id, g.round_label): g for g in grants}
 
 
 def _decided_grants_changed(
@@ -169,7 +190,8 @@ def _decided_grants_changed(
     errors = []
     for record in records:
         cluster = clusters.get(record["cluster"])
-        grant = existing.get((cluster.pk, record["round"])) if cluster else None
+        key = (cluster.pk, record["type"], record["round"]) if cluster else None
+        grant = existing.get(key) if key else None
         if grant is None or (grant.call_id is None and grant.application_id is None):
             continue
         if (grant.valid_from, grant.valid_to) == (record["valid_from"], record["valid_to"]):
@@ -203,10 +225,12 @@ def _write(records: list[dict], clusters: dict[str, Cluster], *, by, progress) -
             sorted(records, key=lambda r: (r["cluster"], r["valid_from"])), start=1
         ):
             cluster = clusters[record["cluster"]]
-            grant = existing.get((cluster.pk, record["round"]))
+            grant = existing.get((cluster.pk, record["type"], record["round"]))
             dates = (record["valid_from"], record["valid_to"])
             if grant is None:
-                grant = StatusGrant(cluster=cluster, round_label=record["round"])
+                grant = StatusGrant(
+                    cluster=cluster, status_type_id=record["type"], round_label=record["round"]
+                )
                 created += 1
             elif (grant.valid_from, grant.valid_to) != dates:
                 updated += 1
@@ -218,12 +242,15 @@ def _write(records: list[dict], clusters: dict[str, Cluster], *, by, progress) -
             previous = [
                 g
                 for g in existing.values()
-                if g.cluster_id == cluster.pk and g.pk != grant.pk and g.valid_from < dates[0]
+                if g.cluster_id == cluster.pk
+                and g.status_type_id == grant.status_type_id
+                and g.pk != grant.pk
+                and g.valid_from < dates[0]
             ]
             grant.renewal_of = max(previous, key=lambda g: g.valid_from, default=None)
             grant._history_user = by
             grant.save()
-            existing[(cluster.pk, grant.round_label)] = grant
+            existing[(cluster.pk, grant.status_type_id, grant.round_label)] = grant
             if progress is not None:
                 progress(number)
     return ImportReport(rows=len(records), created=created, updated=updated, unchanged=unchanged)

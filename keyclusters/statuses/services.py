@@ -21,8 +21,8 @@ from django.utils.translation import gettext
 from keyclusters.accounts.models import ApiKey
 from keyclusters.registry.models import Cluster, Organisation
 
-from . import api_keys, selectors, validity
-from .models import Certificate, StatusGrant
+from . import api_keys, selectors, types, validity
+from .models import KEY_CLUSTER, Certificate, StatusGrant, StatusType
 
 ROUND_LABEL_MAX = 16
 
@@ -40,14 +40,15 @@ def grant_status(
     renewal_of: StatusGrant | None = None,
     document_number: str = "",
     document_issued_on: dt.date | None = None,
+    status_type: str = KEY_CLUSTER,
 ) -> StatusGrant:
-    """Grant the key cluster status to ``cluster`` (the decision maker approved it; where the
-    status runs from the minister's document, ``document_number`` and ``document_issued_on``
-    name it).
+    """Grant a status of ``status_type`` (the code of a :class:`StatusType`, by default the key
+    cluster status) to ``cluster`` (the decision maker approved it; where the status runs from
+    the minister's document, ``document_number`` and ``document_issued_on`` name it).
 
     ``valid_to`` is inclusive. Raises ``ValidationError`` (keyed by field) and writes nothing
-    when the dates are inverted, the round label is empty or ``renewal_of`` is another
-    cluster's grant.
+    when the dates are inverted, the round label is empty, the status type is unknown to the
+    registry, or ``renewal_of`` is another cluster's grant or a status of another type.
 
     A grant decided through a call (``application`` given, ``renewal_of`` not) is linked to the
     grant it renews by the rule of :mod:`.validity`: the cluster's grant valid the latest before
@@ -63,12 +64,17 @@ def grant_status(
         errors["valid_to"] = gettext("The status cannot end before it starts.")
     if renewal_of is not None and renewal_of.cluster_id != cluster.pk:
         errors["renewal_of"] = gettext("A renewal continues a status of the same cluster.")
+    elif renewal_of is not None and renewal_of.status_type_id != status_type:
+        errors["renewal_of"] = gettext("A renewal continues a status of the same type.")
+    if not StatusType.objects.filter(code=status_type).exists():
+        errors["status_type"] = types.unknown_message(status_type)
     if application is not None and application.cluster_id != cluster.pk:
         errors["application"] = gettext("The application is another cluster's.")
     if errors:
         raise ValidationError(errors)
     grant = StatusGrant(
         cluster=cluster,
+        status_type_id=status_type,
         round_label=round_label,
         call=call,
         application=application,
@@ -81,7 +87,7 @@ def grant_status(
     )
     with transaction.atomic():
         if renewal_of is None and application is not None:
-            grant.renewal_of = _renewed(cluster, valid_from)
+            grant.renewal_of = _renewed(cluster, status_type, valid_from)
         grant.full_clean()
         grant._history_user = by
         grant.save()
@@ -101,11 +107,12 @@ def record_document(*, call: Any, number: str, issued_on: dt.date, by: Any) -> i
     return len(grants)
 
 
-def _renewed(cluster: Cluster, valid_from: dt.date) -> StatusGrant | None:
-    """The grant a status of ``cluster`` starting on ``valid_from`` renews, if any (locked)."""
+def _renewed(cluster: Cluster, status_type: str, valid_from: dt.date) -> StatusGrant | None:
+    """The grant a status of ``cluster`` of ``status_type`` starting on ``valid_from`` renews,
+    if any (locked)."""
     earlier = list(
         StatusGrant.objects.select_for_update()
-        .filter(cluster=cluster, valid_from__lt=valid_from)
+        .filter(cluster=cluster, status_type_id=status_type, valid_from__lt=valid_from)
         .order_by("pk")
     )
     found = validity.previous_grant(earlier, valid_from)
@@ -203,6 +210,8 @@ def status_certificate(*, grant: StatusGrant, by: Any) -> Certificate:
         "cluster": {"id": cluster.pk, "name": cluster.name},
         "coordinator": {"name": cluster.coordinator.name, "nip": cluster.coordinator.nip},
         "status": {
+            # the type's code and names, so that the certificate keeps its words
+            "type": types.payload_of(grant.status_type),
             "round": grant.round_label,
             "decision_on": grant.decision_on.isoformat(),
             "valid_from": grant.valid_from.isoformat(),

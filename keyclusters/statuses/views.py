@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
@@ -26,7 +26,7 @@ from keyclusters.registry import selectors as registry_selectors
 from keyclusters.registry import spreadsheets
 from keyclusters.registry.models import Cluster
 
-from . import selectors, services, sharedcache
+from . import public_registry, selectors, services, sharedcache, types
 from .forms import (
     ApiKeyForm,
     CertificateCheckForm,
@@ -36,7 +36,7 @@ from .forms import (
     VerifyOneForm,
     WithdrawForm,
 )
-from .models import Certificate, StatusGrant
+from .models import Certificate, StatusGrant, StatusType
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RESULT_COLUMNS = (
@@ -59,31 +59,60 @@ def _download(content: bytes | str, content_type: str, filename: str) -> HttpRes
 # --- public ----------------------------------------------------------------------------------
 
 
+def _status_type(request: HttpRequest) -> tuple[StatusType, list[StatusType]]:
+    """The status type whose registry is asked for (``?type=pkw``; the key cluster status when
+    not given) and every type (for the links between their registries), in one query. An
+    unknown type is not found."""
+    every = types.all_types()
+    code = request.GET.get("type") or types.KEY_CLUSTER
+    for status_type in every:
+        if status_type.code == code:
+            return status_type, every
+    raise Http404(gettext("The registry keeps no such status type."))
+
+
 @require_GET
 def registry(request: HttpRequest) -> HttpResponse:
+    """The public registry of one status type's holders on a date (``?type=``, by default the
+    key clusters), with links to the other types' registries."""
+    status_type, every = _status_type(request)
     form = RegistryFilterForm(request.GET, specialisations=registry_selectors.specialisations())
     values = form.values()
     on = values.pop("on")
-    clusters = list(selectors.key_clusters_on(on, **values))
+    clusters = list(public_registry.holders_on(on, status_type=status_type.code, **values))
     query = request.GET.copy()
     query["on"] = on.isoformat()
-    context = {"form": form, "on": on, "clusters": clusters, "query": query.urlencode()}
+    query["type"] = status_type.code
+    context = {
+        "form": form,
+        "on": on,
+        "clusters": clusters,
+        "query": query.urlencode(),
+        "status_type": status_type,
+        "status_types": every,
+    }
     return render(request, "statuses/registry.html", context)
 
 
 @require_GET
 def registry_export(request: HttpRequest, format: str) -> HttpResponse:
+    status_type, _every = _status_type(request)
     form = RegistryFilterForm(request.GET, specialisations=registry_selectors.specialisations())
     values = form.values()
     on = values.pop("on")
-    rows = selectors.registry_rows(on, **values)
-    filename = f"key-clusters-{on.isoformat()}.{format}"
+    rows = public_registry.registry_rows(on, status_type=status_type, **values)
+    filename = public_registry.export_filename(status_type, on, format)
     if format == "json":
-        document = {"schema": "keyclusters.registry/1", "on": on.isoformat(), "clusters": rows}
+        document = {
+            "schema": "keyclusters.registry/1",
+            "on": on.isoformat(),
+            "status_type": {"code": status_type.code, "name": status_type.name()},
+            "clusters": rows,
+        }
         content = json.dumps(document, ensure_ascii=False, indent=1)
         return _download(content, "application/json; charset=utf-8", filename)
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=selectors.REGISTRY_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=public_registry.REGISTRY_COLUMNS, lineterminator="\n")
     writer.writeheader()
     writer.writerows({key: safe_cell(value) for key, value in row.items()} for row in rows)
     return _download(out.getvalue(), "text/csv; charset=utf-8", filename)

@@ -40,6 +40,11 @@ def test_a_coordinator_downloads_the_status_certificate_of_their_cluster(client,
     )  # fmt: skip
     assert len(certificate.code) == 24
     assert certificate.payload["status"] == {
+        "type": {
+            "code": "kkk", "name_pl": "status Krajowego Klastra Kluczowego",
+            "name_en": "key cluster status", "holder_pl": "Krajowy Klaster Kluczowy",
+            "holder_en": "National Key Cluster",
+        },
         "round": "V", "decision_on": "2021-12-20", "valid_from": "2021-12-20",
         "valid_to": "2024-12-31",
     }  # fmt: skip

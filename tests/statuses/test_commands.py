@@ -182,7 +182,7 @@ def test_import_statuses_needs_its_columns(clusters, tmp_path):
     assert code == 2
     assert err.splitlines()[:2] == [
         "row 1, column colour: is not a known column (the columns are: cluster, coordinator, "
-        "coordinator_nip, round, valid_from, valid_to)",
+        "coordinator_nip, round, valid_from, valid_to, type)",
         "row 1, column valid_to: the required column is missing",
     ]
 

@@ -75,7 +75,8 @@ def test_the_registry_makes_a_constant_number_of_queries(client, world):
         )  # fmt: skip
     many = count()
     assert (few[1], many[1]) == (2, 32)
-    assert few[0] == many[0] == 2  # the specialisations, the clusters with their grants
+    # the status types, the specialisations, the clusters with their grants
+    assert few[0] == many[0] == 3
 
 
 def test_the_open_data_export(client, world):
@@ -85,7 +86,8 @@ def test_the_open_data_export(client, world):
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert list(rows[0]) == [
         "cluster_id", "cluster_name", "coordinator_name", "coordinator_nip", "voivodeship",
-        "specialisation", "round", "decision_on", "valid_from", "valid_to", "member_count",
+        "specialisation", "status_type", "status_name", "round", "decision_on", "valid_from",
+        "valid_to", "member_count",
     ]  # fmt: skip
     assert [r["cluster_name"] for r in rows] == [
         c.name for c in client.get(REGISTRY, {"on": "2022-06-01"}).context["clusters"]
@@ -94,7 +96,8 @@ def test_the_open_data_export(client, world):
     assert lodz == {
         "cluster_id": str(world.lodz.pk), "cluster_name": "Klaster Łódzki",
         "coordinator_name": "Fundacja Źródło Innowacji", "coordinator_nip": "7251801126",
-        "voivodeship": "mazowieckie", "specialisation": "ICT", "round": "V",
+        "voivodeship": "mazowieckie", "specialisation": "ICT", "status_type": "kkk",
+        "status_name": "status Krajowego Klastra Kluczowego", "round": "V",
         "decision_on": "2021-12-20", "valid_from": "2021-12-20", "valid_to": "2024-12-31",
         "member_count": "4",  # coordinator, the member, the early member, the new one
     }  # fmt: skip

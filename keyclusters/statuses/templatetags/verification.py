@@ -26,3 +26,23 @@ def contest_note(membership: object) -> str:
 @register.filter
 def membership_role(code: object) -> str:
     return role_label(str(code))
+
+
+@register.filter
+def status_type_name(stored: object) -> str:
+    """The name of the status type a certificate stores (``payload.status.type``) in the
+    active language; the key cluster status's for a certificate issued before status types."""
+    from django.utils.translation import gettext
+
+    from keyclusters.statuses.types import name_in_payload
+
+    return name_in_payload(stored) or gettext("key cluster status")
+
+
+@register.filter
+def is_key_cluster_status(stored: object) -> bool:
+    """Whether a certificate's stored type (``payload.status.type``) is the key cluster status
+    (so is a certificate issued before status types)."""
+    from keyclusters.statuses.types import KEY_CLUSTER
+
+    return not isinstance(stored, dict) or stored.get("code", KEY_CLUSTER) == KEY_CLUSTER

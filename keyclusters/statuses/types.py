@@ -1,0 +1,58 @@
+"""Status types as people read them: the key cluster status (``kkk``, the default), the
+supra-regional growth cluster status (``pkw``) and any other the operators add (data, in
+:class:`~keyclusters.statuses.models.StatusType`).
+
+Pages, open data, certificates and refusals name a type by its name in the reader's language;
+the code is what rulebooks (``status.type``, ``applicants.holders.status_type``), import files
+(the ``type`` column) and the registry's addresses (``?type=pkw``) write.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import get_language, gettext
+
+from .models import KEY_CLUSTER, StatusType
+
+__all__ = ["KEY_CLUSTER", "all_types", "find", "payload_of", "name_in_payload", "unknown_message"]
+
+
+def all_types() -> list[StatusType]:
+    """Every status type, in the registry's order (position, then code)."""
+    return list(StatusType.objects.all())
+
+
+def find(code: str | None) -> StatusType | None:
+    """The status type with ``code`` (None when the registry knows none)."""
+    if not code:
+        return None
+    return StatusType.objects.filter(code=code).first()
+
+
+def unknown_message(code: str) -> str:
+    """The refusal of a status type the registry does not know, naming the known ones."""
+    known = ", ".join(f"{t.code} ({t.name()})" for t in all_types())
+    return gettext(
+        'The registry knows no status type "%(code)s" (the status types are: %(known)s).'
+    ) % {"code": code, "known": known}
+
+
+def payload_of(status_type: StatusType) -> dict[str, str]:
+    """The type as a certificate stores it: its code and its names in both languages (so that
+    a certificate keeps the words it was issued with)."""
+    return {
+        "code": status_type.code,
+        "name_pl": status_type.name_pl,
+        "name_en": status_type.name_en,
+        "holder_pl": status_type.holder_pl,
+        "holder_en": status_type.holder_en,
+    }
+
+
+def name_in_payload(stored: object, *, holder: bool = False) -> str:
+    """The name (or a holder's title, ``holder``) of a type stored by :func:`payload_of`, in the
+    active language; empty for a certificate issued before status types (a key cluster's)."""
+    if not isinstance(stored, dict):
+        return ""
+    english = (get_language() or "pl").startswith("en")
+    key = ("holder" if holder else "name") + ("_en" if english else "_pl")
+    return str(stored.get(key) or "")
