@@ -164,6 +164,8 @@ doc = {
         "opens": "2015-03-02",
         "closes": "2015-04-30",
         "decision_on": "2015-09-23",
+        # kkk-2015 counts the status from the issue date of the minister's document
+        "document_on": "2015-09-23",
     },
     "applications": apps,
     "expected": {
@@ -179,7 +181,9 @@ doc = {
 header = """# A round modelled on the first competition for the key cluster status (2015):
 # 23 applications, 10 pass the formal evaluation, 8 pass the first merit stage (gate: at
 # least 60 of 100 points), 7 are granted the status (at least 101 of 150 points) by the
-# decision of 23 September 2015.
+# decision of 23 September 2015; the status runs 3 years from the issue date of the minister's
+# document confirming it (official), here 23 September 2015 (made up: the issue date is not
+# published; the title could be used from the minister's signature of that day).
 # The clusters and their scores are fictional; the funnel, the threshold and the winner's
 # 113 points follow the public report of the round. One application's experts diverge
 # (95 and 60 points, more than 30 % of the stage maximum apart): a third expert scores.

@@ -269,7 +269,7 @@ def run_round(data: dict[str, Any], actors: RoundActors, *, until: str = "decide
         raise ScenarioError("call: a mapping {name, opens, closes, decision_on}")
     stored = competitions.store_rulebook(source=source, by=actors.operator)
     rulebook = load_rulebook(stored.source)
-    document_on = document_day(data["call"], rulebook)
+    document_on = document_day(data["call"], rulebook, decided=until == "decided")
     grants = _grant_existing(data, existing, actors)
     call = _open_call(data["call"], stored, actors.operator)
     done = Round(call=call, rulebook=rulebook)

@@ -140,11 +140,14 @@ def withdraw(status: ExistingStatus, grant: StatusGrant, *, by: User) -> None:
         raise ScenarioError(f"{status.where}.{field}: {'; '.join(messages)}") from exc
 
 
-def document_day(spec: dict[str, Any], rulebook) -> dt.date | None:
-    """``call.document_on``; a ScenarioError when the rulebook counts the status from the
-    document and the scenario gives none."""
+def document_day(spec: dict[str, Any], rulebook, *, decided: bool = True) -> dt.date | None:
+    """``call.document_on``; a ScenarioError when the round is run to its decision
+    (``decided``), the rulebook counts the status from the document and the scenario gives
+    none."""
     value = spec.get("document_on")
     if value in (None, ""):
+        if decided and rulebook.status.validity.starts_from == "document":
+            raise ScenarioError(DOCUMENT_REQUIRED)
         return None
     return _day(value, "call.document_on")
 

@@ -154,3 +154,37 @@ def test_statuses_must_be_a_list():
     with pytest.raises(ScenarioError) as info:
         run({**MINIMAL, "statuses": {"cluster": "A"}})
     assert str(info.value) == "statuses: a list of {cluster, type, valid_from, valid_to}"
+
+
+@pytest.mark.django_db
+def test_a_rulebook_counting_from_the_document_needs_the_documents_date():
+    from keyclusters.competitions.models import Call
+
+    data = load_scenario(SCENARIOS / "round-2015.yaml")
+    del data["call"]["document_on"]
+    with pytest.raises(ScenarioError) as info:
+        run(data)
+    assert str(info.value) == (
+        "call.document_on: required by the rulebook (the status runs from the document's issue "
+        "date)"
+    )
+    assert Call.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_status_runs_from_the_documents_issue_date_not_the_approval():
+    from keyclusters.statuses.models import StatusGrant
+
+    data = load_scenario(SCENARIOS / "round-2015.yaml")
+    data["call"] = {**data["call"], "document_on": "2015-10-05", "document_number": "DM/7/2015"}
+    result = run(data)
+    granted = [a for a in result["applications"] if a["decision"] == "granted"]
+    assert len(granted) == 7
+    assert {(a["status"]["valid_from"], a["status"]["valid_to"]) for a in granted} == {
+        ("2015-10-05", "2018-10-04")
+    }
+    grants = StatusGrant.objects.all()
+    assert {
+        (g.decision_on.isoformat(), g.document_number, g.document_issued_on.isoformat())
+        for g in grants
+    } == {("2015-09-23", "DM/7/2015", "2015-10-05")}

@@ -40,7 +40,8 @@ def test_round_2015_reproduces_the_funnel_and_the_expected_scores():
 def test_a_broken_scenario_names_the_place(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text(
-        "rulebook: kkk-2015\ncall: {opens: 2015-03-02, closes: 2015-04-30}\n"
+        "rulebook: kkk-2015\ncall: {opens: 2015-03-02, closes: 2015-04-30,"
+        " document_on: 2015-05-04}\n"
         "applications:\n  - cluster: X\n    data: {members_total: 3, history: present,"
         " strategy: present, action_plan: present, critical_mass: present,"
         " geographic_concentration: present}\n    scores:\n"
