@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "council"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("members/", views.members, name="members"),
+    path("meetings/<int:pk>/", views.meeting, name="meeting"),
+    path("documents/<int:pk>/", views.document, name="document"),
+]
