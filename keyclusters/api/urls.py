@@ -9,9 +9,9 @@ from keyclusters import __version__
 from keyclusters.api.health import router as health_router
 from keyclusters.benchmarking.api import router as benchmarking_router
 from keyclusters.evaluation.api import router as evaluation_router
-from keyclusters.registry.api import router as registry_router
 from keyclusters.statuses.api import router as statuses_router
 from keyclusters.statuses.api_keys import Unavailable as KeyCheckUnavailable
+from keyclusters.statuses.cluster_api import router as clusters_router
 
 api = NinjaAPI(
     title="keyclusters API",
@@ -19,7 +19,7 @@ api = NinjaAPI(
     description="Registry of clusters, key cluster statuses and membership verification.",
     urls_namespace="api",
 )
-api.add_router("/clusters", registry_router)
+api.add_router("/clusters", clusters_router)
 api.add_router("/", statuses_router)  # /verification, /certificates
 api.add_router("/evaluation", evaluation_router)
 api.add_router("/benchmarking", benchmarking_router)

@@ -1,20 +1,21 @@
-"""Public read API of the registry: /api/v1/clusters."""
+"""Schemas and reads of the public cluster API (/api/v1/clusters).
+
+The endpoints themselves are in :mod:`keyclusters.statuses.cluster_api`: they answer with the
+clusters' statuses, which the registry may not import.
+"""
 
 import datetime as dt
 from typing import Annotated
 
 from django.db.models import Count, Exists, OuterRef, Q
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Schema
 from ninja.conf import settings as ninja_settings
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import LimitOffsetPagination
 from pydantic import AfterValidator, StringConstraints
 from pydantic_core import PydanticCustomError
 
-from .models import Cluster, Membership, MembershipRole
-
-router = Router(tags=["clusters"])
+from .models import Cluster, ClusterName, Membership, MembershipRole
 
 # Paging and search bounds: beyond them a request is answered 422 with the reason, not 500
 # (a database refuses offsets past 64 bits and text with a NUL character).
@@ -91,11 +92,16 @@ class ClusterDetailOut(ClusterOut):
     members: MemberCounts
 
 
-def _filtered(filters: ClusterFilters):
-    qs = Cluster.objects.with_member_counts().select_related("coordinator").order_by("name", "id")
+def filtered_clusters(filters: ClusterFilters, on: dt.date | None = None):
+    """The clusters matching ``filters``, with their member counts on ``on`` (today by
+    default), by name; ``q`` also finds a cluster by a name it bore before."""
+    qs = Cluster.objects.with_member_counts(on).select_related("coordinator").order_by("name", "id")
     if filters.q:
         qs = qs.filter(
             Q(name__icontains=filters.q)
+            | Exists(
+                ClusterName.objects.filter(cluster_id=OuterRef("pk"), name__icontains=filters.q)
+            )
             | Q(specialisation__icontains=filters.q)
             | Q(coordinator__name__icontains=filters.q)
         )
@@ -109,26 +115,10 @@ def _filtered(filters: ClusterFilters):
     return qs
 
 
-@router.get("", response=list[ClusterOut], summary="List clusters")
-@paginate(Paging)
-def list_clusters(request, filters: Query[ClusterFilters]):
-    return _filtered(filters)
-
-
-@router.get(
-    "/{int:cluster_id}",
-    response={200: ClusterDetailOut, 404: dict},
-    summary="One cluster with its member counts",
-)
-def get_cluster(request, cluster_id: int):
-    cluster = get_object_or_404(
-        Cluster.objects.with_member_counts()
-        .select_related("coordinator")
-        .prefetch_related("voivodeships", "smart_specialisations"),
-        pk=cluster_id,
-    )
-    today = dt.date.today()
-    active = Membership.objects.filter(cluster=cluster).active_on(today)
+def member_counts(cluster: Cluster, on: dt.date) -> dict:
+    """The cluster's members on ``on`` by kind and size, its strategic partners and the members
+    of its advanced cooperation group (``total``: ``cluster.member_count``, annotated)."""
+    active = Membership.objects.filter(cluster=cluster).active_on(on)
     members = active.exclude(role=MembershipRole.STRATEGIC_PARTNER)
     by_kind = dict(members.values_list("organisation__kind").annotate(n=Count("id")).order_by())
     by_size = dict(
@@ -139,22 +129,9 @@ def get_cluster(request, cluster_id: int):
         .order_by()
     )
     return {
-        "id": cluster.pk,
-        "name": cluster.name,
-        "specialisation": cluster.specialisation,
-        "founded_on": cluster.founded_on,
-        "website": cluster.website,
-        "voivodeship": cluster.voivodeship,
-        "coordinator": cluster.coordinator,
-        "member_count": cluster.member_count,
-        "description": cluster.description,
-        "voivodeships": [v.code for v in cluster.voivodeships.all()],
-        "smart_specialisations": list(cluster.smart_specialisations.all()),
-        "members": {
-            "total": cluster.member_count,
-            "by_kind": by_kind,
-            "by_size": by_size,
-            "strategic_partners": active.filter(role=MembershipRole.STRATEGIC_PARTNER).count(),
-            "advanced_cooperation_group": members.filter(advanced_cooperation_group=True).count(),
-        },
+        "total": cluster.member_count,
+        "by_kind": by_kind,
+        "by_size": by_size,
+        "strategic_partners": active.filter(role=MembershipRole.STRATEGIC_PARTNER).count(),
+        "advanced_cooperation_group": members.filter(advanced_cooperation_group=True).count(),
     }
