@@ -137,6 +137,8 @@ GET: dict[str, Case] = {
     "registry:cluster-manage": url(only(*MANAGERS_OF_A), pk=W("cluster_a")),
     "registry:cluster-manage [B]": url(only("other_coordinator", *OPERATORS), pk=W("cluster_b")),
     "registry:member-add": url(only(*MANAGERS_OF_A), pk=W("cluster_a")),
+    # a cluster's names and coordinators over time: recorded by operators
+    "registry:cluster-identity": url(only(*OPERATORS), pk=W("cluster_a")),
     "registry:membership-end": url(
         signed_in("method"), pk=W("cluster_a"), membership_pk=W("member_a")
     ),
@@ -256,6 +258,12 @@ GET: dict[str, Case] = {
     "evaluation:panel-presentation": url(
         only("coordinator", "panel_member", *OPERATORS), pk=W("panel_slot")
     ),
+    # the Council of Key Clusters (council.read: operators and the members in force today, here
+    # A's coordinator; council.manage: operators); its documents and minutes to the same
+    "council:index": url(only("coordinator", *OPERATORS)),
+    "council:members": url(only(*OPERATORS)),
+    "council:meeting": url(only("coordinator", *OPERATORS), pk=W("council_meeting")),
+    "council:document": url(only("coordinator", *OPERATORS), pk=W("council_minutes")),
     "evaluation:recommendation": url(
         only("operator", "decision_maker", "administrator"), pk=W("closed_call")
     ),
@@ -290,6 +298,7 @@ GET: dict[str, Case] = {
     "statuses:registry": url(everyone("ok")),
     "statuses:registry-export": url(everyone("ok"), format="csv"),
     "statuses:registry-export [json]": url(everyone("ok"), format="json"),
+    "statuses:feed": url(everyone("ok")),  # the open data feed (Atom)
     "statuses:cluster-history": url(everyone("ok"), pk=W("cluster_a")),
     "statuses:status-certificate": url(signed_in("method"), grant_pk=W("grant")),
     "statuses:withdraw": url(only(*OPERATORS), grant_pk=W("grant")),
@@ -372,6 +381,7 @@ GET: dict[str, Case] = {
     "api:openapi-view": url(everyone("ok")),
     "api:list_clusters": url(everyone("ok")),
     "api:get_cluster": url(everyone("ok"), cluster_id=W("cluster_a")),
+    "api:registry_feed": url(everyone("ok")),
     "api:verification": url(
         only("funding_agency", default="unauthorized", anonymous="unauthorized"),
         **{"?nip": W("member_a.organisation.nip")},
@@ -428,6 +438,28 @@ MEMBER_ADD = {
 MEMBERS_CSV = b"name,nip,kind,joined_on\nIntruz,1132853869,enterprise,2024-01-01\n"
 
 POST: dict[str, Case] = {
+    "registry:cluster-identity": post(
+        only(*OPERATORS),
+        {
+            "action": "rename",
+            "rename-name": "Klaster A Nowy",
+            "rename-valid_from": "2020-01-01",
+            "confirmed": "yes",
+        },
+        pk=W("cluster_a"),
+        changes=OPERATORS,
+    ),
+    "registry:cluster-identity [coordinator]": post(
+        only(*OPERATORS),
+        {
+            "action": "coordinator",
+            "coordinator-nip": W("member_a.organisation.nip"),
+            "coordinator-valid_from": "2020-01-01",
+            "confirmed": "yes",
+        },
+        pk=W("cluster_a"),
+        changes=OPERATORS,
+    ),
     "registry:member-add": post(
         only(*MANAGERS_OF_A), MEMBER_ADD, pk=W("cluster_a"), changes=MANAGERS_OF_A
     ),
@@ -547,6 +579,24 @@ POST: dict[str, Case] = {
         {**only("operator"), "administrator": "forbidden"},
         {"action": "invite", "slot": W("panel_slot")},
         pk=W("panel_session"),
+        changes=("operator",),
+    ),
+    # the Council: the services ask for the operator's role (the administrator is refused); its
+    # member (A's coordinator) reads but changes nothing
+    "council:index": post(
+        {**only("operator"), "administrator": "forbidden"},
+        {"held_on": "2031-05-06", "place": "Warszawa", "agenda": "Otwarcie"},
+        changes=("operator",),
+    ),
+    "council:members": post(
+        {**only("operator"), "administrator": "forbidden"},
+        {"action": "end", "member": W("council_member"), "member_to": "2099-12-31"},
+        changes=("operator",),
+    ),
+    "council:meeting": post(
+        {**only("operator"), "administrator": "forbidden"},
+        {"action": "position", "title": "Stanowisko", "text": "Rada popiera ankietę."},
+        pk=W("council_meeting"),
         changes=("operator",),
     ),
     # the coordinator of A alone names the presenters (operators only read the invitation)
@@ -717,6 +767,9 @@ ADMIN_MODELS: dict[str, dict[str, Any]] = {
     "benchmarking.edition": {"operator": "none"},
     "benchmarking.editionresult": {"operator": "none"},
     "benchmarking.clusterreport": {"operator": "none"},
+    # read only: the Council changes through its pages (keyclusters.council.services)
+    "council.councilmember": {"operator": "none", "refused": ("add", "delete")},
+    "council.meeting": {"operator": "none", "refused": ("add", "delete")},
 }
 
 # The permission each kind of a model's admin URL asks for (None: staff only).

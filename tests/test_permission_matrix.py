@@ -404,6 +404,22 @@ def _build_world() -> SimpleNamespace:
     w.api_key, w.api_key_secret = issued.api_key, issued.key
     w.spare_api_key = statuses.issue_api_key(name="Zapas", organisation="BGK", by=operator).api_key
 
+    # The Council of Key Clusters: A's coordinator sits on it; a meeting held yesterday with
+    # its minutes uploaded (not yet recorded).
+    from keyclusters.council import services as council
+
+    w.council_member = council.add_member(
+        user=users["coordinator"], represents="coordinator", cluster=w.cluster_a,
+        member_from=today - 30 * day, by=operator,
+    )  # fmt: skip
+    w.council_meeting = council.plan_meeting(
+        held_on=today - day, place="Warszawa", agenda="Otwarcie", by=operator
+    )
+    w.council_minutes = council.add_document(
+        meeting=w.council_meeting, title="Protokół",
+        upload=SimpleUploadedFile("protokol.pdf", PDF), by=operator,
+    )  # fmt: skip
+
     # Benchmarking: a published edition and an unpublished one, with stored report PDFs.
     w.framework = benchmarking.store_framework(source=SMALL_FRAMEWORK)
     w.edition = make_edition(w.framework, 2020, publish=True)
