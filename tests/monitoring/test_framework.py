@@ -62,8 +62,7 @@ def test_every_error_is_named_with_its_path():
         "indicators[5].colour: unknown key",
         "indicators[0].registry: is required for an indicator filled from the registry",
         "indicators[3].registry: is allowed only for an indicator filled from the registry",
-        'indicators[4].id: duplicate indicator id "employees_members" '
-        "(first at indicators[3].id)",
+        'indicators[4].id: duplicate indicator id "employees_members" (first at indicators[3].id)',
         "due.day: is not a day of every year",
     ]
 

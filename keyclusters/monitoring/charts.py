@@ -1,0 +1,70 @@
+"""One indicator across holders and years as an inline SVG line chart (no plotting library),
+like the benchmarking app's radar: the same SVG serves the page and a PDF."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from xml.sax.saxutils import escape
+
+from django.utils.formats import number_format
+
+from .selectors import IndicatorTable
+
+COLOURS = ("#1d4ed8", "#c2410c", "#15803d", "#7e22ce", "#b91c1c", "#0e7490", "#a16207", "#be185d")
+WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 720, 320, 80, 20, 30, 40
+LEGEND_ROW = 18
+
+
+def indicator_chart(table: IndicatorTable, *, title: str) -> str:
+    """Each holder's values (a line through its years); empty when nothing is reported."""
+    values = [v for _cluster, row in table.rows for v in row if v is not None]
+    if not values or not table.years:
+        return ""
+    high = max(values) or Decimal(1)
+    low = min(Decimal(0), min(values))
+    span = float(high - low) or 1.0
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    step = plot_w / max(len(table.years) - 1, 1)
+    height = HEIGHT + LEGEND_ROW * len(table.rows)
+
+    def x(index: int) -> float:
+        return LEFT + (index * step if len(table.years) > 1 else plot_w / 2)
+
+    def y(value: Decimal) -> float:
+        return TOP + plot_h - float(value - low) / span * plot_h
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="indicator-chart" role="img" '
+        f'width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" '
+        f'font-family="DejaVu Sans, sans-serif" font-size="12">',
+        f"<title>{escape(title)}</title>",
+        f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_h}" '
+        f'stroke="#6b7280"/>',
+        f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{TOP + plot_h}" stroke="#6b7280"/>',
+    ]
+    for mark in (low, (low + high) / 2, high):
+        out.append(
+            f'<text x="{LEFT - 6}" y="{y(mark) + 4:.1f}" text-anchor="end">'
+            f"{escape(number_format(mark, decimal_pos=2 if mark % 1 else 0, use_l10n=True))}</text>"
+        )
+    for index, year in enumerate(table.years):
+        out.append(
+            f'<text x="{x(index):.1f}" y="{TOP + plot_h + 18}" text-anchor="middle">{year}</text>'
+        )
+    for number, (cluster, row) in enumerate(table.rows):
+        colour = COLOURS[number % len(COLOURS)]
+        points = [(x(i), y(v)) for i, v in enumerate(row) if v is not None]
+        if len(points) > 1:
+            path = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
+            out.append(
+                f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>'
+            )
+        for px, py in points:
+            out.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="{colour}"/>')
+        legend_y = HEIGHT + LEGEND_ROW * number
+        out.append(
+            f'<rect x="{LEFT}" y="{legend_y - 9}" width="10" height="10" fill="{colour}"/>'
+            f'<text x="{LEFT + 16}" y="{legend_y}">{escape(cluster.name)}</text>'
+        )
+    out.append("</svg>")
+    return "".join(out)

@@ -1,0 +1,375 @@
+"""Every write of the monitoring app: frameworks, the opening of yearly reports, the
+coordinator's figures, submission, review and the reminders.
+
+Each state change locks the report (``select_for_update``) inside one transaction, checks the
+transition in the domain's table (:mod:`keyclusters.domain.monitoring.lifecycle`) and records
+the person in the report's history. Bad input raises ``ValidationError`` naming the field and
+writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from keyclusters.accounts.models import User
+from keyclusters.accounts.roles import Role
+from keyclusters.competitions.registry_values import member_list, registry_values
+from keyclusters.domain.monitoring import (
+    MonitoringFramework,
+    MonitoringFrameworkError,
+    ReportAction,
+    ValueProblem,
+    check_value,
+    due_date,
+    next_state,
+    parse_monitoring_framework,
+)
+from keyclusters.domain.monitoring.lifecycle import AWAITING_COORDINATOR
+from keyclusters.domain.rulebook import (
+    RulebookInvalid,
+    load_document,
+    shipped_rulebook_path,
+    source_sha256,
+)
+from keyclusters.registry.models import Cluster
+from keyclusters.statuses.models import StatusGrant
+
+from .models import ReportReminder, StoredMonitoringFramework, YearlyReport
+
+SHIPPED_FRAMEWORK = "monitoring-kkk"
+
+
+# --- frameworks --------------------------------------------------------------------------------
+
+
+def store_framework(*, source: str | Path) -> StoredMonitoringFramework:
+    """Store a framework file (a path or YAML text) with its hash; the same id and version
+    must not differ. Raises ``ValidationError`` listing every problem with its path."""
+    try:
+        text, data = load_document(source)
+        framework = parse_monitoring_framework(data)
+    except RulebookInvalid as exc:
+        raise ValidationError([str(e) for e in exc.errors]) from exc
+    except MonitoringFrameworkError as exc:
+        raise ValidationError(
+            [f"{e.path}: {_(e.msgid) % dict(e.params) if e.params else _(e.msgid)}"
+             for e in exc.errors]
+        ) from exc  # fmt: skip
+    digest = source_sha256(text)
+    stored, created = StoredMonitoringFramework.objects.get_or_create(
+        framework_id=framework.id,
+        version=framework.version,
+        defaults={"source": text, "sha256": digest, "title": framework.title},
+    )
+    if not created and stored.sha256 != digest:
+        raise ValidationError(
+            _("Framework %(id)s version %(version)s is already stored with other content.")
+            % {"id": framework.id, "version": framework.version}
+        )
+    return stored
+
+
+def store_shipped_framework() -> StoredMonitoringFramework:
+    return store_framework(source=shipped_rulebook_path(SHIPPED_FRAMEWORK))
+
+
+# --- opening the reports of a year ---------------------------------------------------------
+
+
+def year_end(year: int) -> dt.date:
+    return dt.date(year, 12, 31)
+
+
+def holders_in(year: int, status_type: str) -> dict[int, StatusGrant]:
+    """Each cluster holding a status of ``status_type`` valid on at least one day of ``year``,
+    with the latest such grant."""
+    first, last = dt.date(year, 1, 1), year_end(year)
+    grants = (
+        StatusGrant.objects.filter(
+            status_type_id=status_type, valid_from__lte=last, valid_to__gte=first
+        )
+        .exclude(withdrawn_on__lte=first)
+        .exclude(withdrawn_on__lte=F("valid_from"))
+        .select_related("cluster", "call__rulebook")
+        .order_by("cluster_id", "valid_from", "pk")
+    )
+    return {grant.cluster_id: grant for grant in grants}
+
+
+def members_minimum(grant: StatusGrant, framework: MonitoringFramework) -> int | None:
+    """The least number of members the round of the grant asked (its rulebook's eligibility
+    rule on ``members_total``), else the framework's ``alerts.members_minimum``."""
+    call = grant.call
+    if call is not None and call.rulebook_id is not None:
+        for rule in call.rulebook.parsed().eligibility:
+            if rule.field == "members_total" and rule.op in (">=", ">"):
+                value = int(Decimal(str(rule.value)))
+                return value if rule.op == ">=" else value + 1
+    return framework.alerts.members_minimum
+
+
+def registry_figures(cluster: Cluster, year: int, framework: MonitoringFramework) -> dict[str, str]:
+    """The registry's figures on 31 December of ``year``, by indicator id: a membership
+    ending that day counts, one starting the next day does not."""
+    on = year_end(year)
+    members = member_list(cluster, on)
+    wanted = [i.registry for i in framework.registry_indicators if i.registry]
+    computed = registry_values(cluster, on, wanted, members)
+    return {
+        i.id: str(computed[i.registry])
+        for i in framework.registry_indicators
+        if i.registry in computed
+    }
+
+
+@dataclass(frozen=True)
+class Opened:
+    created: list[YearlyReport]
+    existing: int
+
+
+@transaction.atomic
+def open_reports(
+    *,
+    year: int,
+    framework: StoredMonitoringFramework,
+    by: User | None,
+    today: dt.date | None = None,
+) -> Opened:
+    """A report on ``year`` for every holder of the framework's status that has none yet,
+    pre-filled from the registry on 31 December. Only for a year that has ended."""
+    today = today or timezone.localdate()
+    if year >= today.year:
+        raise ValidationError({"year": _("Reports can be opened only for a year that has ended.")})
+    definition = framework.parsed
+    holders = holders_in(year, definition.status_type)
+    # Lock the holders' clusters: two operators opening the same year create each report once.
+    list(Cluster.objects.select_for_update().filter(pk__in=list(holders)).order_by("pk"))
+    existing = set(
+        YearlyReport.objects.filter(year=year, cluster_id__in=list(holders)).values_list(
+            "cluster_id", flat=True
+        )
+    )
+    created = []
+    for cluster_id, grant in holders.items():
+        if cluster_id in existing:
+            continue
+        report = YearlyReport(
+            cluster=grant.cluster,
+            year=year,
+            framework=framework,
+            status_grant=grant,
+            due_on=due_date(definition, year),
+            registry_values=registry_figures(grant.cluster, year, definition),
+            members_minimum=members_minimum(grant, definition),
+        )
+        report._history_user = by
+        report.save()
+        created.append(report)
+    return Opened(created=created, existing=len(existing))
+
+
+# --- the coordinator -----------------------------------------------------------------------
+
+
+def _locked(report: YearlyReport) -> YearlyReport:
+    return (
+        YearlyReport.objects.select_for_update()
+        .select_related("cluster", "framework")
+        .get(pk=report.pk)
+    )
+
+
+def _check_coordinator(report: YearlyReport, by: User) -> None:
+    if not by.has_perm("monitoring.edit_report", report):
+        raise PermissionDenied
+
+
+def _message(problem: ValueProblem) -> str:
+    return _(problem.msgid)
+
+
+@transaction.atomic
+def save_values(*, report: YearlyReport, values: dict[str, str], by: User) -> YearlyReport:
+    """Store the coordinator's figures (every reported indicator; an empty value clears it).
+    Refused unless the report is a draft or returned; every bad value is named and nothing is
+    written."""
+    report = _locked(report)
+    _check_coordinator(report, by)
+    if not report.editable:
+        raise ValidationError(_("This report can no longer be changed."))
+    definition = report.framework.parsed
+    cleaned: dict[str, str] = {}
+    errors: dict[str, list[str]] = {}
+    for indicator in definition.reported_indicators:
+        try:
+            value = check_value(indicator, str(values.get(indicator.id, "") or ""))
+        except ValueProblem as problem:
+            errors[indicator.id] = [_message(problem)]
+            continue
+        if value is not None:
+            cleaned[indicator.id] = str(value)
+    if errors:
+        raise ValidationError(errors)
+    report.values = cleaned
+    report._history_user = by
+    report.save(update_fields=["values"])
+    return report
+
+
+def _transition(report: YearlyReport, action: ReportAction) -> str:
+    state = next_state(report.state, action)
+    if state is None:
+        raise ValidationError(
+            _("This cannot be done with a report that is %(state)s.")
+            % {"state": report.get_state_display().lower()}
+        )
+    return state.value
+
+
+@transaction.atomic
+def submit_report(
+    *, report: YearlyReport, by: User, now: dt.datetime | None = None
+) -> YearlyReport:
+    """The coordinator submits the report to the operators; every required figure must be
+    given (each missing one is named)."""
+    report = _locked(report)
+    _check_coordinator(report, by)
+    state = _transition(report, ReportAction.SUBMIT)
+    missing = {
+        indicator.id: [_("This figure is required.")]
+        for indicator in report.framework.parsed.reported_indicators
+        if indicator.required and indicator.id not in report.values
+    }
+    if missing:
+        raise ValidationError(missing)
+    report.state = state
+    report.submitted_at = now or timezone.now()
+    report.submitted_by = by
+    report._history_user = by
+    report.save(update_fields=["state", "submitted_at", "submitted_by"])
+    return report
+
+
+# --- the operator --------------------------------------------------------------------------
+
+
+def _check_reviewer(by: User) -> None:
+    if not by.has_perm("monitoring.review_report"):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def accept_report(
+    *, report: YearlyReport, by: User, now: dt.datetime | None = None
+) -> YearlyReport:
+    _check_reviewer(by)
+    report = _locked(report)
+    report.state = _transition(report, ReportAction.ACCEPT)
+    report.reviewed_at = now or timezone.now()
+    report.reviewed_by = by
+    report.return_note = ""
+    report._history_user = by
+    report.save(update_fields=["state", "reviewed_at", "reviewed_by", "return_note"])
+    return report
+
+
+@transaction.atomic
+def return_report(
+    *, report: YearlyReport, note: str, by: User, now: dt.datetime | None = None
+) -> YearlyReport:
+    """Return the report to the coordinator with a note saying what to correct."""
+    _check_reviewer(by)
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("Say what the coordinator should correct.")})
+    report = _locked(report)
+    report.state = _transition(report, ReportAction.RETURN)
+    report.reviewed_at = now or timezone.now()
+    report.reviewed_by = by
+    report.return_note = note
+    report._history_user = by
+    report.save(update_fields=["state", "reviewed_at", "reviewed_by", "return_note"])
+    return report
+
+
+# --- reminders -----------------------------------------------------------------------------
+
+
+def coordinator_users(cluster: Cluster) -> list[User]:
+    return list(
+        User.objects.filter(
+            organisation_id=cluster.coordinator_id,
+            groups__name=Role.COORDINATOR.value,
+            is_active=True,
+        )
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def reminder_due(report: YearlyReport, today: dt.date) -> str | None:
+    """Which reminder the report is due on ``today``: ``before`` from ``before_days`` before
+    the due date to the due date, ``after`` from ``after_days`` after it; ``None`` otherwise."""
+    reminders = report.framework.parsed.reminders
+    if report.due_on - dt.timedelta(days=reminders.before_days) <= today <= report.due_on:
+        return ReportReminder.Kind.BEFORE
+    if today >= report.due_on + dt.timedelta(days=reminders.after_days):
+        return ReportReminder.Kind.AFTER
+    return None
+
+
+def send_reminders(*, today: dt.date | None = None) -> list[ReportReminder]:
+    """E-mail the coordinators of the reports still waiting for them, once before and once
+    after the due date; what was sent is recorded (``ReportReminder``), and a reminder already
+    recorded is never sent again. The worker or ``keyclusters monitoring remind`` runs it
+    daily."""
+    today = today or timezone.localdate()
+    sent = []
+    waiting = (
+        YearlyReport.objects.filter(state__in=[s.value for s in AWAITING_COORDINATOR])
+        .select_related("cluster", "framework")
+        .order_by("due_on", "pk")
+    )
+    for report in waiting:
+        kind = reminder_due(report, today)
+        if kind is None:
+            continue
+        reminder = _remind(report, kind, today)
+        if reminder is not None:
+            sent.append(reminder)
+    return sent
+
+
+@transaction.atomic
+def _remind(report: YearlyReport, kind: str, today: dt.date) -> ReportReminder | None:
+    report = _locked(report)
+    if report.state not in AWAITING_COORDINATOR or report.reminders.filter(kind=kind).exists():
+        return None
+    recipients = coordinator_users(report.cluster)
+    reminder = ReportReminder.objects.create(
+        report=report,
+        kind=kind,
+        sent_on=today,
+        recipients=", ".join(user.email for user in recipients),
+    )
+    for user in recipients:
+        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+            context = {"report": report, "user": user, "kind": kind, "today": today}
+            subject = render_to_string("monitoring/email/reminder_subject.txt", context)
+            body = render_to_string("monitoring/email/reminder.txt", context)
+        send_mail(" ".join(subject.split()), body, None, [user.email])
+    return reminder
