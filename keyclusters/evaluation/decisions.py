@@ -30,6 +30,7 @@ from keyclusters.domain.lifecycle import (
     TransitionRefused,
     check,
 )
+from keyclusters.statuses import types as status_types
 from keyclusters.statuses.services import grant_status
 
 from .commission import is_chair, person_name, signature_required
@@ -130,10 +131,17 @@ def check_may_approve(call: Call, recommendation: Recommendation, by: User) -> N
         raise PermissionDenied
     _lifecycle(lambda: RECOMMENDATION.next(recommendation.state, RecommendationAction.APPROVE))
     _lifecycle(lambda: check("recommendation", RecommendationAction.APPROVE, call=call.state))
-    if signature_required(call.rulebook.parsed()) and recommendation.signed_at is None:
+    rulebook = call.rulebook.parsed()
+    if signature_required(rulebook) and recommendation.signed_at is None:
         raise EvaluationError(
             _("The list cannot be approved yet: it awaits the signature of the chair of the "
               "evaluation commission.")
+        )  # fmt: skip
+    if status_types.find(rulebook.status.type) is None:
+        raise EvaluationError(
+            _("The list cannot be approved: the rulebook grants a status the registry does not "
+              "keep. %(reason)s")
+            % {"reason": status_types.unknown_message(rulebook.status.type)}
         )  # fmt: skip
 
 
@@ -209,6 +217,7 @@ def approve_recommendation(*, call: Call, approved_on: dt.date, by: User) -> Rec
                 decision_on=approved_on,
                 valid_from=valid_from,
                 valid_to=valid_to,
+                status_type=rulebook.status.type,
                 by=by,
             )
             note = {"valid_from": valid_from.isoformat(), "valid_to": valid_to.isoformat()}

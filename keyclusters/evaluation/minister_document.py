@@ -142,6 +142,7 @@ def issue_document(
                 valid_to=valid_to,
                 document_number=number,
                 document_issued_on=issued_on,
+                status_type=rules.type,
                 by=by,
             )
     else:
