@@ -52,9 +52,23 @@ class Indicator(_Strict):
     source: Literal["coordinator", "member-survey"]
 
 
+FrameworkId = Annotated[str, StringConstraints(pattern=RULEBOOK_ID_PATTERN)]
+# Another framework's id -> the ids (areas of an area, sub-areas of a sub-area) that this one
+# corresponds to there; the comparison across editions of different frameworks follows it.
+FrameworkMapping = dict[FrameworkId, Annotated[list[Identifier], Field(min_length=1)]]
+
+
+class Band(_Strict):
+    """A rating band: an area score of at least ``min`` is rated ``label`` ("very high")."""
+
+    min: float = Field(allow_inf_nan=False)
+    label: Annotated[LocalizedText, Field(min_length=1)]
+
+
 class Subarea(_Strict):
     id: Identifier
     title: LocalizedText | None = None
+    maps_to: FrameworkMapping | None = None
     indicators: list[Indicator] = Field(min_length=1)
 
 
@@ -62,7 +76,18 @@ class Area(_Strict):
     id: Identifier
     title: LocalizedText | None = None
     weight: float = Field(default=1.0, gt=0, allow_inf_nan=False)
+    maps_to: FrameworkMapping | None = None
+    bands: list[Band] | None = Field(default=None, min_length=1)
     subareas: list[Subarea] = Field(min_length=1)
+
+
+class EditionDefaults(_Strict):
+    """What an edition of this framework starts with (the analyst may change it per edition)."""
+
+    number: int | None = Field(default=None, ge=1)
+    contractor: str | None = Field(default=None, min_length=1)
+    financing: LocalizedText | None = None
+    publish_position: bool = False
 
 
 class Framework(_Strict):
@@ -72,7 +97,22 @@ class Framework(_Strict):
     title: LocalizedText | None = None
     normalisation: Normalisation
     aggregation: Aggregation
+    edition: EditionDefaults = EditionDefaults()
+    bands: list[Band] | None = Field(default=None, min_length=1)
     areas: list[Area] = Field(min_length=1)
+
+    def bands_of(self, area: Area) -> list[Band]:
+        """The area's own rating bands, else the framework's, else none."""
+        return list(area.bands or self.bands or [])
+
+    def mapped_frameworks(self) -> set[str]:
+        """The framework ids this one declares a mapping to."""
+        found: set[str] = set()
+        for area in self.areas:
+            found.update(area.maps_to or {})
+            for sub in area.subareas:
+                found.update(sub.maps_to or {})
+        return found
 
     @property
     def indicators(self) -> list[Indicator]:
@@ -142,6 +182,7 @@ _TYPE_MESSAGES = {
     "float_type": N_("must be a number"),
     "finite_number": N_("must be a finite number"),
     "string_type": N_("must be a text"),
+    "bool_type": N_("must be true or false"),
     "dict_type": N_("must be a mapping"),
     "model_type": N_("must be a mapping"),
     "list_type": N_("must be a list"),
@@ -170,12 +211,16 @@ def _issue_from_pydantic(error: Mapping[str, Any]) -> FrameworkIssue:
     if kind == "string_pattern_mismatch":
         if loc == ("rulebook",):
             return FrameworkIssue(path, N_("must consist of lowercase letters, digits and dashes"))
+        if is_key and "maps_to" in loc:
+            return FrameworkIssue(
+                path, N_("must be a framework id: lowercase letters, digits and dashes")
+            )
         if is_key:
             return FrameworkIssue(path, N_("must be a language code such as pl or en"))
         return FrameworkIssue(
             path, N_("must be a lowercase letter followed by letters, digits, _ or -")
         )
-    if kind == "too_short":
+    if kind in ("too_short", "string_too_short"):
         return FrameworkIssue(path, N_("must not be empty"))
     if kind == "greater_than":
         limit = _number(ctx.get("gt"))
@@ -239,6 +284,13 @@ def _semantic_issues(data: Mapping[str, Any]) -> list[FrameworkIssue]:
                             {"id": CLUSTER_COLUMN},
                         )
                     )
+    issues.extend(_band_issues(data.get("bands"), "bands"))
+    for a, area in _items(data, "areas"):
+        if isinstance(area, Mapping):
+            issues.extend(_band_issues(area.get("bands"), f"areas[{a}].bands"))
+            issues.extend(_self_mapping_issues(data, area, f"areas[{a}]"))
+            for s, subarea in _items(area, "subareas"):
+                issues.extend(_self_mapping_issues(data, subarea, f"areas[{a}].subareas[{s}]"))
     if data.get("aggregation") == "geometric" and data.get("normalisation") == "z-score":
         issues.append(
             FrameworkIssue(
@@ -246,6 +298,66 @@ def _semantic_issues(data: Mapping[str, Any]) -> list[FrameworkIssue]:
                 N_("geometric aggregation is not defined for z-score normalisation"),
             )
         )
+    return issues
+
+
+def _band_issues(bands: Any, path: str) -> list[FrameworkIssue]:
+    """Bands run from the highest to the lowest: each minimum below the one before it."""
+    issues: list[FrameworkIssue] = []
+    previous: float | None = None
+    for b, band in enumerate(bands if isinstance(bands, list) else []):
+        low = band.get("min") if isinstance(band, Mapping) else None
+        if isinstance(low, bool) or not isinstance(low, int | float):
+            previous = None
+            continue
+        if previous is not None and low >= previous:
+            issues.append(
+                FrameworkIssue(
+                    f"{path}[{b}].min",
+                    N_("must be lower than the minimum of the band before it (%(previous)s)"),
+                    {"previous": _number(previous)},
+                )
+            )
+        previous = low
+    return issues
+
+
+def _self_mapping_issues(data: Mapping[str, Any], item: Any, path: str) -> list[FrameworkIssue]:
+    own = data.get("rulebook")
+    mapping = item.get("maps_to") if isinstance(item, Mapping) else None
+    if isinstance(mapping, Mapping) and own in mapping:
+        return [
+            FrameworkIssue(
+                f"{path}.maps_to.{own}",
+                N_("a framework cannot be mapped to itself"),
+            )
+        ]
+    return []
+
+
+def mapping_issues(framework: Framework, target: Framework) -> list[FrameworkIssue]:
+    """The ids that ``framework`` maps to in ``target`` and that ``target`` does not have."""
+    issues: list[FrameworkIssue] = []
+    area_ids = set(target.area_ids)
+    subarea_ids = {s.id for s in target.subareas}
+    key = target.rulebook
+
+    def check(ids: list[str], known: set[str], kind: str, path: str) -> None:
+        for n, ident in enumerate(ids):
+            if ident not in known:
+                issues.append(
+                    FrameworkIssue(
+                        f"{path}.maps_to.{key}[{n}]",
+                        N_('%(framework)s has no %(kind)s "%(id)s"'),
+                        {"framework": key, "kind": kind, "id": ident},
+                    )
+                )
+
+    for a, area in enumerate(framework.areas):
+        check((area.maps_to or {}).get(key, []), area_ids, "area", f"areas[{a}]")
+        for s, sub in enumerate(area.subareas):
+            path = f"areas[{a}].subareas[{s}]"
+            check((sub.maps_to or {}).get(key, []), subarea_ids, "sub-area", path)
     return issues
 
 
