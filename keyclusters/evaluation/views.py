@@ -32,6 +32,7 @@ from keyclusters.domain.rulebook import localized
 
 from . import commission, decisions, selectors, services, services_drafts, sheet_context
 from .models import Assignment, DecisionRecord, Expert, Recommendation, ScoreSheet
+from .panel import slot_for_sheet
 
 
 def _language() -> str:
@@ -128,6 +129,7 @@ def _sheet_page(
             "stage_maximum": rulebook.stage_maximum(assignment.stage),
             "pass_fail": rulebook.stage(assignment.stage).pass_fail,
             "met_summary": sheet_context.met_summary(criteria),
+            "panel_slot": slot_for_sheet(assignment),
         },
     )
 
