@@ -65,7 +65,8 @@ def test_a_member_reads_the_meetings_and_downloads_the_minutes(client, council):
     assert b"".join(response.streaming_content) == PDF
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == (
-        "attachment; filename=\"Protokol 12.03.pdf\"; filename*=UTF-8''Protok%C3%B3%C5%82%2012.03.pdf"
+        "attachment; filename=\"Protokol 12.03.pdf\"; "
+        "filename*=UTF-8''Protok%C3%B3%C5%82%2012.03.pdf"
     )
 
 

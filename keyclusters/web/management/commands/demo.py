@@ -176,6 +176,7 @@ def _build(*, clusters: int, organisations: int):
     from keyclusters.statuses.models import StatusGrant
     from keyclusters.web.demo.benchmarking import build_benchmarking
     from keyclusters.web.demo.competitions import build_open_round, store_rulebooks
+    from keyclusters.web.demo.council import build_council
     from keyclusters.web.demo.evaluation import add_affiliations, create_experts, schedule_panel
     from keyclusters.web.demo.registry import build_registry
     from keyclusters.web.demo.rounds import build_finished_round, build_pending_round, ranked_grants
@@ -221,4 +222,5 @@ def _build(*, clusters: int, organisations: int):
         call=call, held_on=today + dt.timedelta(days=7), experts=experts, operator=operator
     )
     build_benchmarking(clusters=demo.clusters, analyst=User.objects.get(username="analyst"))
+    build_council(operator=operator, today=today)
     return logins
