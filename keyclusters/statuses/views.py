@@ -122,14 +122,18 @@ def registry_export(request: HttpRequest, format: str) -> HttpResponse:
 def cluster_history(request: HttpRequest, pk: int) -> HttpResponse:
     cluster = get_object_or_404(Cluster.objects.select_related("coordinator"), pk=pk)
     today = selectors.today()
-    grants = selectors.with_continuity(list(selectors.grants_of(cluster)))
+    grants = selectors.grants_of(cluster).select_related("status_type")
+    grants = selectors.with_continuity(list(grants))
     for grant in grants:
         grant.state_today = grant.state_on(today)
+    held_today = {g.status_type_id: g.status_type for g in grants if g.state_today == "active"}
     context = {
         "cluster": cluster,
         "today": today,
         "grants": grants,
-        "valid_today": any(g.state_today == "active" for g in grants),
+        "valid_today": types.KEY_CLUSTER in held_today,
+        # the statuses of other types held today (the key cluster status has its own badge)
+        "other_types_today": [t for code, t in held_today.items() if code != types.KEY_CLUSTER],
         "can_download": request.user.has_perm("statuses.download_status_certificate", cluster),
         "can_withdraw": request.user.has_perm("statuses.withdraw_status"),
     }

@@ -362,3 +362,31 @@ def test_a_call_for_holders_of_a_type_refuses_a_holder_of_another(db, english):
         application=application, by=coordinator, now=in_call()
     )
     assert submitted.state == "submitted"
+
+
+# --- the cluster's pages ---------------------------------------------------------------------
+
+
+def test_the_cluster_pages_name_the_type_of_each_status(client, db, english):
+    from keyclusters.statuses.selectors import today
+
+    cluster = ClusterFactory(name="Klaster Podwójny")
+    day = today()
+    _grant(cluster, decision_on=day, valid_from=day, valid_to=D(day.year + 2, 12, 31))
+    _grant(
+        cluster, round_label="PKW-1", status_type="pkw", decision_on=D(2020, 1, 1),
+        valid_from=D(2020, 1, 1), valid_to=D(day.year + 1, 12, 31),
+    )  # fmt: skip
+    html = client.get(reverse("statuses:cluster-history", args=[cluster.pk])).content.decode()
+    assert "Key cluster today" in html
+    assert '<span class="badge text-bg-success" data-status-type="pkw">Supra-regional Growth ' in (
+        html
+    )
+    assert (
+        '<span class="status-type" data-status-type="pkw">Supra-regional growth cluster status'
+        "</span> · Round PKW-1"
+    ) in html
+    assert '<span class="status-type" data-status-type="kkk">Key cluster status</span>' in html
+    html = client.get(reverse("registry:cluster-detail", args=[cluster.pk])).content.decode()
+    assert "data-key-status>Key cluster until" in html
+    assert f"Supra-regional Growth Cluster until 31 Dec {day.year + 1}" in html

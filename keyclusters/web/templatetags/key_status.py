@@ -11,13 +11,22 @@ register = template.Library()
 
 @register.inclusion_tag("web/includes/key_status.html")
 def key_status(cluster) -> dict:
-    from keyclusters.statuses.models import StatusGrant
+    """A badge per status type the cluster holds today ("Key cluster until …", "Supra-regional
+    Growth Cluster until …"), the key cluster status first (the types' order)."""
+    from keyclusters.statuses.models import KEY_CLUSTER, StatusGrant
 
     today = timezone.localdate()
-    grant = (
+    valid = (
         StatusGrant.objects.filter(cluster=cluster, valid_from__lte=today, valid_to__gte=today)
         .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=today))
-        .order_by("-valid_to")
-        .first()
+        .select_related("status_type")
+        .order_by("status_type__position", "status_type_id", "-valid_to")
     )
-    return {"grant": grant, "cluster": cluster}
+    grants: dict[str, StatusGrant] = {}
+    for grant in valid:
+        grants.setdefault(grant.status_type_id, grant)
+    return {
+        "grant": grants.pop(KEY_CLUSTER, None),
+        "others": list(grants.values()),
+        "cluster": cluster,
+    }
