@@ -12,6 +12,7 @@ from keyclusters.evaluation.api import router as evaluation_router
 from keyclusters.statuses.api import router as statuses_router
 from keyclusters.statuses.api_keys import Unavailable as KeyCheckUnavailable
 from keyclusters.statuses.cluster_api import router as clusters_router
+from keyclusters.statuses.feed import router as feed_router
 
 api = NinjaAPI(
     title="keyclusters API",
@@ -21,6 +22,7 @@ api = NinjaAPI(
 )
 api.add_router("/clusters", clusters_router)
 api.add_router("/", statuses_router)  # /verification, /certificates
+api.add_router("/", feed_router)  # /feed.json
 api.add_router("/evaluation", evaluation_router)
 api.add_router("/benchmarking", benchmarking_router)
 api.add_router("/", health_router)  # /health, /ready

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -70,6 +70,35 @@ def names_on(clusters: Iterable[Cluster], on: dt.date) -> dict[int, str]:
         if cluster_id not in dated and on < valid_from:
             found[cluster_id] = name
     return found
+
+
+def names_over_time(cluster_ids: Iterable[int]) -> NameBook:
+    """The recorded names of the clusters ``cluster_ids`` in one query, to look up the name of
+    each on any date (:meth:`NameBook.on`)."""
+    book = NameBook()
+    ids = list(set(cluster_ids))
+    if ids:
+        rows = ClusterName.objects.filter(cluster_id__in=ids).order_by("valid_from")
+        for cluster_id, name, valid_from in rows.values_list("cluster_id", "name", "valid_from"):
+            book.names.setdefault(cluster_id, []).append((valid_from, name))
+    return book
+
+
+@dataclass
+class NameBook:
+    names: dict[int, list[tuple[dt.date, str]]] = field(default_factory=dict)
+
+    def on(self, cluster_id: int, on: dt.date, default: str) -> str:
+        """The name of the cluster on ``on`` (``default``, its current name, when none is
+        recorded)."""
+        recorded = self.names.get(cluster_id)
+        if not recorded:
+            return default
+        found = recorded[0][1]
+        for valid_from, name in recorded:
+            if valid_from <= on:
+                found = name
+        return found
 
 
 def coordinator_on(cluster: Cluster, on: dt.date) -> Organisation:

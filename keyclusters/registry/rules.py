@@ -43,3 +43,5 @@ rules.add_perm("registry.manage_cluster_members", is_cluster_coordinator | is_op
 rules.add_perm("registry.read_declaration_documents", is_cluster_coordinator | is_operator)
 # The operators' queues: backdated starts' evidence and organisations' change requests.
 rules.add_perm("registry.review_registry_changes", is_operator)
+# A cluster's names and coordinators over time (keyclusters.registry.identity).
+rules.add_perm("registry.record_cluster_identity", is_operator)

@@ -1,6 +1,13 @@
 from django.urls import path, re_path
 
-from . import downloads, export_views, import_templates, selfservice_views, views
+from . import (
+    downloads,
+    export_views,
+    identity_views,
+    import_templates,
+    selfservice_views,
+    views,
+)
 
 app_name = "registry"
 urlpatterns = [
@@ -42,6 +49,7 @@ urlpatterns = [
         name="declaration-document",
     ),
     path("<int:pk>/manage/", views.cluster_manage, name="cluster-manage"),
+    path("<int:pk>/identity/", identity_views.cluster_identity, name="cluster-identity"),
     path("<int:pk>/manage/members/add/", views.member_add, name="member-add"),
     path(
         "<int:pk>/manage/memberships/<int:membership_pk>/end/",

@@ -29,7 +29,7 @@ from keyclusters.accounts.confirmation import ask_to_confirm, confirmation_neede
 from keyclusters.accounts.roles import Role
 from keyclusters.private_files import download_name, file_response
 
-from . import selectors, selfservice, services
+from . import identity, selectors, selfservice, services
 from .forms import (
     ChangeRequestDecisionForm,
     ClusterFilterForm,
@@ -123,6 +123,9 @@ def cluster_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "former_pagination": _page_links(request, former, "former_page"),
         "partners": list(selectors.strategic_partners(cluster)),
         "declarations": list(selectors.declarations(cluster)),
+        "names": identity.name_history(cluster),
+        "coordinators": identity.coordinator_history(cluster),
+        "can_record_identity": request.user.has_perm("registry.record_cluster_identity"),
         "can_manage": request.user.has_perm(MANAGE_PERMISSION, cluster),
         "can_read_declarations": request.user.has_perm(
             "registry.read_declaration_documents", cluster

@@ -1,11 +1,12 @@
 from django.urls import path, re_path
 
-from . import member_views, views
+from . import feed, member_views, views
 
 app_name = "statuses"
 urlpatterns = [
     path("", views.registry, name="registry"),
     re_path(r"^registry\.(?P<format>csv|json)$", views.registry_export, name="registry-export"),
+    path("feed.atom", feed.atom, name="feed"),
     path("clusters/<int:pk>/", views.cluster_history, name="cluster-history"),
     path("grants/<int:grant_pk>/certificate/", views.status_certificate, name="status-certificate"),
     path("grants/<int:grant_pk>/withdraw/", views.withdraw, name="withdraw"),

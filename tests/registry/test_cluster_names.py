@@ -159,3 +159,70 @@ def test_the_same_coordinator_is_refused():
             cluster=cluster, organisation=cluster.coordinator, valid_from=D(2020, 1, 1), by=None
         )
     assert list(raised.value.message_dict) == ["organisation"]
+
+
+# --- the operator's page and the cluster's page ------------------------------------------------
+
+
+@pytest.fixture
+def operator_client(client):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(roles=["operator"]))
+    return client
+
+
+def test_the_page_asks_first_then_renames(operator_client):
+    cluster = ClusterFactory(name="KOM", founded_on=D(2012, 3, 1))
+    url = f"/clusters/{cluster.pk}/identity/"
+    data = {"action": "rename", "rename-name": "Evoluma", "rename-valid_from": "2023-05-01"}
+    asked = operator_client.post(url, data)
+    assert asked.status_code == 200
+    assert "Rename KOM to Evoluma from 01.05.2023?" in asked.content.decode()
+    assert ClusterName.objects.count() == 0
+    done = operator_client.post(url, {**data, "confirmed": "yes"})
+    assert done.status_code == 302
+    cluster.refresh_from_db()
+    assert cluster.name == "Evoluma"
+    page = operator_client.get(f"/clusters/{cluster.pk}/", HTTP_ACCEPT_LANGUAGE="en").content
+    assert "<tr><td>KOM</td><td>1 Mar 2012</td><td>30 Apr 2023</td></tr>" in page.decode()
+
+
+def test_the_page_refuses_a_date_before_the_current_name_on_the_field(operator_client):
+    cluster = ClusterFactory(name="KOM", founded_on=D(2012, 3, 1))
+    data = {
+        "action": "rename", "rename-name": "Evoluma", "rename-valid_from": "2011-05-01",
+        "confirmed": "yes",
+    }  # fmt: skip
+    response = operator_client.post(f"/clusters/{cluster.pk}/identity/", data)
+    assert response.status_code == 200
+    assert response.context["rename_form"].errors == {
+        "valid_from": ["The new name must start after 01.03.2012, when the current name started."]
+    }
+    assert ClusterName.objects.count() == 0
+
+
+def test_the_page_changes_the_coordinator(operator_client):
+    cluster = ClusterFactory(founded_on=D(2012, 3, 1))
+    new = OrganisationFactory()
+    data = {
+        "action": "coordinator", "coordinator-nip": new.nip,
+        "coordinator-valid_from": "2020-07-01", "confirmed": "yes",
+    }  # fmt: skip
+    assert operator_client.post(f"/clusters/{cluster.pk}/identity/", data).status_code == 302
+    cluster.refresh_from_db()
+    assert cluster.coordinator == new
+
+
+def test_a_coordinator_may_not_rename(client):
+    from tests.factories import UserFactory
+
+    cluster = ClusterFactory()
+    client.force_login(UserFactory(roles=["coordinator"], organisation=cluster.coordinator))
+    data = {"action": "rename", "rename-name": "X", "rename-valid_from": "2020-01-01"}
+    assert (
+        client.post(f"/clusters/{cluster.pk}/identity/", {**data, "confirmed": "yes"}).status_code
+        == 403
+    )
+    cluster.refresh_from_db()
+    assert cluster.name != "X"
