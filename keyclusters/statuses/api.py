@@ -21,7 +21,7 @@ from ninja.throttling import AuthRateThrottle
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
-from . import index, selectors, services, sharedcache
+from . import index, instruments, selectors, services, sharedcache
 from .models import Certificate
 
 router = Router(tags=["verification"])
@@ -107,6 +107,12 @@ class MembershipOut(Schema):
     member_since_basis_on: dt.date = Field(
         description="The date of the basis: joined_on, the recording day or the acceptance day"
     )
+    counted_from: dt.date | None = Field(
+        None, description="The same as member_since: the start the registry counts"
+    )
+    counted_from_basis: str | None = Field(
+        None, description="The same as member_since_basis: joined, recorded or evidence"
+    )
     joined_on: dt.date = Field(description="The start as the cluster gave it")
     member_until: dt.date | None
     contested: bool = Field(
@@ -117,7 +123,28 @@ class MembershipOut(Schema):
     contested_on: dt.date | None = Field(
         None, description="When the organisation contested it (null when not contested)"
     )
+    status_type: str | None = Field(
+        None, description="The code of the type of the status that counts (kkk, pkw, …)"
+    )
     status: StatusOut
+
+
+class InstrumentRef(Schema):
+    id: str = Field(description="The instrument's id in the catalogue")
+    version: int = Field(description="The version of the catalogue that answered")
+    sha256: str = Field(description="The SHA-256 of that version's text")
+
+
+class EvaluatedOut(Schema):
+    cluster: ClusterRef
+    role: str | None
+    counted_from: dt.date | None
+    months: int | None = Field(None, description="Whole months of membership on the date")
+    min_months: int
+    status_type: str | None
+    status_held_since: dt.date | None = Field(
+        None, description="Since when the cluster held an admitted status without a break"
+    )
 
 
 class VerificationOut(Schema):
@@ -126,6 +153,18 @@ class VerificationOut(Schema):
     key_cluster_member: bool
     key_cluster_coordinator: bool
     memberships: list[MembershipOut] = Field(description="Only the memberships that count")
+    instrument: InstrumentRef | None = Field(
+        None, description="With instrument: the instrument as the catalogue's version writes it"
+    )
+    eligible: bool | None = Field(None, description="With instrument: its terms are met")
+    reason: str | None = Field(
+        None,
+        description="With instrument, when not eligible: not-a-member, status-type-not-admitted, "
+        "coordinator-only, membership-too-short or status-not-held-throughout",
+    )
+    evaluated: EvaluatedOut | None = Field(
+        None, description="With instrument: the membership the answer is about, in figures"
+    )
     stale: bool = Field(False, description=STALE)
     as_of: dt.datetime | None = Field(None, description=AS_OF)
 
@@ -133,6 +172,9 @@ class VerificationOut(Schema):
 class BulkIn(Schema):
     on: dt.date | None = Field(None, description="The date (default today)")
     min_months: int | None = Field(None, ge=0, le=1200)
+    instrument: str | None = Field(
+        None, max_length=100, description="A funding instrument's id in the catalogue"
+    )
     nips: list[str] = Field(..., max_length=BULK_LIMIT)
 
 
@@ -182,6 +224,12 @@ class VerificationQuery(Schema):
     min_months: int | None = Field(
         None, ge=0, le=1200, description="Membership began at least N calendar months before"
     )
+    instrument: str | None = Field(
+        None,
+        max_length=100,
+        description="A funding instrument's id in the catalogue: its terms are tested and the "
+        "answer says eligible or not, with the reason",
+    )
 
 
 def _json(data: object, status: int = 200) -> HttpResponse:
@@ -198,6 +246,11 @@ def _answer(data: dict) -> HttpResponse:
     response = _json({**data, "stale": True, "as_of": as_of.isoformat()})
     response["Age"] = str(max(0, int((dt.datetime.now(dt.UTC) - as_of).total_seconds())))
     return response
+
+
+def _unknown_instrument(exc: instruments.UnknownInstrument, loc: list[str]) -> HttpResponse:
+    detail = [{"type": "unknown_instrument", "loc": loc, "msg": exc.message}]
+    return _json({"detail": detail}, status=422)
 
 
 def _invalid(errors: list[selectors.InvalidNip], loc: list[str]) -> HttpResponse:
@@ -227,7 +280,14 @@ def verification(request: HttpRequest, query: Query[VerificationQuery]):
     except selectors.InvalidNip as exc:
         return _invalid([exc], ["query", "nip"])
     on = query.on or selectors.today()
-    return _answer(selectors.verify_nip(nip, on=on, min_months=query.min_months))
+    chosen = None
+    if query.instrument is not None:
+        try:
+            chosen = instruments.choose(query.instrument)
+        except instruments.UnknownInstrument as exc:
+            return _unknown_instrument(exc, ["query", "instrument"])
+    answer = selectors.verify_nip(nip, on=on, min_months=query.min_months, instrument=chosen)
+    return _answer(answer)
 
 
 @router.post(
@@ -240,7 +300,15 @@ def verification(request: HttpRequest, query: Query[VerificationQuery]):
 )
 def verification_bulk(request: HttpRequest, payload: BulkIn):
     on = payload.on or selectors.today()
-    results = selectors.verify_values(payload.nips, on=on, min_months=payload.min_months)
+    chosen = None
+    if payload.instrument is not None:
+        try:
+            chosen = instruments.choose(payload.instrument)
+        except instruments.UnknownInstrument as exc:
+            return _unknown_instrument(exc, ["body", "payload", "instrument"])
+    results = selectors.verify_values(
+        payload.nips, on=on, min_months=payload.min_months, instrument=chosen
+    )
     return _answer({"results": results})
 
 

@@ -46,7 +46,7 @@ import logging
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,6 +56,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
 from django.db.models import QuerySet
 
+from keyclusters.domain import instruments as terms
 from keyclusters.domain.registry import membership_active_on
 from keyclusters.registry.models import (
     Cluster,
@@ -76,7 +77,8 @@ CHANGES_KEY = index_changes.CHANGES_KEY
 # cluster id, role, counted start, left on, basis, date of the basis, joined on, contested on
 # (selectors.membership_row: the counted start is computed once, when the index is built)
 _Row = tuple[int, str, dt.date, "dt.date | None", str, dt.date, dt.date, "dt.date | None"]
-_GrantRow = tuple[dt.date, dt.date, "dt.date | None", str]  # from, to, withdrawn on, round
+# from, to, withdrawn on, round, status type
+_GrantRow = tuple[dt.date, dt.date, "dt.date | None", str, str]
 
 
 @dataclass(frozen=True)
@@ -144,7 +146,7 @@ class VerificationIndex:
             organisation_names[nip] = name
         grants: dict[int, list[_GrantRow]] = {}
         for cluster_id, *grant in StatusGrant.objects.order_by("valid_from", "pk").values_list(
-            "cluster_id", "valid_from", "valid_to", "withdrawn_on", "round_label"
+            "cluster_id", "valid_from", "valid_to", "withdrawn_on", "round_label", "status_type_id"
         ):
             grants.setdefault(cluster_id, []).append(tuple(grant))  # type: ignore[arg-type]
         names = dict(Cluster.objects.filter(pk__in=grants).values_list("pk", "name"))
@@ -188,9 +190,11 @@ class VerificationIndex:
         """The grant valid on ``on`` of each cluster (the latest one if two overlap)."""
         statuses = {}
         for cluster_id, grants in self.grants.items():
-            for valid_from, valid_to, withdrawn_on, round_label in reversed(grants):
+            for valid_from, valid_to, withdrawn_on, round_label, status_type in reversed(grants):
                 if valid_from <= on <= valid_to and (withdrawn_on is None or withdrawn_on > on):
-                    statuses[cluster_id] = selectors.Status(round_label, valid_from, valid_to)
+                    statuses[cluster_id] = selectors.Status(
+                        round_label, valid_from, valid_to, status_type
+                    )
                     break
         return statuses
 
@@ -201,7 +205,14 @@ class VerificationIndex:
             if row[0] in statuses and membership_active_on(row[2], row[3], on)
         ]
 
-    def answer(self, nip: str, *, on: dt.date, min_months: int | None = None) -> dict:
+    def answer(
+        self,
+        nip: str,
+        *,
+        on: dt.date,
+        min_months: int | None = None,
+        instrument: terms.Chosen | None = None,
+    ) -> dict:
         statuses: dict[int, selectors.Status] = {}
         for cluster_id, *_ in self.memberships.get(nip, ()):
             if cluster_id not in statuses:
@@ -209,18 +220,39 @@ class VerificationIndex:
                 if status is not None:
                     statuses[cluster_id] = status
         rows = self._active(nip, on, statuses)
-        return selectors.build_answer(nip, on, rows, statuses, self.names, min_months)
+        periods = self.periods(statuses) if instrument is not None else None
+        return selectors.build_answer(
+            nip, on, rows, statuses, self.names, min_months, instrument, periods
+        )
+
+    def periods(self, cluster_ids: Iterable[int]) -> selectors.Periods:
+        """The days each of these clusters held a status, of every type (for instruments)."""
+        found = {}
+        for cluster_id in cluster_ids:
+            held = (
+                terms.period(status_type, valid_from, valid_to, withdrawn_on)
+                for valid_from, valid_to, withdrawn_on, _round, status_type in self.grants.get(
+                    cluster_id, ()
+                )
+            )
+            found[cluster_id] = tuple(p for p in held if p is not None)
+        return found
 
     def _status(self, cluster_id: int, on: dt.date) -> selectors.Status | None:
-        for valid_from, valid_to, withdrawn_on, round_label in reversed(
+        for valid_from, valid_to, withdrawn_on, round_label, status_type in reversed(
             self.grants.get(cluster_id, ())
         ):
             if valid_from <= on <= valid_to and (withdrawn_on is None or withdrawn_on > on):
-                return selectors.Status(round_label, valid_from, valid_to)
+                return selectors.Status(round_label, valid_from, valid_to, status_type)
         return None
 
     def answers(
-        self, nips: Sequence[str], *, on: dt.date, min_months: int | None = None
+        self,
+        nips: Sequence[str],
+        *,
+        on: dt.date,
+        min_months: int | None = None,
+        instrument: terms.Chosen | None = None,
     ) -> list[dict]:
         statuses = self.statuses_on(on)
         found = {}
@@ -228,7 +260,10 @@ class VerificationIndex:
             rows = self._active(nip, on, statuses)
             if rows:
                 found[nip] = rows
-        return selectors.assemble_answers(nips, on, found, statuses, self.names, min_months)
+        periods = self.periods(statuses) if instrument is not None and found else None
+        return selectors.assemble_answers(
+            nips, on, found, statuses, self.names, min_months, instrument, periods
+        )
 
 
 def _of_organisations(memberships: QuerySet[Membership], ids: Sequence[int]) -> QuerySet:

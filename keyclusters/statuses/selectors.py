@@ -26,6 +26,7 @@ from django.utils.translation import gettext
 from stdnum.pl import nip as stdnum_nip
 
 from keyclusters.domain import identifiers
+from keyclusters.domain import instruments as terms
 from keyclusters.registry.models import (
     BASIS_EVIDENCE,
     BASIS_JOINED,
@@ -42,7 +43,7 @@ from keyclusters.registry.models import (
 )
 
 from . import validity
-from .models import StatusGrant, validity_q
+from .models import KEY_CLUSTER, StatusGrant, validity_q
 
 MEMBER_ROLES = (MembershipRole.MEMBER.value, MembershipRole.COORDINATOR.value)
 BASES = (BASIS_JOINED, BASIS_RECORDED, BASIS_EVIDENCE)  # member_since_basis of an answer
@@ -95,6 +96,7 @@ class Status:
     round_label: str
     valid_from: dt.date
     valid_to: dt.date
+    status_type: str = KEY_CLUSTER
 
 
 def _statuses_on(on: dt.date) -> tuple[dict[int, Status], dict[int, str]]:
@@ -102,13 +104,39 @@ def _statuses_on(on: dt.date) -> tuple[dict[int, Status], dict[int, str]]:
     rows = (
         StatusGrant.objects.valid_on(on)
         .order_by("cluster_id", "valid_from", "pk")
-        .values_list("cluster_id", "cluster__name", "round_label", "valid_from", "valid_to")
+        .values_list(
+            "cluster_id",
+            "cluster__name",
+            "round_label",
+            "valid_from",
+            "valid_to",
+            "status_type_id",
+        )  # fmt: skip
     )
     statuses, names = {}, {}
-    for cluster_id, name, round_label, valid_from, valid_to in rows:
-        statuses[cluster_id] = Status(round_label, valid_from, valid_to)
+    for cluster_id, name, round_label, valid_from, valid_to, status_type in rows:
+        statuses[cluster_id] = Status(round_label, valid_from, valid_to, status_type)
         names[cluster_id] = name
     return statuses, names
+
+
+Periods = dict[int, tuple[terms.Period, ...]]
+
+
+def periods_of(cluster_ids: Iterable[int]) -> Periods:
+    """The days each of these clusters held a status, of every type, in one query (what an
+    instrument's ``held_throughout`` looks at)."""
+    found: dict[int, list[terms.Period]] = {}
+    rows = (
+        StatusGrant.objects.filter(cluster_id__in=list(cluster_ids))
+        .order_by("valid_from", "pk")
+        .values_list("cluster_id", "status_type_id", "valid_from", "valid_to", "withdrawn_on")
+    )
+    for cluster_id, status_type, valid_from, valid_to, withdrawn_on in rows:
+        held = terms.period(status_type, valid_from, valid_to, withdrawn_on)
+        if held is not None:
+            found.setdefault(cluster_id, []).append(held)
+    return {cluster_id: tuple(rows) for cluster_id, rows in found.items()}
 
 
 def membership_row(
@@ -201,9 +229,15 @@ def build_answer(
     statuses: dict[int, Status],
     names: dict[int, str],
     min_months: int | None,
+    instrument: terms.Chosen | None = None,
+    periods: Periods | None = None,
 ) -> dict:
+    """The answer for one NIP from its active ``rows`` (:func:`membership_row`) in clusters
+    with a status on ``on``; with an ``instrument``, its terms are tested on every such row
+    (before ``min_months`` filters them), with the clusters' ``periods`` of status."""
     memberships = []
     coordinator = False
+    rows = list(rows)
     for cluster_id, role, start, left_on, basis, basis_on, joined_on, contested_on in rows:
         status = statuses.get(cluster_id)
         if status is None:
@@ -218,10 +252,13 @@ def build_answer(
                 "member_since": start.isoformat(),
                 "member_since_basis": basis,
                 "member_since_basis_on": basis_on.isoformat(),
+                "counted_from": start.isoformat(),
+                "counted_from_basis": basis,
                 "joined_on": joined_on.isoformat(),
                 "member_until": left_on.isoformat() if left_on else None,
                 "contested": contested_on is not None,
                 "contested_on": contested_on.isoformat() if contested_on else None,
+                "status_type": status.status_type,
                 "status": {
                     "round": status.round_label,
                     "valid_from": status.valid_from.isoformat(),
@@ -232,13 +269,57 @@ def build_answer(
     memberships.sort(
         key=lambda m: (m["cluster"]["name"], m["cluster"]["id"], m["member_since"], m["role"])
     )
-    return {
+    answer = {
         "nip": nip,
         "on": on.isoformat(),
         "key_cluster_member": bool(memberships),
         "key_cluster_coordinator": coordinator,
         "memberships": memberships,
     }
+    if instrument is not None:
+        candidates = [
+            terms.Candidate(row[0], row[1], row[2], (periods or {}).get(row[0], ()))
+            for row in rows
+            if row[0] in statuses
+        ]
+        verdict = terms.evaluate(instrument.instrument, on, candidates)
+        answer.update(instrument_answer(instrument, verdict, names))
+    return answer
+
+
+def instrument_answer(
+    instrument: terms.Chosen, verdict: terms.Verdict, names: dict[int, str]
+) -> dict:
+    """What an instrument adds to an answer: the instrument as the catalogue's version writes
+    it, ``eligible``, the ``reason`` (an id, null when eligible) and what was ``evaluated``:
+    the membership the verdict is about (null without one), in figures."""
+    evaluated = None
+    if verdict.cluster_id is not None:
+        evaluated = {
+            "cluster": {"id": verdict.cluster_id, "name": names.get(verdict.cluster_id, "")},
+            "role": verdict.role,
+            "counted_from": verdict.counted_from.isoformat() if verdict.counted_from else None,
+            "months": verdict.months,
+            "min_months": verdict.min_months,
+            "status_type": verdict.status_type,
+            "status_held_since": (
+                verdict.status_held_since.isoformat() if verdict.status_held_since else None
+            ),
+        }
+    return {
+        "instrument": instrument.stamp(),
+        "eligible": verdict.eligible,
+        "reason": verdict.reason,
+        "evaluated": evaluated,
+    }
+
+
+def not_a_member(instrument: terms.Chosen) -> dict:
+    return instrument_answer(
+        instrument,
+        terms.Verdict(False, terms.NOT_A_MEMBER, min_months=instrument.instrument.min_months),
+        {},
+    )
 
 
 def _active_memberships(on: dt.date) -> QuerySet[Membership]:
@@ -246,19 +327,34 @@ def _active_memberships(on: dt.date) -> QuerySet[Membership]:
     return Membership.objects.filter(counted_active_on_q(on), role__in=MEMBER_ROLES).order_by()
 
 
-def verify_nip(nip: str, *, on: dt.date, min_months: int | None = None) -> dict:
+def verify_nip(
+    nip: str,
+    *,
+    on: dt.date,
+    min_months: int | None = None,
+    instrument: terms.Chosen | None = None,
+) -> dict:
     """The answer for one normalised NIP: from the process's verification index (no query,
-    see :mod:`.index`), or from the database inside a transaction or with the index off."""
+    see :mod:`.index`), or from the database inside a transaction or with the index off. With
+    an ``instrument`` (:func:`.instruments.choose`), the answer says whether its terms are met
+    on ``on`` and why not."""
     from . import index
 
     current = index.current()
     if current is not None:
-        return current.answer(nip, on=on, min_months=min_months)
-    return verify_nip_from_database(nip, on=on, min_months=min_months)
+        return current.answer(nip, on=on, min_months=min_months, instrument=instrument)
+    return verify_nip_from_database(nip, on=on, min_months=min_months, instrument=instrument)
 
 
-def verify_nip_from_database(nip: str, *, on: dt.date, min_months: int | None = None) -> dict:
-    """The answer for one normalised NIP, in one query (memberships joined with the grants).
+def verify_nip_from_database(
+    nip: str,
+    *,
+    on: dt.date,
+    min_months: int | None = None,
+    instrument: terms.Chosen | None = None,
+) -> dict:
+    """The answer for one normalised NIP, in one query (memberships joined with the grants),
+    and with an ``instrument`` one more for the periods of status of the clusters found.
 
     On PostgreSQL the query is a server-side prepared statement (planned once per connection):
     this is the hot path of the verification API.
@@ -279,13 +375,17 @@ def verify_nip_from_database(nip: str, *, on: dt.date, min_months: int | None = 
         start,
         end,
         _pk,
+        status_type,
     ) in rows:
-        statuses[cluster_id] = Status(label, start, end)  # the latest grant wins
+        statuses[cluster_id] = Status(label, start, end, status_type)  # the latest grant wins
         names[cluster_id] = name
         memberships[(cluster_id, role, joined_on)] = membership_row(
             cluster_id, role, joined_on, left_on, counted, accepted, contested_at
         )
-    return build_answer(nip, on, memberships.values(), statuses, names, min_months)
+    periods = periods_of(statuses) if instrument is not None and statuses else None
+    return build_answer(
+        nip, on, memberships.values(), statuses, names, min_months, instrument, periods
+    )
 
 
 def _orm_rows(nip: str, on: dt.date) -> Iterable[tuple]:
@@ -307,12 +407,13 @@ def _orm_rows(nip: str, on: dt.date) -> Iterable[tuple]:
             f"{prefix}valid_from",
             f"{prefix}valid_to",
             f"{prefix}pk",
+            f"{prefix}status_type_id",
         )  # fmt: skip
         .order_by(f"{prefix}valid_from", f"{prefix}pk")
     )
 
 
-STATEMENT = "keyclusters_verify_nip"
+STATEMENT = "keyclusters_verify_nip_2"  # renamed when its columns change
 
 
 def _prepare_statement() -> str:
@@ -327,7 +428,7 @@ def _prepare_statement() -> str:
         f"PREPARE {STATEMENT} (text, date) AS "
         "SELECT m.cluster_id, m.role, m.joined_on, m.left_on, m.counted_from, "
         f"m.evidence_accepted_on, {contested_at_sql('m')}, c.name, g.round_label, "
-        "g.valid_from, g.valid_to, g.id "
+        "g.valid_from, g.valid_to, g.id, g.status_type_id "
         f"FROM {q['organisation']} o JOIN {q['membership']} m ON m.organisation_id = o.id "
         f"JOIN {q['cluster']} c ON c.id = m.cluster_id "
         f"JOIN {q['grant']} g ON g.cluster_id = m.cluster_id "
@@ -421,29 +522,41 @@ def _membership_rows_postgresql(
             yield from cursor.fetchall()
 
 
-def verify_nips(nips: Sequence[str], *, on: dt.date, min_months: int | None = None) -> list[dict]:
+def verify_nips(
+    nips: Sequence[str],
+    *,
+    on: dt.date,
+    min_months: int | None = None,
+    instrument: terms.Chosen | None = None,
+) -> list[dict]:
     """The answers for normalised NIPs, in their order (a NIP may repeat): from the index or,
     inside a transaction or with the index off, from the database."""
     from . import index
 
     current = index.current()
     if current is not None:
-        return current.answers(nips, on=on, min_months=min_months)
-    return verify_nips_from_database(nips, on=on, min_months=min_months)
+        return current.answers(nips, on=on, min_months=min_months, instrument=instrument)
+    return verify_nips_from_database(nips, on=on, min_months=min_months, instrument=instrument)
 
 
 def verify_nips_from_database(
-    nips: Sequence[str], *, on: dt.date, min_months: int | None = None
+    nips: Sequence[str],
+    *,
+    on: dt.date,
+    min_months: int | None = None,
+    instrument: terms.Chosen | None = None,
 ) -> list[dict]:
     """The same from the database: one query for the grants valid on ``on``, then the
-    memberships of the distinct NIPs in chunks of ``NIP_CHUNK`` (one query per chunk)."""
+    memberships of the distinct NIPs in chunks of ``NIP_CHUNK`` (one query per chunk), and
+    with an ``instrument`` one for the periods of status of the clusters."""
     statuses, names = _statuses_on(on)
     found: dict[str, list[tuple]] = {}
     distinct = list(dict.fromkeys(nips))
     if statuses and distinct:
         for nip, *row in _membership_rows(distinct, on, list(statuses)):
             found.setdefault(nip, []).append(membership_row(*row))
-    return assemble_answers(nips, on, found, statuses, names, min_months)
+    periods = periods_of(statuses) if instrument is not None and found else None
+    return assemble_answers(nips, on, found, statuses, names, min_months, instrument, periods)
 
 
 def assemble_answers(
@@ -453,21 +566,27 @@ def assemble_answers(
     statuses: dict[int, Status],
     names: dict[int, str],
     min_months: int | None,
+    instrument: terms.Chosen | None = None,
+    periods: Periods | None = None,
 ) -> list[dict]:
     """The answers in the order of ``nips``, from the active memberships ``found`` by NIP in
     clusters with a status on ``on`` (one answer object per distinct NIP)."""
     answers: dict[str, dict] = {}
     results = []
     day = on.isoformat()
+    outside = not_a_member(instrument) if instrument is not None else {}
     for nip in nips:
         answer = answers.get(nip)
         if answer is None:
             rows = found.get(nip)
             if rows is None:  # most NIPs: no membership that could count
                 answer = {"nip": nip, "on": day, "key_cluster_member": False,
-                          "key_cluster_coordinator": False, "memberships": []}  # fmt: skip
+                          "key_cluster_coordinator": False, "memberships": [],
+                          **outside}  # fmt: skip
             else:
-                answer = build_answer(nip, on, rows, statuses, names, min_months)
+                answer = build_answer(
+                    nip, on, rows, statuses, names, min_months, instrument, periods
+                )
             answers[nip] = answer
         results.append(answer)
     return results
@@ -517,7 +636,11 @@ def _organisation_names(distinct: list[str]) -> dict[str, str]:
 
 
 def verify_values(
-    values: Sequence[str], *, on: dt.date, min_months: int | None = None
+    values: Sequence[str],
+    *,
+    on: dt.date,
+    min_months: int | None = None,
+    instrument: terms.Chosen | None = None,
 ) -> list[dict]:
     """Bulk verification answered row by row: for each of ``values`` (NIPs as written) in
     order, the answer (``"valid": true``, with ``"organisation": {"name"}`` when the registry
@@ -525,7 +648,7 @@ def verify_values(
     The queries are those of :func:`verify_nips` and one for the names
     (:func:`organisation_names`)."""
     nips, errors = normalise_nips(values)
-    answers = verify_nips(nips, on=on, min_months=min_months)
+    answers = verify_nips(nips, on=on, min_months=min_months, instrument=instrument)
     names = organisation_names(nips)
     for answer in answers:
         if "valid" not in answer:  # one object per distinct NIP: completed once

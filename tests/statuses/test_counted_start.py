@@ -55,10 +55,13 @@ def test_counted_from_the_recording_until_the_evidence_is_accepted(client, api_k
             "member_since": today.isoformat(),
             "member_since_basis": "recorded",
             "member_since_basis_on": today.isoformat(),
+            "counted_from": today.isoformat(),
+            "counted_from_basis": "recorded",
             "joined_on": "2021-03-01",
             "member_until": None,
             "contested": False,
             "contested_on": None,
+            "status_type": "kkk",
             "status": {"round": "VII", "valid_from": "2020-01-01",
                        "valid_to": (today + dt.timedelta(days=900)).isoformat()},
         }

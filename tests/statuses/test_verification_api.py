@@ -65,10 +65,13 @@ def test_the_answer_object(client, world, api_key):
                 "member_since": "2022-03-15",
                 "member_since_basis": "joined",
                 "member_since_basis_on": "2022-03-15",
+                "counted_from": "2022-03-15",
+                "counted_from_basis": "joined",
                 "joined_on": "2022-03-15",
                 "member_until": "2023-06-30",
                 "contested": False,
                 "contested_on": None,
+                "status_type": "kkk",
                 "status": {"round": "V", "valid_from": "2021-12-20", "valid_to": "2024-12-31"},
             }
         ],

@@ -6,6 +6,10 @@ message on stderr naming the NIP, or the file and row. With ``--file`` every val
 answered (named with the organisation's name when the registry knows it) and an invalid NIP is
 a row marked invalid with its reason; the exit is then 2. ``--json`` prints one JSON document: the
 answer object of the API, or ``{"results": [...]}`` for a file.
+
+``--instrument ID`` tests a funding instrument's terms from the catalogue (docs/verification.md,
+"Funding instruments"): exit 0 when eligible (with ``--file``: every NIP is), 1 when not, with
+the reason in words; an instrument the catalogue does not have is bad input (2), named.
 """
 
 from __future__ import annotations
@@ -16,11 +20,12 @@ from collections.abc import Iterable
 from itertools import chain
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from keyclusters.domain import tabular
 from keyclusters.registry import uploads
-from keyclusters.statuses import selectors
+from keyclusters.statuses import instruments, selectors
 
 
 def _date(value: str) -> dt.date:
@@ -39,9 +44,12 @@ class Command(BaseCommand):
         parser.add_argument("--file", metavar="FILE", help=_("CSV or TXT with one column nip"))
         parser.add_argument("--on", metavar="DATE", help=_("the date (default today)"))
         parser.add_argument("--min-months", type=int, default=None, metavar="N")
+        parser.add_argument(
+            "--instrument", metavar="ID", help=_("a funding instrument's id in the catalogue")
+        )
         parser.add_argument("--json", action="store_true", help=_("print JSON"))
 
-    def handle(self, *args, nip, file, on, min_months, json: bool, **options) -> None:
+    def handle(self, *args, nip, file, on, min_months, instrument, json: bool, **options) -> None:
         if (nip is None) == (file is None):
             self._fail(_("Give either a NIP or --file FILE."))
         try:
@@ -50,22 +58,31 @@ class Command(BaseCommand):
             self._fail(_('--on: "%(value)s" is not a date (YYYY-MM-DD)') % {"value": on})
         if min_months is not None and min_months < 0:
             self._fail(_("--min-months must be 0 or more."))
+        self.chosen = None
+        if instrument is not None:
+            try:
+                self.chosen = instruments.choose(instrument)
+            except instruments.UnknownInstrument as exc:
+                self._fail(f"--instrument: {exc.message}")
         if nip is not None:
             self._one(nip, date, min_months, json)
         else:
             self._file(file, date, min_months, json)
+
+    def _yes(self, answer: dict) -> bool:
+        return answer["eligible"] if self.chosen is not None else answer["key_cluster_member"]
 
     def _one(self, value: str, on: dt.date, min_months: int | None, as_json: bool) -> None:
         try:
             nip = selectors.normalise_nip(value)
         except selectors.InvalidNip as exc:
             self._fail(exc.message)
-        answer = selectors.verify_nip(nip, on=on, min_months=min_months)
+        answer = selectors.verify_nip(nip, on=on, min_months=min_months, instrument=self.chosen)
         if as_json:
             self.stdout.write(json.dumps(answer, ensure_ascii=False))
         else:
             self._describe(answer)
-        raise SystemExit(0 if answer["key_cluster_member"] else 1)
+        raise SystemExit(0 if self._yes(answer) else 1)
 
     def _file(self, file: str, on: dt.date, min_months: int | None, as_json: bool) -> None:
         try:  # the size is checked before the file is read
@@ -83,7 +100,8 @@ class Command(BaseCommand):
         except ValueError as exc:
             self._fail(str(exc))
         answers = selectors.verify_values([value for _row, value in rows], on=on,
-                                          min_months=min_months)  # fmt: skip
+                                          min_months=min_months,
+                                          instrument=self.chosen)  # fmt: skip
         invalid = [(row, answer) for (row, _value), answer in zip(rows, answers, strict=True)
                    if not answer["valid"]]  # fmt: skip
         if as_json:
@@ -98,7 +116,7 @@ class Command(BaseCommand):
             )
         if invalid:
             raise SystemExit(2)
-        raise SystemExit(0 if all(a["key_cluster_member"] for a in answers) else 1)
+        raise SystemExit(0 if all(self._yes(a) for a in answers) else 1)
 
     def _describe(self, answer: dict, row: int | None = None) -> None:
         if not answer.get("valid", True):
@@ -108,6 +126,16 @@ class Command(BaseCommand):
             return
         organisation = answer.get("organisation")
         name = f" ({organisation['name']})" if organisation else ""
+        if self.chosen is not None:
+            title = self.chosen.instrument.title.get(get_language())
+            self.stdout.write(
+                (_("%(nip)s: eligible for %(instrument)s on %(on)s: %(reason)s")
+                 if answer["eligible"] else
+                 _("%(nip)s: not eligible for %(instrument)s on %(on)s: %(reason)s"))
+                % {"nip": answer["nip"] + name, "instrument": title,
+                   "on": answer["on"], "reason": instruments.reason_text(answer)}
+            )  # fmt: skip
+            return
         if not answer["key_cluster_member"]:
             self.stdout.write(
                 _("%(nip)s: not a key-cluster member on %(on)s")
