@@ -267,6 +267,17 @@ GET: dict[str, Case] = {
     "evaluation:recommendation": url(
         only("operator", "decision_maker", "administrator"), pk=W("closed_call")
     ),
+    # monitoring: a yearly report to its cluster's coordinator and operators (monitoring.
+    # read_report); the operators' list; the coordinators' own list; the review answers POST
+    # only; the indicators across holders to operators and the decision maker
+    "monitoring:reports": url(only(*OPERATORS)),
+    "monitoring:my-reports": url(only("coordinator", "other_coordinator")),
+    "monitoring:report": url(only("coordinator", *OPERATORS), pk=W("yearly_report")),
+    "monitoring:report-review": url(signed_in("method"), pk=W("submitted_report")),
+    "monitoring:indicators": url(only("decision_maker", *OPERATORS)),
+    "monitoring:indicators [csv]": url(
+        only("decision_maker", *OPERATORS), **{"?format": "csv", "?indicator": "members_total"}
+    ),
     # evaluation.see_scores: operators, the decision maker, the cluster's coordinator
     "evaluation:why": url(
         only("coordinator", "operator", "decision_maker", "administrator", default="hidden"),
@@ -599,6 +610,21 @@ POST: dict[str, Case] = {
         pk=W("council_meeting"),
         changes=("operator",),
     ),
+    # the coordinator of A alone edits A's report (monitoring.edit_report; the administrator
+    # holds every permission); operators review a submitted one and open a year's reports
+    "monitoring:report": post(
+        only("coordinator", "administrator"),
+        {"action": "save", "employees_members": "12"},
+        pk=W("yearly_report"),
+        changes=("coordinator", "administrator"),
+    ),
+    "monitoring:report-review": post(
+        only(*OPERATORS),
+        {"action": "accept", "confirmed": "yes"},
+        pk=W("submitted_report"),
+        changes=OPERATORS,
+    ),
+    "monitoring:reports": post(only(*OPERATORS), {"year": "2025"}),
     # the coordinator of A alone names the presenters (operators only read the invitation)
     "evaluation:panel-invitation": post(
         only("coordinator"),

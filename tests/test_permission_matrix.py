@@ -436,6 +436,22 @@ def _build_world() -> SimpleNamespace:
     report(w.edition, w.cluster_b)
     w.draft_cluster_report = report(w.draft_edition, w.cluster_a)
 
+    # Monitoring: A's yearly report on 2025 (a draft) and on 2024 (submitted, to review).
+    from keyclusters.monitoring import services as monitoring
+    from keyclusters.monitoring.models import YearlyReport
+
+    monitoring_framework = monitoring.store_shipped_framework()
+
+    def yearly_report(year, state):
+        return YearlyReport.objects.create(
+            cluster=w.cluster_a, year=year, framework=monitoring_framework, status_grant=w.grant,
+            state=state, due_on=dt.date(year + 1, 3, 31), registry_values={"members_total": "6"},
+            values={"employees_members": "10"}, members_minimum=51,
+        )  # fmt: skip
+
+    w.yearly_report = yearly_report(2025, "draft")
+    w.submitted_report = yearly_report(2024, "submitted")
+
     # Rows for the admin pages of the libraries' models.
     access = {
         "username": "someone",

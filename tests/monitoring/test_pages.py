@@ -1,0 +1,139 @@
+"""The pages: the coordinator saves and submits (asked first), an operator returns a report
+with a note (asked first) and accepts the resubmitted one, others are refused; the operator's
+list; the ministry's table of one indicator with its chart and CSV."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from keyclusters.monitoring import services
+from keyclusters.monitoring.models import YearlyReport
+
+from .conftest import REPORTED, open_2024
+
+D = dt.date
+
+
+def client_of(user) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+    return client
+
+
+@pytest.fixture
+def report(world) -> YearlyReport:
+    return open_2024(world)[world.cluster.pk]
+
+
+def test_the_coordinator_saves_then_submits_after_confirming(world, report):
+    client = client_of(world.coordinator)
+    url = reverse("monitoring:report", args=[report.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Jobs in the member firms" in page.text
+    assert "31 March 2025" in page.text
+    bad = client.post(url, {**REPORTED, "export_share": "120", "action": "save"})
+    assert bad.status_code == 200
+    assert "must be at most 100" in bad.text
+    report.refresh_from_db()
+    assert report.values == {}
+    asked = client.post(url, {**REPORTED, "action": "submit"})
+    assert asked.status_code == 200
+    assert "Submit the yearly report?" in asked.text
+    report.refresh_from_db()
+    assert report.state == "draft"  # saved, not yet submitted
+    assert report.values["employees_members"] == "1250"
+    done = client.post(url, {**REPORTED, "action": "submit", "confirmed": "yes"})
+    assert done.status_code == 302
+    report.refresh_from_db()
+    assert report.state == "submitted"
+    # a submitted report shows its figures; the form is gone
+    page = client.get(url)
+    assert 'name="action" value="submit"' not in page.text
+    assert "1,250" in page.text or "1250" in page.text
+
+
+def test_an_operator_returns_with_a_note_and_accepts_the_resubmission(world, report):
+    services.save_values(report=report, values=REPORTED, by=world.coordinator)
+    services.submit_report(report=report, by=world.coordinator)
+    operator = client_of(world.operator)
+    review = reverse("monitoring:report-review", args=[report.pk])
+    asked = operator.post(review, {"action": "return", "note": "Brak usług dla członków."})
+    assert asked.status_code == 200
+    assert "Return the yearly report to the coordinator?" in asked.text
+    report.refresh_from_db()
+    assert report.state == "submitted"
+    operator.post(review, {"action": "return", "note": "Brak usług dla członków.",
+                           "confirmed": "yes"})  # fmt: skip
+    report.refresh_from_db()
+    assert (report.state, report.return_note) == ("returned", "Brak usług dla członków.")
+    coordinator = client_of(world.coordinator)
+    page = coordinator.get(reverse("monitoring:report", args=[report.pk]))
+    assert "Brak usług dla członków." in page.text
+    coordinator.post(
+        reverse("monitoring:report", args=[report.pk]),
+        {**REPORTED, "member_services": "12", "action": "submit", "confirmed": "yes"},
+    )
+    operator.post(review, {"action": "accept", "confirmed": "yes"})
+    report.refresh_from_db()
+    assert (report.state, report.values["member_services"]) == ("accepted", "12")
+
+
+def test_others_are_refused(world, report):
+    url = reverse("monitoring:report", args=[report.pk])
+    other = client_of(world.other_coordinator)
+    assert other.get(url).status_code == 403
+    assert other.post(url, {**REPORTED, "action": "save"}).status_code == 403
+    assert other.post(reverse("monitoring:report-review", args=[report.pk]),
+                      {"action": "accept", "confirmed": "yes"}).status_code == 403  # fmt: skip
+    assert other.get(reverse("monitoring:reports")).status_code == 403
+    assert other.get(reverse("monitoring:indicators")).status_code == 403
+    # the operator reads but does not edit
+    operator = client_of(world.operator)
+    assert operator.get(url).status_code == 200
+    assert operator.post(url, {**REPORTED, "action": "save"}).status_code == 403
+    assert Client().get(url).status_code == 302
+    assert client_of(world.coordinator).get(reverse("monitoring:reports")).status_code == 403
+    report.refresh_from_db()
+    assert (report.state, report.values) == ("draft", {})
+    missing = reverse("monitoring:report", args=[report.pk + 1000])
+    assert operator.get(missing).status_code == 404
+
+
+def test_the_operators_list_opens_a_year_and_shows_the_alerts(world):
+    operator = client_of(world.operator)
+    url = reverse("monitoring:reports")
+    assert "No reports have been opened yet." in operator.get(url).text
+    done = operator.post(url, {"year": "2024"})
+    assert done.status_code == 302
+    assert YearlyReport.objects.filter(year=2024).count() == 2
+    page = operator.get(done["Location"])
+    assert "Klaster Północ" in page.text
+    # members on 31 December 2024 below the framework's 51
+    assert "3 members on 31 December, fewer than the minimum of 51 of the status's round" in (
+        page.text
+    )
+    assert "1 member on 31 December, fewer than the minimum of 51" in page.text
+    refused = operator.post(url, {"year": "2999"})
+    assert refused.status_code == 200
+
+
+def test_the_ministrys_table_chart_and_csv(world, report):
+    services.save_values(report=report, values=REPORTED, by=world.coordinator)
+    services.submit_report(report=report, by=world.coordinator)
+    services.accept_report(report=report, by=world.operator)
+    client = client_of(world.operator)
+    url = reverse("monitoring:indicators")
+    page = client.get(url, {"indicator": "employees_members"})
+    assert page.status_code == 200
+    assert "<svg" in page.text and "Klaster Północ" in page.text
+    csv = client.get(url, {"indicator": "employees_members", "format": "csv"})
+    assert csv["Content-Type"] == "text/csv; charset=utf-8"
+    assert csv.content.decode().splitlines() == ["Cluster,2024", "Klaster Północ,1250"]
+    members = client.get(url, {"indicator": "members_total", "format": "csv"})
+    assert members.content.decode().splitlines() == ["Cluster,2024", "Klaster Północ,3"]
