@@ -52,6 +52,34 @@ class VerifyOneForm(BootstrapMixin, forms.Form):
     min_months = forms.IntegerField(
         label=_("Minimum months of membership"), required=False, min_value=0, max_value=1200
     )
+    instrument = forms.ChoiceField(
+        label=_("Funding instrument"),
+        required=False,
+        help_text=_(
+            "Tests the instrument's terms from the catalogue; give the date the instrument "
+            "refers to (the submission or the evaluation)."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        from . import instruments
+
+        super().__init__(*args, **kwargs)
+        self.fields["instrument"].choices = [("", _("None (membership only)"))] + [
+            *instruments.choices()
+        ]
+
+    def clean_instrument(self):
+        """The instrument chosen, as the current catalogue writes it (None when none is)."""
+        from . import instruments
+
+        value = self.cleaned_data.get("instrument")
+        if not value:
+            return None
+        try:
+            return instruments.choose(value)
+        except instruments.UnknownInstrument as exc:
+            raise forms.ValidationError(exc.message) from exc
 
     def clean_nip(self) -> str:
         try:
@@ -108,6 +136,15 @@ class WithdrawForm(BootstrapMixin, forms.Form):
 class MembershipCertificateForm(BootstrapMixin, forms.Form):
     nip = forms.CharField(label=_("NIP"), max_length=20)
     on = forms.DateField(label=_("On"), required=False, widget=DateInput())
+    instrument = forms.ChoiceField(label=_("For the funding instrument"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        from . import instruments
+
+        super().__init__(*args, **kwargs)
+        self.fields["instrument"].choices = [("", _("None (membership only)"))] + [
+            *instruments.choices()
+        ]
 
 
 _CODE = re.compile(r"[A-Za-z0-9_-]{1,40}")

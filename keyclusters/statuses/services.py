@@ -236,18 +236,32 @@ def status_certificate(*, grant: StatusGrant, by: Any) -> Certificate:
     )
 
 
-def membership_certificate(*, nip: str, on: dt.date, by: Any) -> Certificate:
-    """A certificate of the memberships of the organisation ``nip`` that count on ``on``.
+def membership_certificate(
+    *, nip: str, on: dt.date, by: Any, instrument: str | None = None
+) -> Certificate:
+    """A certificate of the memberships of the organisation ``nip`` that count on ``on``; with
+    ``instrument`` (an id of the current catalogue of funding instruments) a certificate that
+    the organisation meets that instrument's terms on ``on``, stating the instrument, the
+    catalogue's version and hash, and the membership it rests on.
 
-    Raises ``ValidationError`` when the NIP is invalid or the organisation is not a member of a
-    key cluster on that date.
+    Raises ``ValidationError`` when the NIP is invalid, the organisation is not a member of a
+    key cluster on that date, the instrument is unknown, or its terms are not met (with the
+    reason in words).
     """
+    from . import instruments
+
     try:
         nip = selectors.normalise_nip(nip)
     except selectors.InvalidNip as exc:
         raise ValidationError({"nip": exc.message}) from exc
+    chosen = None
+    if instrument:
+        try:
+            chosen = instruments.choose(instrument)
+        except instruments.UnknownInstrument as exc:
+            raise ValidationError({"instrument": exc.message}) from exc
     organisation = Organisation.objects.filter(nip=nip).first()
-    answer = selectors.verify_nip(nip, on=on)
+    answer = selectors.verify_nip(nip, on=on, instrument=chosen)
     if organisation is None or not answer["key_cluster_member"]:
         raise ValidationError(
             {
@@ -258,6 +272,22 @@ def membership_certificate(*, nip: str, on: dt.date, by: Any) -> Certificate:
             }
         )
     payload = {"organisation": {"name": organisation.name, "nip": nip}, **answer}
+    if chosen is not None:
+        if not answer["eligible"]:
+            raise ValidationError(
+                {
+                    "instrument": gettext(
+                        "The organisation does not meet the terms of %(instrument)s on "
+                        "%(date)s: %(reason)s."
+                    )
+                    % {
+                        "instrument": chosen.instrument.title.get(_language()),
+                        "date": date_format(on, "SHORT_DATE_FORMAT"),
+                        "reason": instruments.reason_text(answer),
+                    }
+                }
+            )
+        payload["instrument_title"] = chosen.instrument.title.model_dump()
     return Certificate.objects.create(
         kind=Certificate.Kind.MEMBERSHIP,
         code=_new_code(),
@@ -266,6 +296,12 @@ def membership_certificate(*, nip: str, on: dt.date, by: Any) -> Certificate:
         payload=payload,
         issued_by=by,
     )
+
+
+def _language() -> str:
+    from django.utils.translation import get_language
+
+    return get_language() or "pl"
 
 
 def certificate_check(certificate: Certificate | None, *, today: dt.date) -> dict:

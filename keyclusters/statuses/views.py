@@ -349,7 +349,10 @@ def verify(request: HttpRequest) -> HttpResponse:
     if action == "one" and one.is_valid():
         data = one.cleaned_data
         answer = selectors.verify_nip(
-            data["nip"], on=data["on"] or selectors.today(), min_months=data["min_months"]
+            data["nip"],
+            on=data["on"] or selectors.today(),
+            min_months=data["min_months"],
+            instrument=data["instrument"],
         )
     elif action == "file" and upload.is_valid():
         from .management.commands.verify import read_values
@@ -379,6 +382,7 @@ def membership_certificate(request: HttpRequest) -> HttpResponse:
                 nip=form.cleaned_data["nip"],
                 on=form.cleaned_data["on"] or selectors.today(),
                 by=request.user,
+                instrument=form.cleaned_data["instrument"] or None,
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():

@@ -46,3 +46,33 @@ def is_key_cluster_status(stored: object) -> bool:
     from keyclusters.statuses.types import KEY_CLUSTER
 
     return not isinstance(stored, dict) or stored.get("code", KEY_CLUSTER) == KEY_CLUSTER
+
+
+@register.filter
+def instrument_reason(answer: object) -> str:
+    """Why an answer with a funding instrument is eligible or not, in words ("member since
+    12.03.2024, 5 of 6 months"); empty for an answer without an instrument."""
+    from keyclusters.statuses.instruments import reason_text
+
+    return reason_text(answer) if isinstance(answer, dict) else ""
+
+
+@register.filter
+def instrument_title(answer: object) -> str:
+    """The title of an answer's funding instrument in the active language: as a certificate
+    stored it, else as the current catalogue writes it, else its id."""
+    from django.utils.translation import get_language
+
+    if not isinstance(answer, dict) or not isinstance(answer.get("instrument"), dict):
+        return ""
+    english = (get_language() or "pl").startswith("en")
+    stored = answer.get("instrument_title")
+    if isinstance(stored, dict):
+        return str(stored.get("en" if english else "pl") or "")
+    from keyclusters.statuses import instruments
+
+    ident = str(answer["instrument"].get("id", ""))
+    try:
+        return instruments.choose(ident).instrument.title.get(get_language())
+    except instruments.UnknownInstrument:
+        return ident
