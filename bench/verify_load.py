@@ -18,6 +18,10 @@
     .venv/bin/python bench/verify_load.py [--duration 10] [--connections 16] [--workers N]
                                           [--worker-class sync|gthread] [--phases reads writes]
                                           [--write-chunk 2000] [--rebuild-interval 5]
+                                          [--instrument voucher-tie-break]
+
+With ``--instrument ID`` every verification (single and bulk) asks about that funding
+instrument of the catalogue as well (``&instrument=ID``; the same targets).
 
 The server is run as ``keyclusters serve`` runs it: sync workers, 2 x CPUs + 1 of them.
 
@@ -52,6 +56,7 @@ BIN = ROOT / ".venv" / "bin"
 ON = dt.date(2024, 6, 1)
 CLUSTERS, ORGANISATIONS = 40, 100_000
 WRITE_ROWS = 100_000
+INSTRUMENT = ""  # --instrument: asked in every verification when given
 
 
 def free_port() -> int:
@@ -211,15 +216,22 @@ def lua(path: Path, key: str, sample: list[str], endpoint: str) -> Path:
         "local i = 0\n"
         "request = function()\n"
         "  i = i + 1\n"
-        f'  return wrk.format("GET", "{endpoint}?on={ON.isoformat()}&nip=" '
+        f'  return wrk.format("GET", "{endpoint}?on={ON.isoformat()}{_instrument()}&nip=" '
         ".. nips[(i % #nips) + 1])\n"
         "end\n"
     )
     return path
 
 
+def _instrument() -> str:
+    return f"&instrument={INSTRUMENT}" if INSTRUMENT else ""
+
+
 def bulk(port: int, key: str, nips_list: list[str]) -> tuple[float, int]:
-    body = json.dumps({"on": ON.isoformat(), "nips": nips_list}).encode()
+    payload = {"on": ON.isoformat(), "nips": nips_list}
+    if INSTRUMENT:
+        payload["instrument"] = INSTRUMENT
+    body = json.dumps(payload).encode()
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}/api/v1/verification/bulk", data=body, method="POST",
         headers={"X-API-Key": key, "Content-Type": "application/json"},
@@ -304,7 +316,10 @@ def main() -> int:
         "--rebuild-interval", type=float, default=5.0,
         help="VERIFICATION_INDEX_REBUILD_INTERVAL of the server (0: a rebuild per commit)",
     )  # fmt: skip
+    parser.add_argument("--instrument", default="", help="a funding instrument's id")
     args = parser.parse_args()
+    global INSTRUMENT
+    INSTRUMENT = args.instrument
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed (apt-get install -y wrk)")
     name = urlsplit(args.postgres_url).path.lstrip("/")
