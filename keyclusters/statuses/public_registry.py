@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
+from keyclusters.registry import identity
 from keyclusters.registry.models import Cluster, Membership
 
 from .models import KEY_CLUSTER, StatusGrant, StatusType
@@ -27,7 +28,10 @@ def holders_on(
     count, in one query (a cluster holding statuses of two types is on both types' lists).
 
     Annotations: ``grant_id``, ``grant_round``, ``grant_valid_from``, ``grant_valid_to``,
-    ``grant_decision_on`` (the type's latest grant valid on ``on``) and ``member_count``.
+    ``grant_decision_on`` (the type's latest grant valid on ``on``), ``member_count``, and the
+    cluster's name and coordinator of that date (``name_then``, ``coordinator_then_name``,
+    ``coordinator_then_nip``: :func:`keyclusters.registry.identity.with_identity_on`); listed by
+    the name of that date.
     """
     valid = StatusGrant.objects.valid_on(on).filter(
         cluster_id=OuterRef("pk"), status_type_id=status_type
@@ -59,7 +63,7 @@ def holders_on(
         clusters = clusters.filter(Q(voivodeship=voivodeship) | Exists(in_region))
     if specialisation:
         clusters = clusters.filter(specialisation=specialisation)
-    return clusters.order_by("name", "pk")
+    return identity.with_identity_on(clusters, on).order_by("name_then", "pk")
 
 
 def registry_rows(on: dt.date, *, status_type: StatusType, **filters: str) -> list[dict]:
@@ -70,9 +74,9 @@ def registry_rows(on: dt.date, *, status_type: StatusType, **filters: str) -> li
     return [
         {
             "cluster_id": c.pk,
-            "cluster_name": c.name,
-            "coordinator_name": c.coordinator.name,
-            "coordinator_nip": c.coordinator.nip or "",
+            "cluster_name": c.name_then,
+            "coordinator_name": c.coordinator_then_name,
+            "coordinator_nip": c.coordinator_then_nip or "",
             "voivodeship": c.voivodeship,
             "specialisation": c.specialisation,
             "status_type": status_type.code,
