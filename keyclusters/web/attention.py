@@ -15,10 +15,12 @@ from django.db.models import Exists, F, Max, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from keyclusters.competitions.models import Application, Call, StageResult
 from keyclusters.domain.lifecycle import ApplicationState, StageState
 from keyclusters.evaluation.models import Assignment, ScoreSheet
+from keyclusters.monitoring import selectors as monitoring
 from keyclusters.registry import selectors as registry_selectors
 from keyclusters.registry import selfservice
 from keyclusters.statuses.models import StatusGrant
@@ -51,6 +53,7 @@ def needs_attention(calls: list[Call], *, now: dt.datetime) -> list[dict[str, An
         _contested_memberships(),
         _evidence_to_review(),
         _change_requests(),
+        *_monitoring(today),
     )
     return [group for group in groups if group["items"]]
 
@@ -283,3 +286,45 @@ def _change_requests() -> dict[str, Any]:
         for r in registry_selectors.pending_change_requests()
     ]
     return _group("changes", _("Proposed changes of organisations"), _("proposed on"), items)
+
+
+def _monitoring(today: dt.date) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Yearly reports past their due date, and the monitoring alerts: members below the
+    round's minimum on 31 December, a report overdue by more than 30 days."""
+    overdue = [
+        Item(
+            subject=r.cluster.name,
+            context=str(r.year),
+            date=r.due_on,
+            url=reverse("monitoring:report", args=[r.pk]),
+            late=True,
+        )
+        for r in monitoring.overdue_reports(today)
+    ]
+    alerts = [
+        Item(
+            subject=a.report.cluster.name,
+            context=str(a.report.year),
+            date=a.report.due_on,
+            url=reverse("monitoring:report", args=[a.report.pk]),
+            late=a.kind == "overdue",
+            note=(
+                ngettext(
+                    "%(count)s member on 31 December, the minimum is %(minimum)s",
+                    "%(count)s members on 31 December, the minimum is %(minimum)s",
+                    a.members or 0,
+                )
+                % {"count": a.members, "minimum": a.report.members_minimum}
+                if a.kind == "members"
+                else ngettext(
+                    "overdue by %(count)s day", "overdue by %(count)s days", a.days_overdue or 0
+                )
+                % {"count": a.days_overdue}
+            ),
+        )
+        for a in monitoring.alerts(today)
+    ]
+    return (
+        _group("monitoring-overdue", _("Overdue yearly reports"), _("due on"), overdue),
+        _group("monitoring-alerts", _("Monitoring alerts"), _("due on"), alerts),
+    )
