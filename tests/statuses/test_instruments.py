@@ -7,13 +7,16 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
+from django.db import transaction
 from django.utils import translation
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from keyclusters.domain import instruments as terms
 from keyclusters.registry.models import Membership, MembershipRole
 from keyclusters.statuses import index, instruments, selectors, services
 from keyclusters.statuses.models import StatusGrant
-from tests.factories import ClusterFactory, OrganisationFactory
+from tests.factories import ClusterFactory, OrganisationFactory, valid_nip
 
 D = dt.date
 ON = D(2024, 6, 1)
@@ -263,3 +266,56 @@ def test_bulk_with_an_instrument(registry):
         (False, "not-a-member"),
     ]
     assert answers[3]["instrument"] == {"id": "voucher-tie-break", "version": 1, "sha256": SHA}
+
+
+# --- the index and the database agree on random registries ----------------------------------
+
+
+START = D(2020, 1, 1)
+days = st.integers(0, 30).map(lambda n: n * 61)
+random_grant = st.tuples(
+    st.integers(0, 2), days, days, st.one_of(st.none(), days), st.sampled_from(["kkk", "pkw"])
+)
+random_membership = st.tuples(
+    st.integers(0, 3), st.integers(0, 2), st.sampled_from(["member", "coordinator"]), days
+)
+
+
+@pytest.mark.django_db
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(
+    grants=st.lists(random_grant, max_size=6),
+    memberships=st.lists(random_membership, max_size=8, unique_by=lambda m: m[:3]),
+    on=days,
+)
+def test_the_index_answers_instruments_as_the_database(grants, memberships, on):
+    with transaction.atomic():
+        clusters = [ClusterFactory(name=f"Klaster {i}") for i in range(3)]
+        nips = [valid_nip() for _ in range(4)]
+        organisations = [OrganisationFactory(name=f"Firma {i}", nip=n) for i, n in enumerate(nips)]
+        for o, c, role, joined in memberships:
+            Membership.objects.create(
+                cluster=clusters[c], organisation=organisations[o], role=role,
+                joined_on=START + dt.timedelta(joined),
+            )  # fmt: skip
+        for number, (c, start, length, withdrawn, status_type) in enumerate(grants):
+            valid_from = START + dt.timedelta(start)
+            StatusGrant.objects.create(
+                cluster=clusters[c], round_label=f"R{number}", decision_on=valid_from,
+                valid_from=valid_from, valid_to=valid_from + dt.timedelta(length),
+                withdrawn_on=None if withdrawn is None else valid_from + dt.timedelta(withdrawn),
+                status_type_id=status_type,
+            )  # fmt: skip
+        day = START + dt.timedelta(on)
+        built = index.VerificationIndex.load()
+        for instrument in terms.load_catalogue(terms.shipped_catalogue_path()).catalogue.ids:
+            chosen = instruments.choose(instrument)
+            for nip in nips:
+                assert built.answer(nip, on=day, instrument=chosen) == (
+                    selectors.verify_nip_from_database(nip, on=day, instrument=chosen)
+                )
+            assert built.answers(nips, on=day, instrument=chosen) == (
+                selectors.verify_nips_from_database(nips, on=day, instrument=chosen)
+            )
+        transaction.set_rollback(True)
