@@ -346,6 +346,7 @@ GET: dict[str, Case] = {
     "benchmarking:report-progress [unpublished]": url(
         only(*ANALYSTS, default="hidden", anonymous="hidden"), pk=W("draft_edition")
     ),
+    "benchmarking:edition-details": url(everyone("method"), pk=W("edition")),
     "benchmarking:edition-participants": url(everyone("method"), pk=W("edition")),
     "benchmarking:edition-import": url(everyone("method"), pk=W("edition"), kind="coordinator"),
     "benchmarking:edition-action": url(everyone("method"), pk=W("edition"), action="withdraw"),
@@ -696,6 +697,12 @@ POST: dict[str, Case] = {
     "benchmarking:edition-create": post(
         only(*ANALYSTS),
         {"framework": W("framework"), "year": "2024", "name": "Edycja 2024"},
+        changes=ANALYSTS,
+    ),
+    "benchmarking:edition-details": post(
+        only(*ANALYSTS),
+        {"number": "4", "contractor": "Instytut", "financing": "", "publish_position": "on"},
+        pk=W("edition"),
         changes=ANALYSTS,
     ),
     "benchmarking:edition-participants": post(

@@ -30,6 +30,18 @@ class EditionForm(forms.Form):
     )
 
 
+class EditionDetailsForm(forms.Form):
+    number = forms.IntegerField(label=_("Edition number"), required=False, min_value=1)
+    contractor = forms.CharField(label=_("Contractor"), required=False, max_length=300)
+    financing = forms.CharField(label=_("Financing"), required=False, max_length=300)
+    publish_position = forms.BooleanField(
+        label=_(
+            "Tell each cluster its place in the general classification and its gap to the leader"
+        ),
+        required=False,
+    )
+
+
 class ParticipantsForm(forms.Form):
     clusters = forms.ModelMultipleChoiceField(
         label=_("Participating clusters"),
@@ -55,4 +67,11 @@ class ReportTextsForm(forms.Form):
     )
 
 
-__all__ = ["DataFileForm", "Edition", "EditionForm", "ParticipantsForm", "ReportTextsForm"]
+__all__ = [
+    "DataFileForm",
+    "Edition",
+    "EditionDetailsForm",
+    "EditionForm",
+    "ParticipantsForm",
+    "ReportTextsForm",
+]

@@ -85,6 +85,13 @@ class Edition(models.Model):
         null=True,
         blank=True,
     )
+    # What the edition was (its framework's ``edition:`` block gives the defaults).
+    number = models.PositiveIntegerField(_("edition number"), null=True, blank=True)
+    contractor = models.CharField(_("contractor"), max_length=300, blank=True)
+    financing = models.CharField(_("financing"), max_length=300, blank=True)
+    # Whether each cluster is told its place in the general classification and its gap to the
+    # leader (the 2018 edition did; later editions warn against reading a ranking).
+    publish_position = models.BooleanField(_("publish the overall position"), default=False)
     # What the last computation produced: the document of ``benchmark compute --json`` plus the
     # sub-area medians (see services.compute_edition); ``document`` is that JSON text as printed
     # (a JSON column may reorder keys, the text keeps the documented order).

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from keyclusters.domain.rulebook.model import localized
 from keyclusters.registry.models import Cluster
 
+from . import standings
 from .charts import BENCHMARK_COLOUR, CLUSTER_COLOUR, MEDIAN_COLOUR, Series, radar_svg
 from .models import AreaSummary, ClusterReport, Edition, EditionResult
 
@@ -39,6 +40,23 @@ def _number(text: Any) -> Decimal | None:
 
 def _float(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
+
+
+def edition_bands(edition: Edition) -> list[dict[str, Any]]:
+    """The rating bands of each area that has them: the area's title and (label, minimum)."""
+    language = _language()
+    framework = edition.framework.parsed
+    return [
+        {
+            "title": localized(area.title, language) or area.id,
+            "bands": [
+                {"label": localized(b.label, language), "min": Decimal(repr(b.min))}
+                for b in framework.bands_of(area)
+            ],
+        }
+        for area in framework.areas
+        if framework.bands_of(area)
+    ]
 
 
 def edition_areas(edition: Edition) -> list[dict[str, Any]]:
@@ -71,6 +89,7 @@ def general_context(edition: Edition) -> dict[str, Any]:
         "edition": edition,
         "framework": edition.framework,
         "areas": edition_areas(edition),
+        "bands": edition_bands(edition),
         "clusters": list(edition.clusters.select_related("coordinator").order_by("name")),
     }
 
@@ -126,6 +145,7 @@ def cluster_context(result: EditionResult, report: ClusterReport | None = None) 
         area["score"] = score
         area["previous"] = _number(result.previous_areas.get(area["id"]))
         area["change"] = _number(result.change.get(area["id"]))
+        area["band"] = standings.band_label(framework, area["id"], score)
         low, high = area["lower_quartile"], area["upper_quartile"]
         area["strength"] = bool(
             score is not None and high is not None and low != high and score >= high
@@ -173,6 +193,9 @@ def cluster_context(result: EditionResult, report: ClusterReport | None = None) 
         "strengths": strengths,
         "weaknesses": weaknesses,
         "participants": edition.results_set.count(),
+        "position": standings.position_of(result),
+        "band_summary": standings.band_summary(framework, result.areas),
+        "comparison": standings.comparison_of(result),
         "report": report,
         "suggestions": _suggestions(areas, edition.results.get("subarea_medians", {})),
         "generated_on": timezone.localdate(),

@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +24,7 @@ from keyclusters.domain.benchmarking import (
     to_dict,
 )
 from keyclusters.domain.benchmarking.composite import competition_ranks
+from keyclusters.domain.benchmarking.framework import mapping_issues
 from keyclusters.domain.rulebook import (
     RulebookInvalid,
     load_document,
@@ -30,6 +32,7 @@ from keyclusters.domain.rulebook import (
     shipped_rulebook_path,
     source_sha256,
 )
+from keyclusters.domain.rulebook.model import localized
 from keyclusters.domain.rulebook.validation import BENCHMARKING_FRAMEWORK
 from keyclusters.domain.tables import Source
 from keyclusters.registry.models import Cluster
@@ -83,6 +86,7 @@ def store_framework(*, source: str | Path) -> Framework:
         raise BenchmarkingError([str(e) for e in exc.errors]) from exc
     except FrameworkError as exc:
         raise BenchmarkingError([str(e) for e in exc.errors]) from exc
+    _check_mapping(framework)
     digest = source_sha256(text)
     stored, created = Framework.objects.get_or_create(
         rulebook_id=framework.rulebook,
@@ -95,6 +99,30 @@ def store_framework(*, source: str | Path) -> Framework:
             % {"id": framework.rulebook, "version": framework.version}
         )
     return stored
+
+
+def _mapping_target(rulebook_id: str):
+    """The framework a mapping names: its latest stored version, else the shipped file."""
+    stored = Framework.objects.filter(rulebook_id=rulebook_id).order_by("-version").first()
+    if stored is not None:
+        return stored.parsed
+    if rulebook_id in shipped_framework_ids():
+        _text, data = load_document(shipped_rulebook_path(rulebook_id))
+        return parse_framework(data)
+    return None  # not known here: its ids cannot be checked yet
+
+
+def _check_mapping(framework) -> None:
+    """Every area and sub-area id the framework maps to exists in the framework named."""
+    issues = []
+    for rulebook_id in sorted(framework.mapped_frameworks()):
+        target = _mapping_target(rulebook_id)
+        if target is not None:
+            issues.extend(mapping_issues(framework, target))
+    if issues:
+        raise BenchmarkingError(
+            [f"{i.path}: {_(i.msgid) % i.params if i.params else _(i.msgid)}" for i in issues]
+        )
 
 
 def shipped_framework_ids() -> list[str]:
@@ -121,8 +149,13 @@ def create_edition(
     name: str,
     clusters: Iterable[Cluster] = (),
     normalisation: str | None = None,
+    number: int | None = None,
+    contractor: str = "",
+    financing: str = "",
+    publish_position: bool | None = None,
     by=None,
 ) -> Edition:
+    """A new edition; what is not given comes from the framework's ``edition:`` block."""
     if Edition.objects.filter(framework=framework, year=year).exists():
         raise BenchmarkingError(
             {
@@ -130,11 +163,62 @@ def create_edition(
                 % {"year": year}
             }
         )
+    defaults = framework.parsed.edition
     edition = Edition.objects.create(
-        framework=framework, year=year, name=name, normalisation=normalisation or None
+        framework=framework,
+        year=year,
+        name=name,
+        normalisation=normalisation or None,
+        number=number if number is not None else defaults.number,
+        contractor=(contractor or defaults.contractor or "").strip(),
+        financing=(
+            financing or localized(defaults.financing, settings.LANGUAGE_CODE) or ""
+        ).strip(),
+        publish_position=(
+            defaults.publish_position if publish_position is None else publish_position
+        ),
     )
     edition.clusters.set(list(clusters))
     return edition
+
+
+def _locked(edition: Edition) -> Edition:
+    """The edition's row, locked until the end of the transaction."""
+    return Edition.objects.select_for_update().select_related("framework").get(pk=edition.pk)
+
+
+EDITION_TEXT_LIMIT = 300
+
+
+@transaction.atomic
+def update_edition_details(
+    *,
+    edition: Edition,
+    number: int | None,
+    contractor: str,
+    financing: str,
+    publish_position: bool,
+    by=None,
+) -> Edition:
+    """The edition's number, contractor and financing, and whether positions are published.
+
+    Allowed in any state: none of it changes the computed results, only what is shown.
+    """
+    errors: dict[str, str] = {}
+    if number is not None and number < 1:
+        errors["number"] = _("The edition number must be at least 1.")
+    for field, value in (("contractor", contractor), ("financing", financing)):
+        if len(value.strip()) > EDITION_TEXT_LIMIT:
+            errors[field] = _("At most %(limit)s characters.") % {"limit": EDITION_TEXT_LIMIT}
+    if errors:
+        raise BenchmarkingError(errors)
+    locked = _locked(edition)
+    locked.number = number
+    locked.contractor = contractor.strip()
+    locked.financing = financing.strip()
+    locked.publish_position = bool(publish_position)
+    locked.save(update_fields=["number", "contractor", "financing", "publish_position"])
+    return locked
 
 
 def _require_editable(edition: Edition) -> None:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.edition_detail, name="edition-detail"),
     path("<int:pk>/report/", views.edition_report, name="edition-report"),
     path("<int:pk>/progress/", views.report_progress, name="report-progress"),
+    path("<int:pk>/details/", views.edition_details, name="edition-details"),
     path("<int:pk>/participants/", views.edition_participants, name="edition-participants"),
     path("<int:pk>/import/<str:kind>/", views.edition_import, name="edition-import"),
     path("<int:pk>/action/<str:action>/", views.edition_action, name="edition-action"),

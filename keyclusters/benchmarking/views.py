@@ -13,8 +13,14 @@ from django.views.decorators.http import require_POST
 from keyclusters.private_files import file_response
 from keyclusters.worker import heartbeat
 
-from . import reports, selectors, services, tasks
-from .forms import DataFileForm, EditionForm, ParticipantsForm, ReportTextsForm
+from . import reports, selectors, services, standings, tasks
+from .forms import (
+    DataFileForm,
+    EditionDetailsForm,
+    EditionForm,
+    ParticipantsForm,
+    ReportTextsForm,
+)
 from .models import ClusterReport, Edition, EditionResult
 
 
@@ -53,7 +59,10 @@ def edition_list(request: HttpRequest) -> HttpResponse:
         {
             "editions": selectors.visible_editions(request.user),
             "can_manage": request.user.has_perm("benchmarking.manage_editions"),
-            "my_results": selectors.coordinator_results(request.user)[:50],
+            "my_results": [
+                (result, standings.position_of(result))
+                for result in selectors.coordinator_results(request.user)[:50]
+            ],
         },
     )
 
@@ -91,6 +100,14 @@ def edition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(
         {
             "results": selectors.results_of(edition),
+            "details_form": EditionDetailsForm(
+                initial={
+                    "number": edition.number,
+                    "contractor": edition.contractor,
+                    "financing": edition.financing,
+                    "publish_position": edition.publish_position,
+                }
+            ),
             "participants_form": ParticipantsForm(initial={"clusters": edition.clusters.all()}),
             "file_form": DataFileForm(),
             "reports": {r.cluster_id: r for r in ClusterReport.objects.filter(edition=edition)},
@@ -139,6 +156,30 @@ def edition_participants(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The participants were saved."))
         except services.BenchmarkingError as exc:
             _errors(request, exc)
+    return redirect("benchmarking:edition-detail", edition.pk)
+
+
+@require_POST
+@login_required
+def edition_details(request: HttpRequest, pk: int) -> HttpResponse:
+    """The edition's number, contractor, financing and whether positions are published."""
+    edition = _manage(request, pk)
+    form = EditionDetailsForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
+        return redirect("benchmarking:edition-detail", edition.pk)
+    try:
+        services.update_edition_details(edition=edition, by=request.user, **form.cleaned_data)
+    except services.BenchmarkingError as exc:
+        for field, errors in exc.message_dict.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
+    else:
+        messages.success(request, _("The edition's details were saved."))
     return redirect("benchmarking:edition-detail", edition.pk)
 
 

@@ -28,7 +28,8 @@ CLUSTER_STROKE = "0.760784 0.254902 0.047059 RG"  # charts.CLUSTER_COLOUR #c2410
 
 @pytest.fixture
 def shipped_edition(db):
-    framework = services.store_shipped_frameworks()[0]
+    stored = services.store_shipped_frameworks()
+    framework = next(f for f in stored if f.rulebook_id == "parp-benchmark-2020")
     for name in (NAME, "Klaster B", "Klaster C", "Klaster D"):
         ClusterFactory(name=name)
     edition = services.create_edition(framework=framework, year=2020, name="Benchmarking 2020")

@@ -1,4 +1,6 @@
-"""Demo benchmarking: a published 2020 edition of 40 clusters and an earlier one for the trend.
+"""Demo benchmarking: a published 2020 edition of 40 clusters, and the 2018 edition (the
+framework of 2018, each cluster told its place in the general classification) that the 2020
+reports compare with through the 2018 framework's declared mapping.
 
 The values are random but plausible (seeded, so every demo is the same): each cluster has a
 general strength that moves most of its indicators together. PDFs are not generated here; a
@@ -86,16 +88,21 @@ def build_benchmarking(*, clusters: list[Cluster], analyst: User) -> Edition:
     """Create the 2018 and 2020 editions (both published, computed) and return the 2020 one."""
     rng = random.Random(SEED)
     stored = services.store_framework(source=shipped_rulebook_path("parp-benchmark-2020"))
+    stored_2018 = services.store_framework(source=shipped_rulebook_path("parp-benchmark-2018"))
     framework = stored.parsed
     participants = clusters[:PARTICIPANTS]
+    # The 2018 framework publishes each cluster's place (its edition: block); the number comes
+    # from there too. Contractor and financing are demo texts, not the edition's real ones.
     earlier = services.create_edition(
-        framework=stored,
+        framework=stored_2018,
         year=2018,
         name="Benchmarking klastrów 2018",
         clusters=participants[: PARTICIPANTS - 5],
+        contractor="Zespół badawczy (dane demonstracyjne)",
+        financing="Środki publiczne (dane demonstracyjne)",
         by=analyst,
     )
-    _fill(earlier, framework, list(earlier.clusters.all()), rng, drift=-0.04)
+    _fill(earlier, stored_2018.parsed, list(earlier.clusters.all()), rng, drift=-0.04)
     services.compute_edition(edition=earlier, by=analyst)
     services.change_state(edition=earlier, action="publish", by=analyst)
     edition = services.create_edition(
@@ -103,6 +110,7 @@ def build_benchmarking(*, clusters: list[Cluster], analyst: User) -> Edition:
         year=2020,
         name="Benchmarking klastrów 2020",
         clusters=participants,
+        number=5,
         by=analyst,
     )
     _fill(edition, framework, participants, rng)
