@@ -103,6 +103,33 @@ def alerts(today: dt.date, *, overdue_days: int | None = None) -> list[Alert]:
     return found
 
 
+def application_figures(report: YearlyReport) -> dict[str, Decimal]:
+    """The figures of the application that won the report's status, by indicator id, for
+    the indicators that declare ``compare_with``: what the application said when it was
+    submitted (its first frozen revision). Empty for a status without an application (an
+    imported historical grant)."""
+    application_id = report.status_grant.application_id
+    if application_id is None:
+        return {}
+    from keyclusters.competitions.models import ApplicationRevision
+
+    revision = (
+        ApplicationRevision.objects.filter(application_id=application_id).order_by("number").first()
+    )
+    if revision is None:
+        return {}
+    figures = {}
+    for indicator in report.framework.parsed.indicators:
+        value = revision.data.get(indicator.compare_with) if indicator.compare_with else None
+        if value in (None, "") or isinstance(value, bool):
+            continue
+        try:
+            figures[indicator.id] = Decimal(str(value))
+        except ArithmeticError:
+            continue
+    return figures
+
+
 # --- the ministry's view -------------------------------------------------------------------
 
 

@@ -115,6 +115,7 @@ def my_reports(request: HttpRequest) -> HttpResponse:
 def _rows(report: YearlyReport) -> list[dict]:
     """Each indicator with its title, unit and value for the report's page."""
     definition = report.framework.parsed
+    applied = selectors.application_figures(report)
     rows = []
     for indicator in definition.indicators:
         source = report.registry_values if indicator.from_registry else report.values
@@ -127,6 +128,7 @@ def _rows(report: YearlyReport) -> list[dict]:
                 "required": indicator.required,
                 "value": selectors.indicator_value(report, indicator.id, indicator.from_registry),
                 "raw": source.get(indicator.id),
+                "applied": applied.get(indicator.id),
             }
         )
     return rows
@@ -163,18 +165,20 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     else _("The figures were saved."),
                 )
                 return redirect("monitoring:report", pk=report.pk)
+    rows = _rows(report)
     return render(
         request,
         "monitoring/report_detail.html",
         {
             "report": report,
-            "rows": _rows(report),
+            "rows": rows,
             "form": form,
             "may_edit": may_edit,
             "may_review": request.user.has_perm("monitoring.review_report")
             and report.state == YearlyReport.State.SUBMITTED,
             "return_form": ReturnForm(),
             "framework": report.framework.parsed,
+            "compared": any(row["applied"] is not None for row in rows),
             "history": report.history.select_related("history_user").order_by("-history_date")[:20],
         },
     )

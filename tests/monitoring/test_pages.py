@@ -137,3 +137,32 @@ def test_the_ministrys_table_chart_and_csv(world, report):
     assert csv.content.decode().splitlines() == ["Cluster,2024", "Klaster Północ,1250"]
     members = client.get(url, {"indicator": "members_total", "format": "csv"})
     assert members.content.decode().splitlines() == ["Cluster,2024", "Klaster Północ,3"]
+
+
+def test_the_report_shows_the_figures_of_the_application_that_won_the_status(world, report):
+    from django.utils import timezone
+
+    from keyclusters.competitions import services as competitions
+    from keyclusters.competitions.models import Application, ApplicationRevision
+    from keyclusters.statuses.models import StatusGrant
+    from tests.evaluation.conftest import RULEBOOK
+
+    now = timezone.now()
+    call = competitions.create_call(
+        name="Runda VI", rulebook=competitions.store_rulebook(source=RULEBOOK),
+        opens_at=now - dt.timedelta(days=400), closes_at=now - dt.timedelta(days=300),
+    )  # fmt: skip
+    application = Application.objects.create(call=call, cluster=world.cluster)
+    ApplicationRevision.objects.create(
+        application=application, stage="formal", number=1, members=[], as_of=D(2023, 6, 1),
+        data={"members_total": 55, "employees_members": "1100", "revenue_members": "900000.00"},
+    )  # fmt: skip
+    StatusGrant.objects.filter(pk=world.grant.pk).update(application=application, call=call)
+    page = client_of(world.coordinator).get(reverse("monitoring:report", args=[report.pk]))
+    assert page.status_code == 200
+    assert "In the application" in page.text
+    assert 'data-applied="employees_members">In the application: 1,100<' in page.text
+    assert 'data-applied="revenue_members">In the application: 900,000.00<' in page.text
+    operator = client_of(world.operator).get(reverse("monitoring:report", args=[report.pk]))
+    row = operator.text.split('data-indicator="members_total">', 1)[1].split("</tr>", 1)[0]
+    assert ">3<" in row and ">55<" in row
