@@ -278,6 +278,9 @@ GET: dict[str, Case] = {
     "monitoring:indicators [csv]": url(
         only("decision_maker", *OPERATORS), **{"?format": "csv", "?indicator": "members_total"}
     ),
+    "monitoring:indicators [xlsx]": url(
+        only("decision_maker", *OPERATORS), **{"?format": "xlsx", "?indicator": "members_total"}
+    ),
     # evaluation.see_scores: operators, the decision maker, the cluster's coordinator
     "evaluation:why": url(
         only("coordinator", "operator", "decision_maker", "administrator", default="hidden"),

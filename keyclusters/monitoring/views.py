@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from keyclusters.accounts.confirmation import ask_to_confirm, confirmation_needed
-from keyclusters.domain.spreadsheet_safety import safe_row
+from keyclusters.domain.spreadsheet_safety import safe_row, xlsx_row
 
 from . import charts, selectors, services
 from .forms import OpenReportsForm, ReturnForm, report_form
@@ -289,6 +289,8 @@ def indicators(request: HttpRequest) -> HttpResponse:
     title = localized(chosen.title)
     if request.GET.get("format") == "csv":
         return _csv(table, title)
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(table, title)
     return render(
         request,
         "monitoring/indicators.html",
@@ -314,4 +316,23 @@ def _csv(table: selectors.IndicatorTable, title: str) -> HttpResponse:
         )
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(True, f"{title}.csv")
+    return response
+
+
+def _xlsx(table: selectors.IndicatorTable, title: str) -> HttpResponse:
+    """The same table as a workbook: numbers as number cells, the title as the sheet's name."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31].translate(str.maketrans("[]:*?/\\", "_______")))
+    sheet.append(xlsx_row(sheet, [_("Cluster"), *table.years]))
+    for cluster, values in table.rows:
+        sheet.append(xlsx_row(sheet, [cluster.name, *values]))
+    out = io.BytesIO()
+    workbook.save(out)
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = content_disposition_header(True, f"{title}.xlsx")
     return response

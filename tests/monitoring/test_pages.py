@@ -166,3 +166,23 @@ def test_the_report_shows_the_figures_of_the_application_that_won_the_status(wor
     operator = client_of(world.operator).get(reverse("monitoring:report", args=[report.pk]))
     row = operator.text.split('data-indicator="members_total">', 1)[1].split("</tr>", 1)[0]
     assert ">3<" in row and ">55<" in row
+
+
+def test_the_ministrys_table_as_a_workbook(world, report):
+    import io
+
+    from openpyxl import load_workbook
+
+    services.save_values(report=report, values=REPORTED, by=world.coordinator)
+    services.submit_report(report=report, by=world.coordinator)
+    services.accept_report(report=report, by=world.operator)
+    client = client_of(world.operator)
+    response = client.get(reverse("monitoring:indicators"),
+                          {"indicator": "revenue_members", "format": "xlsx"})  # fmt: skip
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.title == "Revenue of the members"
+    assert [[cell.value for cell in row] for row in sheet.iter_rows()] == [
+        ["Cluster", 2024],
+        ["Klaster Północ", 1500000.5],
+    ]
