@@ -210,9 +210,7 @@ def _check_held(meeting: Meeting, today: dt.date | None) -> None:
         )  # fmt: skip
 
 
-@transaction.atomic
-def plan_meeting(*, held_on: dt.date, place: str, agenda: str, by: User) -> Meeting:
-    _require_operator(by)
+def _clean_details(place: str, agenda: str) -> tuple[str, str]:
     place = " ".join(place.split())
     agenda = "\n".join(line.rstrip() for line in agenda.replace("\r\n", "\n").split("\n")).strip()
     errors: dict[str, list[str]] = {}
@@ -222,9 +220,41 @@ def plan_meeting(*, held_on: dt.date, place: str, agenda: str, by: User) -> Meet
         errors["agenda"] = [_("Write the agenda of the meeting.")]
     if errors:
         raise CouncilError(errors)
+    return place, agenda
+
+
+@transaction.atomic
+def plan_meeting(*, held_on: dt.date, place: str, agenda: str, by: User) -> Meeting:
+    _require_operator(by)
+    place, agenda = _clean_details(place, agenda)
     meeting = Meeting(held_on=held_on, place=place, agenda=agenda, created_by=by)
     meeting._history_user = by
     meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def change_meeting(
+    *, meeting: Meeting, held_on: dt.date, place: str, agenda: str, by: User
+) -> Meeting:
+    """The day, place and agenda of a meeting, until its minutes are recorded; the day cannot
+    move once who attended or a position is recorded (they were recorded for that day)."""
+    _require_operator(by)
+    meeting = _locked_meeting(meeting)
+    _check_open(meeting)
+    place, agenda = _clean_details(place, agenda)
+    if held_on != meeting.held_on and (
+        meeting.attendance_recorded_at is not None or meeting.positions.exists()
+    ):
+        raise CouncilError(
+            {"held_on": [
+                _("Who attended or a position of the meeting of %(day)s is recorded: the day "
+                  "cannot change.") % {"day": day_words(meeting.held_on)}
+            ]}
+        )  # fmt: skip
+    meeting.held_on, meeting.place, meeting.agenda = held_on, place, agenda
+    meeting._history_user = by
+    meeting.save(update_fields=["held_on", "place", "agenda"])
     return meeting
 
 

@@ -166,7 +166,7 @@ def _members(request: HttpRequest, form: MemberForm, today) -> HttpResponse:
 
 # -- a meeting --------------------------------------------------------------------------------
 
-_FORMS = ("document", "attendance", "position", "minutes")
+_FORMS = ("details", "document", "attendance", "position", "minutes")
 
 
 @login_required
@@ -177,6 +177,10 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     )
     members = services.members_on(found.held_on)
     forms_ = {
+        "details": MeetingForm(
+            initial={"held_on": found.held_on, "place": found.place, "agenda": found.agenda},
+            prefix="details",
+        ),
         "document": DocumentForm(),
         "attendance": AttendanceForm(
             members=members, initial={"attendees": list(found.attendees.all())}
@@ -191,7 +195,9 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
         if action not in _FORMS:
             messages.error(request, _("Nothing was changed."))
             return redirect("council:meeting", pk=found.pk)
-        if action == "document":
+        if action == "details":
+            form = MeetingForm(request.POST, prefix="details")
+        elif action == "document":
             form = DocumentForm(request.POST, request.FILES)
         elif action == "attendance":
             form = AttendanceForm(request.POST, members=members)
@@ -204,7 +210,10 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
             return _meeting(request, found, members, forms_)
         data = form.cleaned_data
         try:
-            if action == "document":
+            if action == "details":
+                services.change_meeting(meeting=found, by=request.user, **data)
+                messages.success(request, _("The meeting has been changed."))
+            elif action == "document":
                 services.add_document(
                     meeting=found, title=data["title"], upload=data["file"], by=request.user
                 )

@@ -327,6 +327,9 @@ def test_the_minutes_are_recorded_once_and_close_the_meeting(world):
         lambda: services.add_document(
             meeting=held, title="Późny", upload=FakeUpload("p.pdf", PDF), by=world.operator
         ),
+        lambda: services.change_meeting(
+            meeting=held, held_on=DAY, place="Inne", agenda="Inny", by=world.operator
+        ),
     ):
         with pytest.raises(CouncilError) as info:
             attempt()
@@ -339,3 +342,32 @@ def test_the_minutes_are_recorded_once_and_close_the_meeting(world):
         0,
     )
     assert (stored.positions.count(), stored.documents.count()) == (0, 1)
+
+
+def test_a_meeting_changes_until_its_minutes_and_its_day_until_attendance(world):
+    held = meeting(world)
+    services.change_meeting(
+        meeting=held, held_on=DAY + dt.timedelta(days=1), place=" Kraków ", agenda="A\r\nB",
+        by=world.operator,
+    )  # fmt: skip
+    stored = Meeting.objects.get()
+    assert (stored.held_on, stored.place, stored.agenda) == (dt.date(2026, 3, 13), "Kraków", "A\nB")
+    with pytest.raises(PermissionDenied):
+        services.change_meeting(
+            meeting=held, held_on=DAY, place="X", agenda="Y", by=world.coordinator
+        )
+    services.adopt_position(meeting=held, title="T", text="T", by=world.operator)
+    with pytest.raises(CouncilError) as info:
+        services.change_meeting(
+            meeting=held, held_on=DAY, place="Kraków", agenda="C", by=world.operator
+        )
+    assert info.value.message_dict == {
+        "held_on": [
+            "Who attended or a position of the meeting of 13 March 2026 is recorded: the day "
+            "cannot change."
+        ]
+    }
+    services.change_meeting(
+        meeting=held, held_on=dt.date(2026, 3, 13), place="Kraków", agenda="C", by=world.operator
+    )
+    assert Meeting.objects.get().agenda == "C"

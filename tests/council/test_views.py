@@ -65,7 +65,7 @@ def test_a_member_reads_the_meetings_and_downloads_the_minutes(client, council):
     assert b"".join(response.streaming_content) == PDF
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == (
-        "attachment; filename=\"Protokol 12.03.pdf\"; "
+        'attachment; filename="Protokol 12.03.pdf"; '
         "filename*=UTF-8''Protok%C3%B3%C5%82%2012.03.pdf"
     )
 
@@ -147,6 +147,13 @@ def test_the_operator_uploads_records_attendance_and_the_minutes_asked_first(cli
     )  # fmt: skip
     assert response.status_code == 302
     assert council.meeting.documents.count() == 2
+    response = operator.post(
+        url,
+        {"action": "details", "details-held_on": "2026-03-12", "details-place": "Łódź",
+         "details-agenda": "Otwarcie"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert (Meeting.objects.get().place, Meeting.objects.get().agenda) == ("Łódź", "Otwarcie")
     operator.post(url, {"action": "attendance", "attendees": [council.member.pk]})
     assert list(Meeting.objects.get().attendees.all()) == [council.member]
 
