@@ -610,7 +610,7 @@ POST: dict[str, Case] = {
     ),
     "council:meeting": post(
         {**only("operator"), "administrator": "forbidden"},
-        {"action": "position", "title": "Stanowisko", "text": "Rada popiera ankietę."},
+        {"action": "position", "position-title": "Stanowisko", "position-text": "Rada popiera."},
         pk=W("council_meeting"),
         changes=("operator",),
     ),

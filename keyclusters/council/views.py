@@ -185,7 +185,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
         "attendance": AttendanceForm(
             members=members, initial={"attendees": list(found.attendees.all())}
         ),
-        "position": PositionForm(),
+        "position": PositionForm(prefix="position"),  # "title" is the document's too
         "minutes": MinutesForm(meeting=found),
     }
     if request.method == "POST":
@@ -202,7 +202,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
         elif action == "attendance":
             form = AttendanceForm(request.POST, members=members)
         elif action == "position":
-            form = PositionForm(request.POST)
+            form = PositionForm(request.POST, prefix="position")
         else:
             form = MinutesForm(request.POST, meeting=found)
         forms_[action] = form

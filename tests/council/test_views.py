@@ -90,7 +90,7 @@ def test_non_members_and_former_members_get_403(client, council):
 def test_a_member_cannot_change_anything(client, council):
     member = client_of(client, council.coordinator)
     url = reverse("council:meeting", args=[council.meeting.pk])
-    response = member.post(url, {"action": "position", "title": "T", "text": "T"})
+    response = member.post(url, {"action": "position", "position-title": "T", "position-text": "T"})
     assert response.status_code == 403
     response = member.post(
         reverse("council:index"), {"held_on": "2026-05-05", "place": "X", "agenda": "Y"}
@@ -156,6 +156,12 @@ def test_the_operator_uploads_records_attendance_and_the_minutes_asked_first(cli
     assert (Meeting.objects.get().place, Meeting.objects.get().agenda) == ("Łódź", "Otwarcie")
     operator.post(url, {"action": "attendance", "attendees": [council.member.pk]})
     assert list(Meeting.objects.get().attendees.all()) == [council.member]
+    operator.post(
+        url, {"action": "position", "position-title": "Ankieta", "position-text": "Popieramy."}
+    )
+    assert list(council.meeting.positions.values_list("number", "title", "text")) == [
+        (1, "Ankieta", "Popieramy.")
+    ]
 
     asked = operator.post(url, {"action": "minutes", "document": council.minutes.pk})
     assert asked.status_code == 200
