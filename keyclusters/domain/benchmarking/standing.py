@@ -86,12 +86,15 @@ def band_counts(framework: Framework, areas: Mapping[str, object]) -> list[tuple
     """
     counts: dict[tuple[tuple[str, str], ...], list] = {}
     for area in framework.areas:
-        band = band_for(framework.bands_of(area), areas.get(area.id))
+        bands = framework.bands_of(area)
+        band = band_for(bands, areas.get(area.id))
         if band is None:
             continue
         key = tuple(sorted(band.label.items()))
-        counts.setdefault(key, [band, 0, len(counts)])[1] += 1
-    return [(band, n) for band, n, _order in counts.values()]
+        # ordered by the band's place in its list (0 is the highest), then by first appearance
+        counts.setdefault(key, [band, 0, (bands.index(band), len(counts))])[1] += 1
+    ordered = sorted(counts.values(), key=lambda entry: entry[2])
+    return [(band, n) for band, n, _order in ordered]
 
 
 # --- across frameworks ----------------------------------------------------------------------
