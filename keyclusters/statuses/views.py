@@ -22,8 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from keyclusters.accounts.client_address import client_address
 from keyclusters.accounts.models import ApiKey
 from keyclusters.domain.spreadsheet_safety import safe_cell, safe_row, xlsx_row
+from keyclusters.registry import identity, spreadsheets
 from keyclusters.registry import selectors as registry_selectors
-from keyclusters.registry import spreadsheets
 from keyclusters.registry.models import Cluster
 
 from . import public_registry, selectors, services, sharedcache, types
@@ -124,8 +124,12 @@ def cluster_history(request: HttpRequest, pk: int) -> HttpResponse:
     today = selectors.today()
     grants = selectors.grants_of(cluster).select_related("status_type")
     grants = selectors.with_continuity(list(grants))
+    names = identity.names_over_time([cluster.pk])
     for grant in grants:
         grant.state_today = grant.state_on(today)
+        # the name under which the status was granted, when the cluster bears another today
+        named = names.on(cluster.pk, grant.decision_on, cluster.name)
+        grant.name_then = named if named != cluster.name else ""
     held_today = {g.status_type_id: g.status_type for g in grants if g.state_today == "active"}
     context = {
         "cluster": cluster,

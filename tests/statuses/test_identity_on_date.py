@@ -67,3 +67,8 @@ def test_a_membership_certificate_names_the_cluster_of_its_date(kom):
     assert [m["cluster"]["name"] for m in new.payload["memberships"]] == [
         "Evoluma Klaster Przemysłowy"
     ]
+
+
+def test_the_status_timeline_names_the_cluster_of_the_grant(client, kom):
+    page = client.get(f"/statuses/clusters/{kom.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Granted to the cluster under its former name KOM." in page
