@@ -15,6 +15,9 @@ class StatusesConfig(AppConfig):
         from keyclusters.registry import holdings
 
         holdings.register(_last_valid_days)
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_ensure_shipped_types, sender=self)
         # ``keyclusters import statuses FILE``: a subcommand of the registry's import command,
         # registered from here so that the registry does not depend on this app.
         from importlib import import_module
@@ -29,6 +32,20 @@ class StatusesConfig(AppConfig):
         command.register(
             command.Subcommand("statuses", _("CSV or XLSX of historical status grants"), run)
         )
+
+
+def _ensure_shipped_types(*, apps=None, using="default", **kwargs) -> None:
+    """After migrate, and after a flush (which Django follows with ``post_migrate``), the
+    shipped status types exist: every grant's type defaults to the key cluster status."""
+    from django.apps import apps as installed
+
+    from .types import ensure_shipped
+
+    try:
+        model = (apps or installed).get_model("statuses", "StatusType")
+    except LookupError:  # migrated to a state before status types
+        return
+    ensure_shipped(model, using=using)
 
 
 def _last_valid_days(cluster_id: int, status_type: str) -> list:

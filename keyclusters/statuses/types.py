@@ -13,7 +13,30 @@ from django.utils.translation import get_language, gettext
 
 from .models import KEY_CLUSTER, StatusType
 
-__all__ = ["KEY_CLUSTER", "all_types", "find", "payload_of", "name_in_payload", "unknown_message"]
+__all__ = [
+    "KEY_CLUSTER", "SHIPPED", "all_types", "ensure_shipped", "find", "name_in_payload",
+    "payload_of", "unknown_message",
+]  # fmt: skip
+
+# The types the registry ships with (as migration 0005 created them): code, the status's name
+# (Polish, English), a holder's title (Polish, English).
+SHIPPED = [
+    ("kkk", "status Krajowego Klastra Kluczowego", "key cluster status",
+     "Krajowy Klaster Kluczowy", "National Key Cluster"),
+    ("pkw", "status Ponadregionalnego Klastra Wzrostowego", "supra-regional growth cluster status",
+     "Ponadregionalny Klaster Wzrostowy", "Supra-regional Growth Cluster"),
+]  # fmt: skip
+
+
+def ensure_shipped(model: type[StatusType] = StatusType, using: str = "default") -> None:
+    """Create the shipped types that are missing (after a database is flushed, as Django
+    re-creates content types); a type that exists keeps what the operators made of it."""
+    for position, (code, name_pl, name_en, holder_pl, holder_en) in enumerate(SHIPPED):
+        model.objects.using(using).get_or_create(
+            code=code,
+            defaults={"name_pl": name_pl, "name_en": name_en, "holder_pl": holder_pl,
+                      "holder_en": holder_en, "position": position},
+        )  # fmt: skip
 
 
 def all_types() -> list[StatusType]:
