@@ -236,7 +236,7 @@ def build_answer(
     with a status on ``on``; with an ``instrument``, its terms are tested on every such row
     (before ``min_months`` filters them), with the clusters' ``periods`` of status."""
     memberships = []
-    coordinator = False
+    coordinator = key_member = False
     rows = list(rows)
     for cluster_id, role, start, left_on, basis, basis_on, joined_on, contested_on in rows:
         status = statuses.get(cluster_id)
@@ -244,7 +244,11 @@ def build_answer(
             continue
         if not validity.began_early_enough(joined_on=start, on=on, min_months=min_months):
             continue
-        coordinator = coordinator or role == MembershipRole.COORDINATOR
+        # the flags answer for the key cluster status; a membership of a cluster holding
+        # another type of status is listed (with its type) but makes no key cluster member
+        key = status.status_type == KEY_CLUSTER
+        key_member = key_member or key
+        coordinator = coordinator or (key and role == MembershipRole.COORDINATOR)
         memberships.append(
             {
                 "cluster": {"id": cluster_id, "name": names[cluster_id]},
@@ -272,7 +276,7 @@ def build_answer(
     answer = {
         "nip": nip,
         "on": on.isoformat(),
-        "key_cluster_member": bool(memberships),
+        "key_cluster_member": key_member,
         "key_cluster_coordinator": coordinator,
         "memberships": memberships,
     }

@@ -319,3 +319,20 @@ def test_the_index_answers_instruments_as_the_database(grants, memberships, on):
                 selectors.verify_nips_from_database(nips, on=day, instrument=chosen)
             )
         transaction.set_rollback(True)
+
+
+def test_a_supra_regional_growth_cluster_makes_no_key_cluster_member_on_either_path(registry):
+    """Without an instrument the flags answer for the key cluster status: the membership of a
+    cluster holding only the growth cluster status is listed with its type, and counts for
+    neither flag; a key cluster's member is one."""
+    for nip in (registry.growth_member, registry.growth_coordinator):
+        from_database = selectors.verify_nip_from_database(nip, on=ON)
+        built = index.VerificationIndex.load()
+        assert built.answer(nip, on=ON) == from_database
+        assert (from_database["key_cluster_member"], from_database["key_cluster_coordinator"]) == (
+            False,
+            False,
+        )
+        assert [m["status_type"] for m in from_database["memberships"]] == ["pkw"]
+    key = selectors.verify_nip_from_database(registry.key_coordinator, on=ON)
+    assert (key["key_cluster_member"], key["key_cluster_coordinator"]) == (True, True)
