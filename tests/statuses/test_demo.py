@@ -1,7 +1,7 @@
 import pytest
 
 from keyclusters.accounts.models import ApiKey
-from keyclusters.statuses import selectors
+from keyclusters.statuses import public_registry, selectors
 from keyclusters.statuses.models import StatusGrant
 from keyclusters.web.demo.statuses import build_statuses
 from tests.factories import ClusterFactory, UserFactory
@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db
 def test_the_demo_statuses():
     clusters = [ClusterFactory() for _ in range(20)]
     demo = build_statuses(clusters=clusters, operator=UserFactory(roles=["operator"]))
-    assert StatusGrant.objects.count() == len(demo.grants) == 2 + 5 + 3 + 4
+    assert len(demo.grants) == 2 + 5 + 3 + 4
+    assert StatusGrant.objects.count() == len(demo.grants) + 1  # and the growth cluster's
     today = selectors.today()
     holders = {c.pk for c in selectors.key_clusters_on(today)}
     assert clusters[0].pk in holders
@@ -20,3 +21,6 @@ def test_the_demo_statuses():
     assert StatusGrant.objects.filter(withdrawn_on__isnull=False).count() == 1
     assert ApiKey.objects.get().prefix == demo.api_key.split(".")[0]
     assert demo.certificate.subject == clusters[0].name
+    growth = {c.pk for c in public_registry.holders_on(today, status_type="pkw")}
+    assert growth == {clusters[0].pk} and demo.growth.status_type_id == "pkw"
+    assert {c.pk for c in public_registry.holders_on(today)} == holders

@@ -213,8 +213,10 @@ def test_the_demo_tells_the_whole_story(capsys):
         "panel-zielinska",
     ]
 
-    # statuses on today's date
-    grants = StatusGrant.objects.all()
+    # statuses on today's date: the coordinator's cluster is also a supra-regional growth cluster
+    growth = StatusGrant.objects.get(status_type="pkw")
+    assert growth.cluster == own and growth.is_valid_on(today)
+    grants = StatusGrant.objects.filter(status_type="kkk")
     assert grants.count() == 29
     assert grants.valid_on(today).count() == 15
     assert grants.filter(valid_to__lt=today).count() == 13

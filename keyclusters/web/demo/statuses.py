@@ -1,5 +1,6 @@
 """Demo statuses: historical rounds, renewals (with and without a gap), a withdrawal, a current
-round, an API key of the demo funding agency and a status certificate."""
+round, a supra-regional growth cluster status beside the key cluster ones, an API key of the demo
+funding agency and a status certificate."""
 
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ ROUNDS = [
 
 @dataclass(frozen=True)
 class StatusesDemo:
-    grants: list[StatusGrant]
+    grants: list[StatusGrant]  # of the key cluster status
+    growth: StatusGrant  # the supra-regional growth cluster status of ``clusters[0]``
     api_key: str  # "<prefix>.<secret>" of the demo agency (shown once, like on the keys page)
     certificate: Certificate
 
@@ -43,7 +45,8 @@ def build_statuses(
     """Grant statuses to about half of ``clusters`` (at least 8 are needed).
 
     ``clusters[0]`` (the demo coordinator's) holds a status today, renewed without a gap, so
-    its coordinator can download a certificate; one cluster's status is withdrawn.
+    its coordinator can download a certificate, and also holds the supra-regional growth
+    cluster status (``pkw``) since round V; one cluster's status is withdrawn.
     ``round_one``: the grants of a decided round-I call (best ranked first), which stand in for
     the round I made here otherwise: the first is renewed in the current round and the second
     in round IV (both after a gap); the others expired in 2018. Their clusters must not be in
@@ -92,10 +95,17 @@ def build_statuses(
         ),
         by=operator,
     )
+    # the demo coordinator's cluster is also a supra-regional growth cluster (its own registry
+    # page, certificate wording and badge)
+    growth_start = ROUNDS[3][1] + dt.timedelta(days=60)
+    growth = services.grant_status(
+        cluster=clusters[0], round_label="PKW 2022", decision_on=growth_start,
+        valid_from=growth_start, valid_to=_years_later(today, 2), status_type="pkw", by=operator,
+    )  # fmt: skip
     issued = services.issue_api_key(
         name="Weryfikacja premii klastrowej – nabór 2.1",
         organisation="Polska Agencja Rozwoju Przedsiębiorczości",
         by=operator,
     )  # fmt: skip
     certificate = services.status_certificate(grant=grants[1], by=operator)
-    return StatusesDemo(grants=grants, api_key=issued.key, certificate=certificate)
+    return StatusesDemo(grants=grants, growth=growth, api_key=issued.key, certificate=certificate)
