@@ -65,7 +65,7 @@ class VerifyOneForm(BootstrapMixin, forms.Form):
         from . import instruments
 
         super().__init__(*args, **kwargs)
-        self.fields["instrument"].choices = [("", _("None (membership only)"))] + [
+        self.fields["instrument"].choices = [("", _("No instrument (membership only)"))] + [
             *instruments.choices()
         ]
 
@@ -142,7 +142,7 @@ class MembershipCertificateForm(BootstrapMixin, forms.Form):
         from . import instruments
 
         super().__init__(*args, **kwargs)
-        self.fields["instrument"].choices = [("", _("None (membership only)"))] + [
+        self.fields["instrument"].choices = [("", _("No instrument (membership only)"))] + [
             *instruments.choices()
         ]
 

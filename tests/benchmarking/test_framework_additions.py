@@ -195,7 +195,7 @@ def test_the_shipped_frameworks_map_onto_2020(year, areas, subareas, indicators)
     assert [b.label["en"] for b in framework.bands] == [
         "very high",
         "high",
-        "medium",
+        "average",
         "low",
         "very low",
     ]
