@@ -799,6 +799,8 @@ ADMIN_MODELS: dict[str, dict[str, Any]] = {
     "competitions.stageresult": {"operator": "none"},
     "statuses.statusgrant": {"operator": "none", "refused": ("add", "delete")},
     "statuses.certificate": {"operator": "none", "refused": ("add",)},
+    # the kinds of status: the administrator's (the operator role holds no permission of it)
+    "statuses.statustype": {"operator": "none"},
     "benchmarking.framework": {"operator": "none"},
     "benchmarking.edition": {"operator": "none"},
     "benchmarking.editionresult": {"operator": "none"},

@@ -7,7 +7,7 @@ from .models import Certificate, StatusGrant, StatusType
 @admin.register(StatusType)
 class StatusTypeAdmin(admin.ModelAdmin):
     """The kinds of status the registry keeps (the key cluster status, the supra-regional growth
-    cluster status, and others an operator adds, e.g. a regional key cluster status). A type
+    cluster status, and others an administrator adds, e.g. a regional key cluster status). A type
     with grants cannot be deleted (the grants protect it), and its code, which rulebooks and
     imports name, cannot be changed."""
 
