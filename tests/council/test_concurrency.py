@@ -12,10 +12,9 @@ from keyclusters.council.models import CouncilMember, Position
 from tests.concurrency import run_together
 from tests.council.conftest import DAY
 
-# serialized_rollback: the status types (data of a migration) are back after each test
 pytestmark = [
     pytest.mark.concurrency,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

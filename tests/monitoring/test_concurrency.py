@@ -13,10 +13,9 @@ from tests.factories import UserFactory
 
 from .conftest import AFTER_2024, REPORTED, open_2024
 
-# serialized_rollback: the status types (data of a migration) are back after each test
 pytestmark = [
     pytest.mark.concurrency,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 
