@@ -15,9 +15,7 @@ from tests.browser.conftest import log_in, log_out, screenshot
 from tests.browser.test_accessibility import axe  # noqa: F401 (the axe-core fixture)
 from tests.factories import ClusterFactory, UserFactory
 
-# serialized_rollback: the status types (data of a migration) survive an earlier
-# transactional test
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
