@@ -126,8 +126,10 @@ def test_six_months_against_five(registry):
     assert five["evaluated"]["months"] == 5
     # the next day the sixth month is complete
     assert verdict(both_paths(registry.five, "voucher-tie-break", D(2024, 6, 2))) == (True, None)
-    with translation.override("pl"):  # English until the translations come; Polish dates
-        assert instruments.reason_text(five) == "member since 02.12.2023, 5 of 6 months"
+    with translation.override("pl"):
+        assert instruments.reason_text(five) == (
+            "członkostwo od 02.12.2023, 5 z wymaganych 6 miesięcy"
+        )
     with translation.override("en"):
         assert instruments.reason_text(five) == "member since 2 Dec 2023, 5 of 6 months"
 
@@ -139,8 +141,8 @@ def test_the_status_acquired_after_joining_is_not_held_throughout(registry):
     assert answer["evaluated"]["months"] == 53
     with translation.override("pl"):
         assert instruments.reason_text(answer) == (
-            "member since 01.01.2020, 53 months (at least 6 required), but Klaster Późny has "
-            "held the status only since 01.03.2024, not for the whole 6 months before 01.06.2024"
+            "członkostwo od 01.01.2020, 53 miesiące (wymagane co najmniej 6), ale Klaster Późny "
+            "posiada status dopiero od 01.03.2024, a nie przez całe 6 miesięcy przed 01.06.2024"
         )
     # six months after the status began it has been held throughout
     assert verdict(both_paths(registry.old, "voucher-tie-break", D(2024, 9, 1))) == (True, None)
@@ -219,7 +221,7 @@ def test_not_a_member(registry):
     )
     with translation.override("pl"):
         assert instruments.reason_text(answer) == (
-            "not a member or coordinator of a cluster holding a status on 01.06.2024"
+            "nie jest członkiem ani koordynatorem klastra posiadającego status w dniu 01.06.2024"
         )
 
 
