@@ -229,9 +229,10 @@ def test_public_reads_the_registry_on_a_date_and_a_timeline(page, live_server):
     texts = [" ".join(text.split()) for text in items.all_inner_texts()]
     with translation.override("pl"):
         continuity = translation.gettext("Without a break.")
+    kkk = "Status Krajowego Klastra Kluczowego · "  # each grant names its status type
     assert texts == [
-        "Runda 2019 wygasły Rozstrzygnięcie: 01.07.2019 · ważny 01.07.2019 – 30.06.2022",
-        "Runda 2022 wygasły Rozstrzygnięcie: 15.06.2022 · ważny 01.07.2022 – 30.06.2025"
+        kkk + "Runda 2019 wygasły Rozstrzygnięcie: 01.07.2019 · ważny 01.07.2019 – 30.06.2022",
+        kkk + "Runda 2022 wygasły Rozstrzygnięcie: 15.06.2022 · ważny 01.07.2022 – 30.06.2025"
         f" · przedłużenie statusu z rundy 2019 {continuity}",
     ]
     screenshot(page, "public-status-timeline")
