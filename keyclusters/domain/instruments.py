@@ -24,7 +24,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
@@ -198,7 +198,7 @@ def validate_catalogue(
     return sorted(errors, key=lambda e: _sort_key(e.path))
 
 
-def _sort_key(path: str) -> tuple:
+def _sort_key(path: str) -> tuple[Any, ...]:
     parts: list[Any] = []
     for chunk in path.replace("]", "").replace("[", ".").split("."):
         parts.append((0, int(chunk), "") if chunk.isdigit() else (1, 0, chunk))
@@ -297,28 +297,30 @@ def _judge(instrument: Instrument, on: dt.date, candidate: Candidate) -> Verdict
     ]
     held = [p for p in candidate.periods if p.first_day <= on <= p.last_day]
     months = full_months(candidate.counted_from, on)
-    common = {
-        "cluster_id": candidate.cluster_id,
-        "role": candidate.role,
-        "counted_from": candidate.counted_from,
-        "months": months,
-        "min_months": instrument.min_months,
-    }
+    base = Verdict(
+        False,
+        None,
+        cluster_id=candidate.cluster_id,
+        role=candidate.role,
+        counted_from=candidate.counted_from,
+        months=months,
+        min_months=instrument.min_months,
+    )
     if not admitted:
         held_type = held[-1].status_type if held else None
-        return Verdict(False, STATUS_TYPE_NOT_ADMITTED, status_type=held_type, **common)
+        return replace(base, reason=STATUS_TYPE_NOT_ADMITTED, status_type=held_type)
     status_type = max(admitted, key=lambda p: p.first_day).status_type
     since = held_since(candidate.periods, instrument.status_types, on)
-    common.update(status_type=status_type, status_held_since=since)
+    base = replace(base, status_type=status_type, status_held_since=since)
     if instrument.coordinators_only and candidate.role != COORDINATOR:
-        return Verdict(False, COORDINATOR_ONLY, **common)
+        return replace(base, reason=COORDINATOR_ONLY)
     if months < instrument.min_months:
-        return Verdict(False, MEMBERSHIP_TOO_SHORT, **common)
+        return replace(base, reason=MEMBERSHIP_TOO_SHORT)
     if instrument.held_throughout:
         window_start = months_before(on, instrument.min_months)
         if since is None or window_start is None or since > window_start:
-            return Verdict(False, STATUS_NOT_HELD_THROUGHOUT, **common)
-    return Verdict(True, None, **common)
+            return replace(base, reason=STATUS_NOT_HELD_THROUGHOUT)
+    return replace(base, eligible=True)
 
 
 def evaluate(instrument: Instrument, on: dt.date, candidates: Iterable[Candidate]) -> Verdict:

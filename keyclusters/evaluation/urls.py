@@ -21,9 +21,7 @@ urlpatterns = [
     path("calls/<int:pk>/document/", document_views.document_page, name="document"),
     path("panel/sessions/<int:pk>/", panel_views.session_page, name="panel-session"),
     path("panel/slots/<int:pk>/", panel_views.invitation, name="panel-invitation"),
-    path(
-        "panel/slots/<int:pk>/presentation/", panel_views.presentation, name="panel-presentation"
-    ),
+    path("panel/slots/<int:pk>/presentation/", panel_views.presentation, name="panel-presentation"),
     path("applications/<int:pk>/why/", views.why, name="why"),
     path("applications/<int:pk>/consensus/", views.consensus, name="consensus"),
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from ..i18n import N_
 from .framework import Band, Framework
@@ -84,7 +85,7 @@ def band_counts(framework: Framework, areas: Mapping[str, object]) -> list[tuple
     Bands are told apart by their labels, so areas with their own bands of the same label
     count together; bands with no area are left out.
     """
-    counts: dict[tuple[tuple[str, str], ...], list] = {}
+    counts: dict[tuple[tuple[str, str], ...], list[Any]] = {}
     for area in framework.areas:
         bands = framework.bands_of(area)
         band = band_for(bands, areas.get(area.id))
