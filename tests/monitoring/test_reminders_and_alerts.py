@@ -40,8 +40,8 @@ def test_each_reminder_is_sent_once_and_recorded(world, english):
     mail.outbox.clear()
     sent = services.send_reminders(today=D(2025, 4, 7))
     assert [(r.report.cluster.name, r.kind) for r in sent] == [("Klaster Południe", "after")]
-    assert [m.subject for m in mail.outbox] == [
-        "The yearly report on 2024 of Klaster Południe is overdue"
+    assert [m.subject for m in mail.outbox] == [  # the other coordinator reads Polish
+        "Upłynął termin złożenia sprawozdania rocznego klastra Klaster Południe za rok 2024"
     ]
     assert services.send_reminders(today=D(2025, 5, 1)) == []
     assert ReportReminder.objects.filter(report__cluster=world.other).count() == 2

@@ -66,8 +66,8 @@ def test_with_identity_on_annotates_in_one_query(django_assert_num_queries):
 @pytest.mark.parametrize(
     ("valid_from", "message"),
     [
-        (D(2012, 3, 1), "The new name must start after 01.03.2012"),
-        (D(2011, 1, 1), "The new name must start after 01.03.2012"),
+        (D(2012, 3, 1), "Nowa nazwa musi zacząć obowiązywać po 01.03.2012"),
+        (D(2011, 1, 1), "Nowa nazwa musi zacząć obowiązywać po 01.03.2012"),
     ],
 )
 def test_a_rename_before_the_current_name_is_refused(valid_from, message):
@@ -178,7 +178,7 @@ def test_the_page_asks_first_then_renames(operator_client):
     data = {"action": "rename", "rename-name": "Evoluma", "rename-valid_from": "2023-05-01"}
     asked = operator_client.post(url, data)
     assert asked.status_code == 200
-    assert "Rename KOM to Evoluma from 01.05.2023?" in asked.content.decode()
+    assert "Zmienić nazwę klastra KOM na Evoluma od 01.05.2023?" in asked.content.decode()
     assert ClusterName.objects.count() == 0
     done = operator_client.post(url, {**data, "confirmed": "yes"})
     assert done.status_code == 302
@@ -197,7 +197,10 @@ def test_the_page_refuses_a_date_before_the_current_name_on_the_field(operator_c
     response = operator_client.post(f"/clusters/{cluster.pk}/identity/", data)
     assert response.status_code == 200
     assert response.context["rename_form"].errors == {
-        "valid_from": ["The new name must start after 01.03.2012, when the current name started."]
+        "valid_from": [
+            "Nowa nazwa musi zacząć obowiązywać po 01.03.2012, tj. po dniu, od którego obowiązuje "
+            "obecna nazwa."
+        ]
     }
     assert ClusterName.objects.count() == 0
 
