@@ -27,7 +27,6 @@ from stdnum.pl import nip as stdnum_nip
 
 from keyclusters.domain import identifiers
 from keyclusters.domain import instruments as terms
-from keyclusters.registry import identity
 from keyclusters.registry.models import (
     BASIS_EVIDENCE,
     BASIS_JOINED,
@@ -118,16 +117,7 @@ def _statuses_on(on: dt.date) -> tuple[dict[int, Status], dict[int, str]]:
     for cluster_id, name, round_label, valid_from, valid_to, status_type in rows:
         statuses[cluster_id] = Status(round_label, valid_from, valid_to, status_type)
         names[cluster_id] = name
-    return statuses, names_on(names, on)
-
-
-def names_on(names: dict[int, str], on: dt.date) -> dict[int, str]:
-    """The name each cluster bore on ``on``, from ``names`` (cluster id → current name): one
-    query for the recorded names, none for no cluster."""
-    if not names:
-        return names
-    book = identity.names_over_time(names)
-    return {cluster_id: book.on(cluster_id, on, name) for cluster_id, name in names.items()}
+    return statuses, names
 
 
 Periods = dict[int, tuple[terms.Period, ...]]
@@ -398,9 +388,8 @@ def verify_nip_from_database(
         )
     periods = periods_of(statuses) if instrument is not None and statuses else None
     return build_answer(
-        nip, on, memberships.values(), statuses, names_on(names, on), min_months, instrument,
-        periods,
-    )  # fmt: skip
+        nip, on, memberships.values(), statuses, names, min_months, instrument, periods
+    )
 
 
 def _orm_rows(nip: str, on: dt.date) -> Iterable[tuple]:
