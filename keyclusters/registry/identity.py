@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import BigIntegerField, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -154,13 +154,34 @@ def coordinators_on(clusters: Iterable[Cluster], on: dt.date) -> dict[int, Organ
     return found
 
 
+def name_then(cluster: str, on: dt.date) -> Coalesce:
+    """An expression for the name the cluster referred to by the field ``cluster`` of the
+    query (``"pk"`` on clusters, ``"cluster_id"`` elsewhere) bore on ``on``, by the rules of
+    :func:`names_on`: to annotate a query with it, in the same query."""
+    names = ClusterName.objects.filter(cluster_id=OuterRef(cluster))
+    started = names.filter(valid_from__lte=on).order_by("-valid_from")
+    first = names.order_by("valid_from")
+    current = F("name") if cluster == "pk" else F(cluster.removesuffix("_id") + "__name")
+    return Coalesce(
+        Subquery(started.values("name")[:1]), Subquery(first.values("name")[:1]), current
+    )
+
+
+def name_then_sql(cluster: str, on: str) -> str:
+    """The same in SQL, for a raw query: ``cluster`` is the alias of the cluster table and
+    ``on`` the date's parameter (a prepared statement's ``$2``)."""
+    table = connection.ops.quote_name(ClusterName._meta.db_table)
+    names = f"SELECT n.name FROM {table} n WHERE n.cluster_id = {cluster}.id"
+    return (
+        f"COALESCE(({names} AND n.valid_from <= {on} ORDER BY n.valid_from DESC LIMIT 1), "
+        f"({names} ORDER BY n.valid_from LIMIT 1), {cluster}.name)"
+    )
+
+
 def with_identity_on(clusters: QuerySet[Cluster], on: dt.date) -> QuerySet[Cluster]:
     """``clusters`` annotated, in the same query, with ``name_then`` (the name borne on
     ``on``) and ``coordinator_then_id`` / ``_name`` / ``_nip`` (the coordinating organisation
     then), by the rules of :func:`names_on` and :func:`coordinators_on`."""
-    names = ClusterName.objects.filter(cluster_id=OuterRef("pk"))
-    started = names.filter(valid_from__lte=on).order_by("-valid_from")
-    first = names.order_by("valid_from")
     coordinators = (
         Membership.objects.filter(cluster_id=OuterRef("pk"), role=MembershipRole.COORDINATOR)
         .active_on(on)
@@ -169,9 +190,7 @@ def with_identity_on(clusters: QuerySet[Cluster], on: dt.date) -> QuerySet[Clust
 
     organisation = Organisation.objects.filter(pk=OuterRef("coordinator_then_id"))
     return clusters.annotate(
-        name_then=Coalesce(
-            Subquery(started.values("name")[:1]), Subquery(first.values("name")[:1]), F("name")
-        ),
+        name_then=name_then("pk", on),
         coordinator_then_id=Coalesce(
             Subquery(coordinators.values("organisation_id")[:1]),
             F("coordinator_id"),

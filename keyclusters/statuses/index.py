@@ -58,6 +58,7 @@ from django.db.models import QuerySet
 
 from keyclusters.domain import instruments as terms
 from keyclusters.domain.registry import membership_active_on
+from keyclusters.registry import identity
 from keyclusters.registry.models import (
     Cluster,
     ConfirmationState,
@@ -97,11 +98,11 @@ class Stamp:
 
 
 class VerificationIndex:
-    """A read-only copy of what verification needs, built by :meth:`load` in three queries."""
+    """A read-only copy of what verification needs, built by :meth:`load` in four queries."""
 
     __slots__ = (
         "memberships", "nips", "grants", "names", "stamp", "signal", "loaded_at", "checked_at",
-        "confirmed", "confirmed_at", "current", "organisation_names",
+        "confirmed", "confirmed_at", "current", "organisation_names", "book",
     )  # fmt: skip
 
     def __init__(
@@ -113,8 +114,11 @@ class VerificationIndex:
         signal: Any = None,
         nips: dict[int, str] | None = None,
         organisation_names: dict[str, str] | None = None,
+        book: identity.NameBook | None = None,
     ) -> None:
         self.memberships = memberships  # by NIP
+        # the clusters' recorded names, for the name each bore on the date asked about
+        self.book = book if book is not None else identity.NameBook()
         self.nips = nips if nips is not None else {}  # the NIP of each organisation in it
         # the name of each organisation in it, by NIP (bulk answers name the organisation)
         self.organisation_names = organisation_names if organisation_names is not None else {}
@@ -150,6 +154,7 @@ class VerificationIndex:
         ):
             grants.setdefault(cluster_id, []).append(tuple(grant))  # type: ignore[arg-type]
         names = dict(Cluster.objects.filter(pk__in=grants).values_list("pk", "name"))
+        book = identity.names_over_time(names)
         return cls(
             {nip: tuple(found_rows) for nip, found_rows in found.items()},
             {cluster_id: tuple(rows) for cluster_id, rows in grants.items()},
@@ -158,6 +163,7 @@ class VerificationIndex:
             signal,
             nips,
             organisation_names,
+            book,
         )
 
     def updated(
@@ -183,8 +189,22 @@ class VerificationIndex:
                 organisation_names[nip] = name
         memberships.update((nip, tuple(rows)) for nip, rows in found.items())
         return type(self)(
-            memberships, self.grants, self.names, stamp, signal, nips, organisation_names
+            memberships,
+            self.grants,
+            self.names,
+            stamp,
+            signal,
+            nips,
+            organisation_names,
+            self.book,
         )
+
+    def names_on(self, cluster_ids: Iterable[int], on: dt.date) -> dict[int, str]:
+        """The name each of these clusters bore on ``on`` (its current one where no name is
+        recorded)."""
+        return {
+            cid: self.book.on(cid, on, self.names[cid]) for cid in cluster_ids if cid in self.names
+        }
 
     def statuses_on(self, on: dt.date) -> dict[int, selectors.Status]:
         """The grant valid on ``on`` of each cluster (the latest one if two overlap)."""
@@ -222,7 +242,7 @@ class VerificationIndex:
         rows = self._active(nip, on, statuses)
         periods = self.periods(statuses) if instrument is not None else None
         return selectors.build_answer(
-            nip, on, rows, statuses, self.names, min_months, instrument, periods
+            nip, on, rows, statuses, self.names_on(statuses, on), min_months, instrument, periods
         )
 
     def periods(self, cluster_ids: Iterable[int]) -> selectors.Periods:
@@ -261,8 +281,9 @@ class VerificationIndex:
             if rows:
                 found[nip] = rows
         periods = self.periods(statuses) if instrument is not None and found else None
+        names = self.names_on(statuses, on)
         return selectors.assemble_answers(
-            nips, on, found, statuses, self.names, min_months, instrument, periods
+            nips, on, found, statuses, names, min_months, instrument, periods
         )
 
 
@@ -683,14 +704,15 @@ def connect_signals() -> None:
     from django.core.signals import request_finished, request_started
     from django.db.models.signals import post_delete, post_save
 
-    from keyclusters.registry.models import Organisation
+    from keyclusters.registry.models import ClusterName, Organisation
     from keyclusters.registry.signals import rows_written
 
     index_changes.after_change[:] = [_after_change_here]
     index_changes.after_replace[:] = [drop]
     request_started.connect(_request_started, dispatch_uid="index-request-started")
     request_finished.connect(_request_finished, dispatch_uid="index-request-finished")
-    for model in (Membership, Organisation, Cluster, StatusGrant, MembershipConfirmation):
+    models = (Membership, Organisation, Cluster, ClusterName, StatusGrant, MembershipConfirmation)
+    for model in models:
         post_save.connect(changed, sender=model, dispatch_uid=f"index-save-{model.__name__}")
         post_delete.connect(changed, sender=model, dispatch_uid=f"index-delete-{model.__name__}")
     rows_written.connect(changed, dispatch_uid="index-rows-written")

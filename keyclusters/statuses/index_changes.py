@@ -80,7 +80,7 @@ def _concerned(sender: Any, instance: Any, organisations: Iterable[int] | None) 
             .first()
         )  # none: the membership was deleted, and its deletion recorded its organisation
         return frozenset() if organisation is None else frozenset([organisation])
-    return EVERYTHING  # a cluster, a status grant
+    return EVERYTHING  # a cluster, its name, a status grant
 
 
 def _merge(first: Concerned, second: Concerned) -> Concerned:

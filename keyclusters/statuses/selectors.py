@@ -27,6 +27,7 @@ from stdnum.pl import nip as stdnum_nip
 
 from keyclusters.domain import identifiers
 from keyclusters.domain import instruments as terms
+from keyclusters.registry import identity
 from keyclusters.registry.models import (
     BASIS_EVIDENCE,
     BASIS_JOINED,
@@ -103,10 +104,11 @@ def _statuses_on(on: dt.date) -> tuple[dict[int, Status], dict[int, str]]:
     """The grant valid on ``on`` of each cluster (the latest one if two overlap), with names."""
     rows = (
         StatusGrant.objects.valid_on(on)
+        .annotate(name_then=identity.name_then("cluster_id", on))
         .order_by("cluster_id", "valid_from", "pk")
         .values_list(
             "cluster_id",
-            "cluster__name",
+            "name_then",
             "round_label",
             "valid_from",
             "valid_to",
@@ -397,7 +399,7 @@ def _orm_rows(nip: str, on: dt.date) -> Iterable[tuple]:
     return (
         _active_memberships(on)
         .filter(validity_q(on, prefix), organisation__nip=nip)
-        .annotate(contested_at=_contested_at())
+        .annotate(contested_at=_contested_at(), name_then=identity.name_then("cluster_id", on))
         .values_list(
             "cluster_id",
             "role",
@@ -406,7 +408,7 @@ def _orm_rows(nip: str, on: dt.date) -> Iterable[tuple]:
             "counted_from",
             "evidence_accepted_on",
             "contested_at",
-            "cluster__name",
+            "name_then",
             f"{prefix}round_label",
             f"{prefix}valid_from",
             f"{prefix}valid_to",
@@ -417,7 +419,7 @@ def _orm_rows(nip: str, on: dt.date) -> Iterable[tuple]:
     )
 
 
-STATEMENT = "keyclusters_verify_nip_2"  # renamed when its columns change
+STATEMENT = "keyclusters_verify_nip_3"  # renamed when its columns change
 
 
 def _prepare_statement() -> str:
@@ -431,7 +433,8 @@ def _prepare_statement() -> str:
     return (
         f"PREPARE {STATEMENT} (text, date) AS "
         "SELECT m.cluster_id, m.role, m.joined_on, m.left_on, m.counted_from, "
-        f"m.evidence_accepted_on, {contested_at_sql('m')}, c.name, g.round_label, "
+        f"m.evidence_accepted_on, {contested_at_sql('m')}, {identity.name_then_sql('c', '$2')}, "
+        "g.round_label, "
         "g.valid_from, g.valid_to, g.id, g.status_type_id "
         f"FROM {q['organisation']} o JOIN {q['membership']} m ON m.organisation_id = o.id "
         f"JOIN {q['cluster']} c ON c.id = m.cluster_id "

@@ -72,3 +72,32 @@ def test_a_membership_certificate_names_the_cluster_of_its_date(kom):
 def test_the_status_timeline_names_the_cluster_of_the_grant(client, kom):
     page = client.get(f"/statuses/clusters/{kom.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Granted to the cluster under its former name KOM." in page
+
+
+def test_verification_on_a_date_names_the_cluster_as_it_was_named_then_on_both_paths(kom):
+    from keyclusters.statuses import index, selectors
+
+    member = OrganisationFactory(name="Członek KOM")
+    MembershipFactory(cluster=kom, organisation=member, joined_on=D(2014, 1, 1))
+    built = index.VerificationIndex.load()
+    for on, name in ((D(2020, 1, 1), "KOM"), (D(2024, 1, 1), "Evoluma Klaster Przemysłowy")):
+        from_database = selectors.verify_nip_from_database(member.nip, on=on)
+        assert [m["cluster"]["name"] for m in from_database["memberships"]] == [name]
+        assert built.answer(member.nip, on=on) == from_database
+        (bulk,) = selectors.verify_nips_from_database([member.nip], on=on)
+        assert bulk == from_database
+        assert built.answers([member.nip], on=on) == [from_database]
+
+
+def test_the_database_path_names_the_cluster_of_the_date_in_its_one_query(kom):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from keyclusters.statuses import selectors
+
+    member = OrganisationFactory(name="Członek KOM")
+    MembershipFactory(cluster=kom, organisation=member, joined_on=D(2014, 1, 1))
+    with CaptureQueriesContext(connection) as queries:
+        answer = selectors.verify_nip_from_database(member.nip, on=D(2016, 6, 1))
+    assert [m["cluster"]["name"] for m in answer["memberships"]] == ["KOM"]
+    assert len(queries) == 1

@@ -225,3 +225,25 @@ def test_inside_a_transaction_or_turned_off_the_database_answers(registry, setti
     assert index.current() is None
     settings.VERIFICATION_INDEX = True
     assert index.current() is not None
+
+
+def test_a_rename_in_this_process_is_answered_at_once_under_the_new_name_only_after_it(registry):
+    from keyclusters.registry import identity
+
+    cluster, company = registry
+    registry_services.add_membership(
+        cluster=cluster, organisation=company, role=MembershipRole.MEMBER,
+        joined_on=D(2023, 1, 1), by=None,
+    )  # fmt: skip
+    assert member(company.nip) is True  # the index is loaded
+    identity.rename_cluster(
+        cluster=cluster, name="Klaster Odnowiony", valid_from=D(2024, 3, 1), by=None
+    )
+
+    def named(on: dt.date) -> list[str]:
+        answer = selectors.verify_nip(company.nip, on=on)
+        return [m["cluster"]["name"] for m in answer["memberships"]]
+
+    assert index.current() is not None
+    assert named(D(2024, 2, 29)) == ["Klaster Świeży"]
+    assert named(ON) == ["Klaster Odnowiony"]
