@@ -19,6 +19,7 @@ from keyclusters.domain.identifiers import normalise_nip, normalise_regon
 from keyclusters.evaluation.models import Assignment, PanelSession, ScoreSheet
 from keyclusters.evaluation.selectors import current_recommendation
 from keyclusters.evaluation.services import stage_aggregate
+from keyclusters.registry import identity
 from keyclusters.registry.models import Cluster, Membership, Organisation
 from keyclusters.statuses.models import Certificate, StatusGrant
 from keyclusters.web.demo.names import REGIONS
@@ -43,14 +44,25 @@ def test_the_demo_tells_the_whole_story(capsys):
 
     # the registry and one login per role
     assert Cluster.objects.count() == 42
-    assert Organisation.objects.count() == 3012
+    assert Organisation.objects.count() == 3013  # with the renamed cluster's new coordinator
     polish = Organisation.objects.exclude(nip=None)
-    assert polish.count() == 3000
+    assert polish.count() == 3001
     for org in polish.only("nip", "regon"):
         assert normalise_nip(org.nip) == org.nip
         assert normalise_regon(org.regon) == org.regon
     for cluster in Cluster.objects.all():
-        assert Membership.objects.filter(cluster=cluster, role="coordinator").count() == 1
+        coordinating = Membership.objects.filter(cluster=cluster, role="coordinator")
+        assert coordinating.filter(left_on=None).count() == 1
+    # a holder renamed itself and changed its coordinator on 1 May 2023
+    renamed = Cluster.objects.get(name="Metalia Klaster Przemysłowy")
+    assert identity.name_on(renamed, dt.date(2023, 4, 30)) == "Śląski Klaster Obróbki Metali"
+    assert identity.coordinator_on(renamed, dt.date(2023, 5, 1)).name == (
+        "Fundacja Metalia w Gliwicach"
+    )
+    assert identity.coordinator_on(renamed, dt.date(2023, 4, 30)).name != (
+        "Fundacja Metalia w Gliwicach"
+    )
+    assert StatusGrant.objects.filter(cluster=renamed).exists()
     # plausible: real towns in their own voivodeships, no placeholders, one name per firm
     towns = {(region, town) for region in REGIONS for town, _where in REGIONS[region][1]}
     for org in polish.only("voivodeship", "city"):
@@ -61,7 +73,7 @@ def test_the_demo_tells_the_whole_story(capsys):
     placeholder = re.compile(r"\b(test|foo|lorem|demo|cluster|scenario)\b|\d+$", re.IGNORECASE)
     assert not [n for n in names if placeholder.search(n)]
     assert Cluster.objects.get(name="Klaster Lotniczy Aerodolina").coordinator.city == "Rzeszów"
-    assert Organisation.history.count() == 3012
+    assert Organisation.history.count() == 3013
     logins = {
         "operator": "operator",
         "expert": "expert",
