@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from ..i18n import N_
 from ..rulebook.errors import errors_from_validation
 from ..rulebook.model import ID_PATTERN, RULEBOOK_ID_PATTERN, LocalizedText
+from .survey import Survey, survey_issues
 
 MONITORING_FRAMEWORK = "monitoring-framework"
 
@@ -67,10 +68,18 @@ class Indicator(_Strict):
     registry: RegistrySource | None = None
     compare_with: Identifier | None = None
     required: bool = True
+    # published in the open data (a reported figure; the registry's figures always are)
+    public: bool = False
 
     @property
     def from_registry(self) -> bool:
         return self.source == "registry"
+
+    @property
+    def published(self) -> bool:
+        """In the open data: every figure of the registry (its member lists are public) and
+        the reported figures the framework marks ``public: true``."""
+        return self.from_registry or self.public
 
 
 class DueDay(_Strict):
@@ -106,6 +115,8 @@ class MonitoringFramework(_Strict):
     alerts: Alerts = Field(default_factory=Alerts)
     illustrative: list[str] = Field(default_factory=list)
     indicators: list[Indicator] = Field(min_length=1)
+    # the anonymous member survey's questions (optional: keyclusters/domain/monitoring/survey.py)
+    survey: Survey | None = None
 
     def indicator(self, indicator_id: str) -> Indicator | None:
         return next((i for i in self.indicators if i.id == indicator_id), None)
@@ -191,6 +202,10 @@ def _semantic_issues(data: Mapping[str, Any]) -> list[MonitoringIssue]:
             and day > calendar.monthrange(2023, month)[1]
         ):
             issues.append(MonitoringIssue("due.day", N_("is not a day of every year")))
+    issues.extend(
+        MonitoringIssue(path, msgid, params)
+        for path, msgid, params in survey_issues(data.get("survey"))
+    )
     return issues
 
 
