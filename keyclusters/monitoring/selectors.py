@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from keyclusters.accounts.models import User
 from keyclusters.domain.monitoring.lifecycle import AWAITING_COORDINATOR
@@ -108,26 +109,57 @@ def application_figures(report: YearlyReport) -> dict[str, Decimal]:
     the indicators that declare ``compare_with``: what the application said when it was
     submitted (its first frozen revision). Empty for a status without an application (an
     imported historical grant)."""
-    application_id = report.status_grant.application_id
-    if application_id is None:
-        return {}
+    return application_figures_of([report]).get(report.pk, {})
+
+
+def application_figures_of(reports: Iterable[YearlyReport]) -> dict[int, dict[str, Decimal]]:
+    """:func:`application_figures` of many reports, by report pk, in two queries whatever their
+    number (one when their status grants are loaded, e.g. ``select_related("status_grant")``;
+    load their frameworks too, or each report's framework is one more query)."""
+    reports = list(reports)
+    grants = YearlyReport.status_grant
+    unloaded = [r.status_grant_id for r in reports if not grants.is_cached(r)]
+    applications: dict[int, int | None] = {}
+    if unloaded:
+        from keyclusters.statuses.models import StatusGrant
+
+        applications = dict(
+            StatusGrant.objects.filter(pk__in=unloaded).values_list("pk", "application_id")
+        )
+    application_of = {
+        r.pk: r.status_grant.application_id if grants.is_cached(r)
+        else applications.get(r.status_grant_id)
+        for r in reports
+    }  # fmt: skip
+    wanted = {a for a in application_of.values() if a is not None}
+    if not wanted:
+        return {r.pk: {} for r in reports}
     from keyclusters.competitions.models import ApplicationRevision
 
-    revision = (
-        ApplicationRevision.objects.filter(application_id=application_id).order_by("number").first()
+    earlier = ApplicationRevision.objects.filter(
+        application_id=OuterRef("application_id"), number__lt=OuterRef("number")
     )
-    if revision is None:
-        return {}
-    figures = {}
-    for indicator in report.framework.parsed.indicators:
-        value = revision.data.get(indicator.compare_with) if indicator.compare_with else None
-        if value in (None, "") or isinstance(value, bool):
+    first_data = dict(
+        ApplicationRevision.objects.filter(application_id__in=wanted)
+        .exclude(Exists(earlier))
+        .values_list("application_id", "data")
+    )
+    figures_by_report: dict[int, dict[str, Decimal]] = {}
+    for report in reports:
+        data = first_data.get(application_of[report.pk])
+        figures: dict[str, Decimal] = {}
+        figures_by_report[report.pk] = figures
+        if data is None:
             continue
-        try:
-            figures[indicator.id] = Decimal(str(value))
-        except ArithmeticError:
-            continue
-    return figures
+        for indicator in report.framework.parsed.indicators:
+            value = data.get(indicator.compare_with) if indicator.compare_with else None
+            if value in (None, "") or isinstance(value, bool):
+                continue
+            try:
+                figures[indicator.id] = Decimal(str(value))
+            except ArithmeticError:
+                continue
+    return figures_by_report
 
 
 # --- the ministry's view -------------------------------------------------------------------
