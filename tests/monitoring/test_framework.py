@@ -42,7 +42,7 @@ def test_the_shipped_framework_is_valid():
     assert framework.indicator("revenue_members").compare_with == "revenue_members"
     assert due_date(framework, 2024) == dt.date(2025, 3, 31)
     assert framework.alerts.overdue_days == 30
-    assert framework.illustrative == ["indicators", "due", "reminders", "alerts"]
+    assert framework.illustrative == ["indicators", "due", "reminders", "alerts", "survey"]
 
 
 def test_every_error_is_named_with_its_path():

@@ -20,8 +20,20 @@ from .framework import (
     parse_monitoring_framework,
 )
 from .lifecycle import EDITABLE, ReportAction, ReportState, next_state
+from .survey import (
+    AnswerProblem,
+    AnswersInvalid,
+    Question,
+    Survey,
+    check_answers,
+)
 
 __all__ = [
+    "AnswerProblem",
+    "AnswersInvalid",
+    "Question",
+    "Survey",
+    "check_answers",
     "EDITABLE",
     "MONITORING_FRAMEWORK",
     "REGISTRY_SOURCES",
