@@ -207,15 +207,12 @@ class VerificationIndex:
         }
 
     def statuses_on(self, on: dt.date) -> dict[int, selectors.Status]:
-        """The grant valid on ``on`` of each cluster (the latest one if two overlap)."""
+        """The grant valid on ``on`` of each cluster (:func:`.selectors.keep_status`)."""
         statuses = {}
-        for cluster_id, grants in self.grants.items():
-            for valid_from, valid_to, withdrawn_on, round_label, status_type in reversed(grants):
-                if valid_from <= on <= valid_to and (withdrawn_on is None or withdrawn_on > on):
-                    statuses[cluster_id] = selectors.Status(
-                        round_label, valid_from, valid_to, status_type
-                    )
-                    break
+        for cluster_id in self.grants:
+            status = self._status(cluster_id, on)
+            if status is not None:
+                statuses[cluster_id] = status
         return statuses
 
     def _active(self, nip: str, on: dt.date, statuses: dict) -> list[_Row]:
@@ -259,12 +256,13 @@ class VerificationIndex:
         return found
 
     def _status(self, cluster_id: int, on: dt.date) -> selectors.Status | None:
-        for valid_from, valid_to, withdrawn_on, round_label, status_type in reversed(
-            self.grants.get(cluster_id, ())
-        ):
+        found: dict[int, selectors.Status] = {}
+        grants = self.grants.get(cluster_id, ())
+        for valid_from, valid_to, withdrawn_on, round_label, status_type in grants:
             if valid_from <= on <= valid_to and (withdrawn_on is None or withdrawn_on > on):
-                return selectors.Status(round_label, valid_from, valid_to, status_type)
-        return None
+                status = selectors.Status(round_label, valid_from, valid_to, status_type)
+                selectors.keep_status(found, cluster_id, status)
+        return found.get(cluster_id)
 
     def answers(
         self,

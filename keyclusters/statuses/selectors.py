@@ -100,8 +100,18 @@ class Status:
     status_type: str = KEY_CLUSTER
 
 
+def keep_status(statuses: dict[int, Status], cluster_id: int, status: Status) -> None:
+    """Record ``status`` as the cluster's, given in the order of the grants' start: the
+    latest grant wins, except that a key cluster status is never replaced by a grant of
+    another type valid the same day (a cluster holding both is a key cluster: the answer's
+    flags and its listed status say so; an instrument looks at every type's periods)."""
+    held = statuses.get(cluster_id)
+    if held is None or held.status_type != KEY_CLUSTER or status.status_type == KEY_CLUSTER:
+        statuses[cluster_id] = status
+
+
 def _statuses_on(on: dt.date) -> tuple[dict[int, Status], dict[int, str]]:
-    """The grant valid on ``on`` of each cluster (the latest one if two overlap), with names."""
+    """The grant valid on ``on`` of each cluster (:func:`keep_status`), with names."""
     rows = (
         StatusGrant.objects.valid_on(on)
         .annotate(name_then=identity.name_then("cluster_id", on))
@@ -117,7 +127,7 @@ def _statuses_on(on: dt.date) -> tuple[dict[int, Status], dict[int, str]]:
     )
     statuses, names = {}, {}
     for cluster_id, name, round_label, valid_from, valid_to, status_type in rows:
-        statuses[cluster_id] = Status(round_label, valid_from, valid_to, status_type)
+        keep_status(statuses, cluster_id, Status(round_label, valid_from, valid_to, status_type))
         names[cluster_id] = name
     return statuses, names
 
@@ -383,7 +393,7 @@ def verify_nip_from_database(
         _pk,
         status_type,
     ) in rows:
-        statuses[cluster_id] = Status(label, start, end, status_type)  # the latest grant wins
+        keep_status(statuses, cluster_id, Status(label, start, end, status_type))
         names[cluster_id] = name
         memberships[(cluster_id, role, joined_on)] = membership_row(
             cluster_id, role, joined_on, left_on, counted, accepted, contested_at

@@ -135,6 +135,31 @@ def test_a_cluster_holding_both_types_is_on_both_pages(client, two):
         assert sorted(c.name for c in response.context["clusters"]) == expected
 
 
+@pytest.mark.parametrize("pkw_first", [True, False])
+def test_a_member_of_a_cluster_holding_both_types_is_a_key_cluster_member_on_both_paths(
+    two, pkw_first
+):
+    from keyclusters.statuses import index, selectors
+
+    key, _growth = two
+    key.delete()  # granted again below, in the order the case asks
+    cluster = ClusterFactory(name="Klaster Podwójny")
+    member = MembershipFactory(cluster=cluster, joined_on=D(2016, 1, 1)).organisation
+    first, second = ("pkw", "kkk") if pkw_first else ("kkk", "pkw")
+    _grant(cluster, round_label="A", status_type=first, valid_from=D(2021, 1, 1))
+    _grant(cluster, round_label="B", status_type=second, valid_from=D(2022, 1, 1))
+    on = D(2022, 6, 1)
+    built = index.VerificationIndex.load()
+    from_database = selectors.verify_nip_from_database(member.nip, on=on)
+    assert from_database["key_cluster_member"] is True
+    ((listed,),) = [from_database["memberships"]]
+    assert listed["status_type"] == "kkk"
+    assert listed["status"]["round"] == ("B" if pkw_first else "A")
+    assert built.answer(member.nip, on=on) == from_database
+    assert selectors.verify_nips_from_database([member.nip], on=on) == [from_database]
+    assert built.answers([member.nip], on=on) == [from_database]
+
+
 def test_the_open_data_of_a_type_names_it(client, two, english):
     key, growth = two
     url = reverse("statuses:registry-export", args=["csv"])
