@@ -274,6 +274,12 @@ GET: dict[str, Case] = {
     "monitoring:my-reports": url(only("coordinator", "other_coordinator")),
     "monitoring:report": url(only("coordinator", *OPERATORS), pk=W("yearly_report")),
     "monitoring:report-review": url(signed_in("method"), pk=W("submitted_report")),
+    # the figures' autosave and a document's upload and removal answer POST only; a document
+    # of A's report to A's coordinator and operators (monitoring.read_report)
+    "monitoring:report-autosave": url(everyone("method"), pk=W("yearly_report")),
+    "monitoring:report-documents": url(everyone("method"), pk=W("yearly_report")),
+    "monitoring:report-document": url(only("coordinator", *OPERATORS), pk=W("report_document")),
+    "monitoring:report-document-remove": url(everyone("method"), pk=W("report_document")),
     "monitoring:indicators": url(only("decision_maker", *OPERATORS)),
     "monitoring:indicators [csv]": url(
         only("decision_maker", *OPERATORS), **{"?format": "csv", "?indicator": "members_total"}
@@ -629,6 +635,25 @@ POST: dict[str, Case] = {
         changes=OPERATORS,
     ),
     "monitoring:reports": post(only(*OPERATORS), {"year": "2025"}),
+    # the coordinator of A alone autosaves, attaches and removes (monitoring.edit_report)
+    "monitoring:report-autosave": post(
+        only("coordinator", "administrator"),
+        {"version": "0", "employees_members": "13"},
+        pk=W("yearly_report"),
+        changes=("coordinator", "administrator"),
+    ),
+    "monitoring:report-documents": post(
+        only("coordinator", "administrator"),
+        {"file": Upload("sprawozdanie.pdf", PDF)},
+        pk=W("yearly_report"),
+        changes=("coordinator", "administrator"),
+    ),
+    "monitoring:report-document-remove": post(
+        only("coordinator", "administrator"),
+        {"confirmed": "yes"},
+        pk=W("report_document"),
+        changes=("coordinator", "administrator"),
+    ),
     # the coordinator of A alone names the presenters (operators only read the invitation)
     "evaluation:panel-invitation": post(
         only("coordinator"),
@@ -808,6 +833,12 @@ ADMIN_MODELS: dict[str, dict[str, Any]] = {
     # read only: the Council changes through its pages (keyclusters.council.services)
     "council.councilmember": {"operator": "none", "refused": ("add", "delete")},
     "council.meeting": {"operator": "none", "refused": ("add", "delete")},
+    # monitoring: read only, but a report's due date (transitions and figures go through
+    # keyclusters.monitoring.services)
+    "monitoring.storedmonitoringframework": {"operator": "none", "refused": ("add", "delete")},
+    "monitoring.yearlyreport": {"operator": "none", "refused": ("add", "delete")},
+    "monitoring.reportreminder": {"operator": "none", "refused": ("add", "delete")},
+    "monitoring.reportdocument": {"operator": "none", "refused": ("add", "delete")},
 }
 
 # The permission each kind of a model's admin URL asks for (None: staff only).

@@ -451,6 +451,13 @@ def _build_world() -> SimpleNamespace:
 
     w.yearly_report = yearly_report(2025, "draft")
     w.submitted_report = yearly_report(2024, "submitted")
+    w.report_document = monitoring.add_document(
+        report=w.yearly_report, upload=SimpleUploadedFile("sprawozdanie.pdf", PDF),
+        by=w.users["coordinator"],
+    )  # fmt: skip
+    w.yearly_report.reminders.create(
+        kind="before", sent_on=dt.date(2026, 3, 17), recipients="koordynator@example.org"
+    )
 
     # Rows for the admin pages of the libraries' models.
     access = {

@@ -5,7 +5,10 @@ A document is accepted when its bytes are one of the accepted kinds:
 - PDF: the file starts with the signature ``%PDF-``;
 - DOCX and XLSX: a ZIP container (``PK\\x03\\x04`` at the start) whose ``[Content_Types].xml``
   declares the main part of a Word document (``word/document.xml``) or of an Excel workbook
-  (``xl/workbook.xml``), without macros (a ``vbaProject.bin`` part or a macro-enabled type).
+  (``xl/workbook.xml``), without macros (a ``vbaProject.bin`` part or a macro-enabled type);
+- ODT and ODS (accepted where a caller asks for them, e.g. a yearly report's documents): a ZIP
+  container whose ``mimetype`` entry names an OpenDocument text or spreadsheet and which holds
+  ``content.xml``, without macros (``Basic/`` or ``Scripts/`` parts).
 
 Anything else (HTML, SVG, images, old Office formats, archives) is refused whatever its name
 says. The kind found is stored with the file and gives the content type it is served with
@@ -26,7 +29,10 @@ CONTENT_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
 }
+_ODF_KINDS = {CONTENT_TYPES["odt"]: "odt", CONTENT_TYPES["ods"]: "ods"}
 # The main part of each Office kind: its name in the container and its declared content type.
 _OFFICE_MAIN_PARTS = {
     "docx": (
@@ -43,6 +49,9 @@ _MAX_CONTENT_TYPES_BYTES = 256 * 1024
 _REFUSALS = {
     ("pdf",): N_("Only PDF documents are accepted."),
     ACCEPTED_KINDS: N_("Only PDF, DOCX and XLSX documents are accepted."),
+    (*ACCEPTED_KINDS, "odt", "ods"): N_(
+        "Only PDF, DOCX, XLSX, ODT and ODS documents are accepted."
+    ),
 }
 
 
@@ -58,7 +67,9 @@ def _office_kind(content: bytes) -> str | None:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             infos = {info.filename: info for info in archive.infolist()}
             types = infos.get("[Content_Types].xml")
-            if types is None or types.file_size > _MAX_CONTENT_TYPES_BYTES:
+            if types is None:
+                return _odf_kind(archive, infos)
+            if types.file_size > _MAX_CONTENT_TYPES_BYTES:
                 return None
             declared = archive.read(types).decode("utf-8", errors="replace")
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError):
@@ -73,8 +84,18 @@ def _office_kind(content: bytes) -> str | None:
     return None
 
 
+def _odf_kind(archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo]) -> str | None:
+    """``odt`` or ``ods`` for an OpenDocument container without macros, else None."""
+    mimetype = infos.get("mimetype")
+    if mimetype is None or mimetype.file_size > 100 or "content.xml" not in infos:
+        return None
+    if any(name.startswith(("Basic/", "Scripts/")) for name in infos):
+        return None
+    return _ODF_KINDS.get(archive.read(mimetype).decode("ascii", errors="replace").strip())
+
+
 def sniff_kind(content: bytes) -> str | None:
-    """``pdf``, ``docx`` or ``xlsx`` when the bytes are one, else None."""
+    """``pdf``, ``docx``, ``xlsx``, ``odt`` or ``ods`` when the bytes are one, else None."""
     if content.startswith(b"%PDF-"):
         return "pdf"
     if content.startswith(b"PK\x03\x04"):

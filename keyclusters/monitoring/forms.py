@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from keyclusters.registry import uploads
+
 from .models import YearlyReport, localized
 
 
@@ -21,11 +23,16 @@ class ReturnForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    """A text field for each reported indicator (the service checks the numbers)."""
+    """A text field for each reported indicator (the service checks the numbers), and the
+    report's version the figures were edited from (hidden: a save from an older version is
+    refused)."""
+
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
     def __init__(self, *args, report: YearlyReport, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.report = report
+        self.fields["version"].initial = report.version
         for indicator in report.framework.parsed.reported_indicators:
             unit = localized(indicator.unit) if indicator.unit else ""
             self.fields[indicator.id] = forms.CharField(
@@ -38,7 +45,25 @@ class ReportForm(forms.Form):
             )
 
     def values(self) -> dict[str, str]:
-        return {name: self.cleaned_data.get(name, "") for name in self.fields}
+        return {name: self.cleaned_data.get(name, "") for name in self.fields if name != "version"}
+
+    def edited_version(self) -> int | None:
+        return self.cleaned_data.get("version")
+
+
+class DocumentForm(forms.Form):
+    """A document attached to a report (its size is checked before it is read; its kind by
+    the service, from its content)."""
+
+    file = forms.FileField(
+        label=_("Document (PDF, DOCX, XLSX, ODT or ODS)"),
+        widget=forms.FileInput(
+            attrs={"class": "form-control", "accept": ".pdf,.docx,.xlsx,.odt,.ods"}
+        ),
+    )
+
+    def clean_file(self):
+        return uploads.clean_upload(self.cleaned_data["file"], "documents")
 
 
 def report_form(report: YearlyReport, data=None) -> ReportForm:

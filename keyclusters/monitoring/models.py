@@ -122,6 +122,9 @@ class YearlyReport(models.Model):
         related_name="+",
     )
     return_note = models.TextField(_("note of the return"), blank=True)
+    # raised by every change (keyclusters.monitoring.services): a save carrying an older
+    # version was prepared before someone else's change and is refused
+    version = models.PositiveIntegerField(_("version"), default=0)
     history = HistoricalRecords()
 
     class Meta:
@@ -138,6 +141,40 @@ class YearlyReport(models.Model):
     @property
     def editable(self) -> bool:
         return self.state in (self.State.DRAFT, self.State.RETURNED)
+
+
+def _document_path(instance: ReportDocument, filename: str) -> str:
+    return f"monitoring/{instance.report_id}/{filename}"
+
+
+class ReportDocument(models.Model):
+    """A document the coordinator attached to a yearly report (PDF, DOCX, XLSX, ODT or ODS,
+    recognised by its content), stored with the private files."""
+
+    report = models.ForeignKey(
+        YearlyReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="documents"
+    )
+    file = models.FileField(_("file"), upload_to=_document_path)
+    file_name = models.CharField(_("file name"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=8)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("document of a yearly report")
+        verbose_name_plural = _("documents of yearly reports")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.file_name
 
 
 class ReportReminder(models.Model):

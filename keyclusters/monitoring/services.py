@@ -10,12 +10,15 @@ writes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Protocol
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
@@ -26,6 +29,7 @@ from django.utils.translation import gettext as _
 from keyclusters.accounts.models import User
 from keyclusters.accounts.roles import Role
 from keyclusters.competitions.registry_values import member_list, registry_values
+from keyclusters.domain.documents import ACCEPTED_KINDS, DocumentRefused, check_document
 from keyclusters.domain.monitoring import (
     MonitoringFramework,
     MonitoringFrameworkError,
@@ -43,12 +47,31 @@ from keyclusters.domain.rulebook import (
     shipped_rulebook_path,
     source_sha256,
 )
+from keyclusters.registry import uploads
 from keyclusters.registry.models import Cluster
 from keyclusters.statuses.models import StatusGrant
 
-from .models import ReportReminder, StoredMonitoringFramework, YearlyReport
+from .models import ReportDocument, ReportReminder, StoredMonitoringFramework, YearlyReport
 
 SHIPPED_FRAMEWORK = "monitoring-kkk"
+# A report's documents: the kinds accepted (recognised by content), the size limit (that of an
+# application's documents, settings.UPLOAD_LIMITS) and how many a report may have.
+DOCUMENT_KINDS = (*ACCEPTED_KINDS, "odt", "ods")
+UPLOAD_KIND = "documents"
+MAX_DOCUMENTS = 10
+
+
+class StaleReport(ValidationError):
+    """A save prepared from an older version of the report: someone else saved meanwhile."""
+
+
+class Upload(Protocol):
+    """What the service needs of an uploaded file (Django's UploadedFile has it)."""
+
+    name: str
+    size: int
+
+    def read(self, size: int = -1) -> bytes: ...
 
 
 # --- frameworks --------------------------------------------------------------------------------
@@ -201,15 +224,36 @@ def _message(problem: ValueProblem) -> str:
     return _(problem.msgid)
 
 
+def _check_version(report: YearlyReport, version: int | None) -> None:
+    if version is not None and version != report.version:
+        raise StaleReport(
+            _(
+                "Someone else saved this report in the meantime; nothing was saved. Reload the "
+                "page to see the report as it is now."
+            ),
+            code="stale",
+        )
+
+
 @transaction.atomic
-def save_values(*, report: YearlyReport, values: dict[str, str], by: User) -> YearlyReport:
+def save_values(
+    *,
+    report: YearlyReport,
+    values: dict[str, str],
+    by: User,
+    version: int | None = None,
+    reason: str = "",
+) -> YearlyReport:
     """Store the coordinator's figures (every reported indicator; an empty value clears it).
     Refused unless the report is a draft or returned; every bad value is named and nothing is
-    written."""
+    written. ``version``, when given, is the report's version the figures were edited from: an
+    older one (someone saved since) raises :class:`StaleReport` and writes nothing. Each save
+    raises the version."""
     report = _locked(report)
     _check_coordinator(report, by)
     if not report.editable:
         raise ValidationError(_("This report can no longer be changed."))
+    _check_version(report, version)
     definition = report.framework.parsed
     cleaned: dict[str, str] = {}
     errors: dict[str, list[str]] = {}
@@ -224,8 +268,11 @@ def save_values(*, report: YearlyReport, values: dict[str, str], by: User) -> Ye
     if errors:
         raise ValidationError(errors)
     report.values = cleaned
+    report.version += 1
     report._history_user = by
-    report.save(update_fields=["values"])
+    if reason:
+        report._change_reason = reason
+    report.save(update_fields=["values", "version"])
     return report
 
 
@@ -258,9 +305,70 @@ def submit_report(
     report.state = state
     report.submitted_at = now or timezone.now()
     report.submitted_by = by
+    report.version += 1
     report._history_user = by
-    report.save(update_fields=["state", "submitted_at", "submitted_by"])
+    report.save(update_fields=["state", "submitted_at", "submitted_by", "version"])
     return report
+
+
+# --- the report's documents -----------------------------------------------------------------
+
+
+def _document_refusal(exc: DocumentRefused) -> str:
+    return _(exc.message_id) % exc.params if exc.params else _(exc.message_id)
+
+
+@transaction.atomic
+def add_document(*, report: YearlyReport, upload: Upload, by: User) -> ReportDocument:
+    """Attach a document (PDF, DOCX, XLSX, ODT or ODS, recognised by its content) to a draft
+    or returned report. The size and the number of documents are checked before the file is
+    read; a refusal names the field ``file`` and stores nothing."""
+    report = _locked(report)
+    _check_coordinator(report, by)
+    if not report.editable:
+        raise ValidationError(_("This report can no longer be changed."))
+    limit = uploads.limit(UPLOAD_KIND)
+    if report.documents.count() >= MAX_DOCUMENTS:
+        raise ValidationError(
+            {"file": [_("A report can have at most %(count)s documents; remove one first.")
+                      % {"count": MAX_DOCUMENTS}]}
+        )  # fmt: skip
+    if upload.size > limit:
+        raise ValidationError({"file": [uploads.too_large_message(upload.size, limit)]})
+    content = upload.read(limit + 1)
+    try:
+        kind = check_document(content, accepted=DOCUMENT_KINDS, max_bytes=limit)
+    except DocumentRefused as exc:
+        raise ValidationError({"file": [_document_refusal(exc)]}) from exc
+    document = ReportDocument(
+        report=report,
+        file_name=(upload.name or "")[:255],
+        kind=kind,
+        size=len(content),
+        uploaded_by=by,
+    )
+    digest = hashlib.sha256(content).hexdigest()[:12]
+    document.file.save(f"{digest}.{kind}", ContentFile(content), save=False)
+    document.save()
+    return document
+
+
+@transaction.atomic
+def remove_document(*, document: ReportDocument, by: User) -> None:
+    """Remove a document of a draft or returned report (the stored file too, once the
+    transaction is committed)."""
+    report = _locked(document.report)
+    _check_coordinator(report, by)
+    if not report.editable:
+        raise ValidationError(_("This report can no longer be changed."))
+    found = ReportDocument.objects.filter(pk=document.pk, report=report).first()
+    if found is None:
+        return
+    file = found.file
+    found.delete()
+    if file:
+        storage, name = file.storage, file.name
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 # --- the operator --------------------------------------------------------------------------
@@ -281,8 +389,9 @@ def accept_report(
     report.reviewed_at = now or timezone.now()
     report.reviewed_by = by
     report.return_note = ""
+    report.version += 1
     report._history_user = by
-    report.save(update_fields=["state", "reviewed_at", "reviewed_by", "return_note"])
+    report.save(update_fields=["state", "reviewed_at", "reviewed_by", "return_note", "version"])
     return report
 
 
@@ -300,8 +409,9 @@ def return_report(
     report.reviewed_at = now or timezone.now()
     report.reviewed_by = by
     report.return_note = note
+    report.version += 1
     report._history_user = by
-    report.save(update_fields=["state", "reviewed_at", "reviewed_by", "return_note"])
+    report.save(update_fields=["state", "reviewed_at", "reviewed_by", "return_note", "version"])
     return report
 
 
