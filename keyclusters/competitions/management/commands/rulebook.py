@@ -1,20 +1,32 @@
-"""``keyclusters rulebook validate FILE | show ID [--json] | load FILE_OR_ID``."""
+"""``keyclusters rulebook validate FILE | show ID [--json] | load FILE_OR_ID``.
+
+``validate`` also checks a monitoring framework (``kind: monitoring-framework``) with the
+monitoring framework's own validation; it is stored with ``keyclusters monitoring
+store-framework``, not ``load``."""
 
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from keyclusters.competitions.texts import rulebook_error_text
+from keyclusters.domain.monitoring import (
+    MONITORING_FRAMEWORK,
+    MonitoringFrameworkError,
+    parse_monitoring_framework,
+)
 from keyclusters.domain.rulebook import (
     RulebookInvalid,
+    load_document,
     load_rulebook,
     shipped_rulebook_ids,
     shipped_rulebook_path,
+    source_sha256,
 )
 from keyclusters.registry import uploads
 
@@ -41,7 +53,9 @@ class Command(BaseCommand):
             self.stderr.write(line)
         sys.exit(2)
 
-    def _read(self, file: str):
+    def _read(self, file: str, *, monitoring: bool = False):
+        """The rulebook (or benchmarking framework) of ``file``; with ``monitoring``, a
+        monitoring framework too (else it is refused: it is not stored as a rulebook)."""
         path = Path(file)
         if not path.exists() and file in shipped_rulebook_ids():
             path = shipped_rulebook_path(file)
@@ -52,12 +66,33 @@ class Command(BaseCommand):
         except uploads.FileTooLarge as exc:
             self._fail([f"{file}: {exc}"])
         try:
+            text, data = load_document(path)
+            if isinstance(data, dict) and data.get("kind") == MONITORING_FRAMEWORK:
+                if not monitoring:
+                    self._fail(
+                        [_("%(file)s: a monitoring framework is stored with "
+                           "'keyclusters monitoring store-framework'") % {"file": file}]
+                    )  # fmt: skip
+                return self._monitoring_framework(file, text, data)
             return load_rulebook(path)
         except RulebookInvalid as exc:
             self._fail([f"{file}: {rulebook_error_text(error)}" for error in exc.errors])
 
+    def _monitoring_framework(self, file: str, text: str, data: dict):
+        try:
+            framework = parse_monitoring_framework(data)
+        except MonitoringFrameworkError as exc:
+            self._fail(
+                [f"{file}: {error.path}: "
+                 f"{_(error.msgid) % dict(error.params) if error.params else _(error.msgid)}"
+                 for error in exc.errors]
+            )  # fmt: skip
+        return SimpleNamespace(
+            id=framework.id, version=framework.version, sha256=source_sha256(text)
+        )
+
     def _validate(self, *, file: str, **options) -> None:
-        rulebook = self._read(file)
+        rulebook = self._read(file, monitoring=True)
         maximum = getattr(rulebook, "maximum", None)
         self.stdout.write(
             _("%(file)s: valid (%(id)s version %(version)s, sha256 %(sha)s)")
