@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "keyclusters.benchmarking",
     "keyclusters.monitoring",
     "keyclusters.council",
+    "keyclusters.surveys",
     "keyclusters.web",
 ]
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("benchmarking/", include("keyclusters.benchmarking.urls")),
     path("monitoring/", include("keyclusters.monitoring.urls")),
     path("council/", include("keyclusters.council.urls")),
+    path("surveys/", include("keyclusters.surveys.urls")),
     path("accounts/", include("keyclusters.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,103 @@
+"""What the member survey pages read: the surveys a person may see and the results of a survey,
+suppressed while fewer answers than the framework's ``minimum_answers`` were given."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, QuerySet
+
+from keyclusters.accounts.models import User
+from keyclusters.monitoring.models import localized
+from keyclusters.registry.models import Cluster
+
+from .models import Survey, SurveyAnswer
+
+
+def surveys_for(user: User) -> QuerySet[Survey]:
+    """Every survey for the ministry; a coordinator's clusters' surveys otherwise."""
+    surveys = Survey.objects.select_related("cluster").annotate(answer_count=Count("answers"))
+    if user.has_perm("surveys.list_all_surveys"):
+        return surveys
+    if not user.organisation_id:
+        return surveys.none()
+    return surveys.filter(cluster__coordinator_id=user.organisation_id)
+
+
+def coordinated_clusters(user: User) -> QuerySet[Cluster]:
+    if not user.organisation_id or not user.has_role("coordinator"):
+        return Cluster.objects.none()
+    return Cluster.objects.filter(coordinator_id=user.organisation_id).order_by("name")
+
+
+def answer_count(survey: Survey) -> int:
+    return SurveyAnswer.objects.filter(survey=survey).count()
+
+
+@dataclass
+class Row:
+    label: str
+    count: int
+
+
+@dataclass
+class QuestionResult:
+    title: str
+    type: str
+    count: int  # the answers to this question
+    mean: Decimal | None = None  # scale: rounded to one decimal
+    rows: list[Row] = field(default_factory=list)  # scale: each value; choice: each choice
+    texts: list[str] = field(default_factory=list)  # text: in a shuffled order
+
+
+@dataclass
+class SurveyResults:
+    answers: int
+    minimum: int
+    questions: list[QuestionResult]
+
+    @property
+    def shown(self) -> bool:
+        return self.answers >= self.minimum
+
+
+def results(survey: Survey, *, shuffle: random.Random | None = None) -> SurveyResults:
+    """The results per question; none while fewer than ``minimum_answers`` answers were given
+    (not even the per-question counts), so that no answer can be traced."""
+    definition = survey.definition
+    given = list(SurveyAnswer.objects.filter(survey=survey).values_list("answers", flat=True))
+    outcome = SurveyResults(answers=len(given), minimum=definition.minimum_answers, questions=[])
+    if not outcome.shown:
+        return outcome
+    shuffle = shuffle or random.SystemRandom()
+    for question in definition.questions:
+        values = [a[question.id] for a in given if a.get(question.id) not in (None, "")]
+        result = QuestionResult(localized(question.title), question.type, len(values))
+        if question.type == "scale":
+            scale = question.scale_or_default
+            numbers = [v for v in values if isinstance(v, int)]
+            counts = Counter(numbers)
+            result.rows = [
+                Row(_scale_label(value, scale.labels), counts[value]) for value in scale.values
+            ]
+            if numbers:
+                result.mean = (Decimal(sum(numbers)) / len(numbers)).quantize(
+                    Decimal("0.1"), rounding=ROUND_HALF_UP
+                )
+        elif question.type == "choice":
+            counts = Counter(values)
+            result.rows = [Row(localized(c.title), counts[c.id]) for c in question.choices or ()]
+        else:
+            texts = [str(v) for v in values]
+            shuffle.shuffle(texts)
+            result.texts = texts
+        outcome.questions.append(result)
+    return outcome
+
+
+def _scale_label(value: int, labels: dict) -> str:
+    label = labels.get(value)
+    return f"{value} ({localized(label)})" if label else str(value)
