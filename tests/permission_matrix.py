@@ -287,6 +287,11 @@ GET: dict[str, Case] = {
     "monitoring:indicators [xlsx]": url(
         only("decision_maker", *OPERATORS), **{"?format": "xlsx", "?indicator": "members_total"}
     ),
+    # each holder's indicators against its application: as the table (monitoring.read_indicators)
+    "monitoring:trajectory": url(only("decision_maker", *OPERATORS), pk=W("cluster_a")),
+    # the open data of the published part of the accepted reports: public
+    "monitoring:open-data": url(everyone("ok"), format="csv"),
+    "monitoring:open-data [json]": url(everyone("ok"), format="json"),
     # evaluation.see_scores: operators, the decision maker, the cluster's coordinator
     "evaluation:why": url(
         only("coordinator", "operator", "decision_maker", "administrator", default="hidden"),

@@ -15,8 +15,9 @@ WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 720, 320, 80, 20, 30, 40
 LEGEND_ROW = 18
 
 
-def indicator_chart(table: IndicatorTable, *, title: str) -> str:
-    """Each holder's values (a line through its years); empty when nothing is reported."""
+def indicator_chart(table: IndicatorTable, *, title: str, fluid: bool = False) -> str:
+    """Each holder's values (a line through its years); empty when nothing is reported.
+    ``fluid``: as wide as its box (a small chart beside a table), the height following."""
     values = [v for _cluster, row in table.rows for v in row if v is not None]
     if not values or not table.years:
         return ""
@@ -34,8 +35,9 @@ def indicator_chart(table: IndicatorTable, *, title: str) -> str:
         return TOP + plot_h - float(value - low) / span * plot_h
 
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="indicator-chart" role="img" '
-        f'width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" '
+        '<svg xmlns="http://www.w3.org/2000/svg" class="indicator-chart" role="img" '
+        + (f'width="{WIDTH}" height="{height}" ' if not fluid else 'width="100%" ')
+        + f'viewBox="0 0 {WIDTH} {height}" '
         f'font-family="DejaVu Sans, sans-serif" font-size="12">',
         f"<title>{escape(title)}</title>",
         f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_h}" '

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from . import views
+from . import ministry_views, views
 
 app_name = "monitoring"
 urlpatterns = [
@@ -13,4 +13,6 @@ urlpatterns = [
     path("documents/<int:pk>/", views.report_document, name="report-document"),
     path("documents/<int:pk>/remove/", views.report_document_remove, name="report-document-remove"),
     path("indicators/", views.indicators, name="indicators"),
+    path("indicators/clusters/<int:pk>/", ministry_views.trajectory, name="trajectory"),
+    re_path(r"^open-data\.(?P<format>csv|json)$", ministry_views.open_data, name="open-data"),
 ]

@@ -24,7 +24,7 @@ from keyclusters.accounts.confirmation import ask_to_confirm, confirmation_neede
 from keyclusters.domain.spreadsheet_safety import safe_row, xlsx_row
 from keyclusters.private_files import download_name, file_response
 
-from . import charts, selectors, services
+from . import charts, ministry, selectors, services
 from .forms import DocumentForm, OpenReportsForm, ReturnForm, report_form
 from .models import ReportDocument, YearlyReport, localized
 
@@ -461,6 +461,7 @@ def indicators(request: HttpRequest) -> HttpResponse:
             "title": title,
             "unit": localized(chosen.unit) if chosen.unit else "",
             "table": table,
+            "rows": ministry.rows_with_application(table, chosen),
             "chart": charts.indicator_chart(table, title=title),
         },
     )
