@@ -179,6 +179,7 @@ def _build(*, clusters: int, organisations: int):
     from keyclusters.web.demo.council import build_council
     from keyclusters.web.demo.evaluation import add_affiliations, create_experts, schedule_panel
     from keyclusters.web.demo.identity import build_identity
+    from keyclusters.web.demo.monitoring import build_monitoring
     from keyclusters.web.demo.registry import build_registry
     from keyclusters.web.demo.rounds import build_finished_round, build_pending_round, ranked_grants
     from keyclusters.web.demo.statuses import build_statuses
@@ -225,4 +226,5 @@ def _build(*, clusters: int, organisations: int):
     build_benchmarking(clusters=demo.clusters, analyst=User.objects.get(username="analyst"))
     build_council(operator=operator, today=today)
     build_identity(operator=operator, today=today)
+    build_monitoring(operator=operator, own=demo.clusters[0], today=today)
     return logins
