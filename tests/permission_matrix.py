@@ -292,6 +292,15 @@ GET: dict[str, Case] = {
     # the open data of the published part of the accepted reports: public
     "monitoring:open-data": url(everyone("ok"), format="csv"),
     "monitoring:open-data [json]": url(everyone("ok"), format="json"),
+    # member surveys: the list to coordinators (their clusters'), operators and the decision
+    # maker (surveys.list_surveys); A's survey page to its coordinator (surveys.manage_survey);
+    # its results also to operators and the decision maker; the answer page is public (the
+    # link's token), an unknown token is not found
+    "surveys:surveys": url(only("coordinator", "other_coordinator", "decision_maker", *OPERATORS)),
+    "surveys:survey": url(only("coordinator", "administrator"), pk=W("survey")),
+    "surveys:results": url(only("coordinator", "decision_maker", *OPERATORS), pk=W("survey")),
+    "surveys:answer": url(everyone("ok"), token=W("survey.token")),
+    "surveys:answer [unknown]": url(everyone("hidden"), token="nie-ma-takiej-ankiety"),
     # evaluation.see_scores: operators, the decision maker, the cluster's coordinator
     "evaluation:why": url(
         only("coordinator", "operator", "decision_maker", "administrator", default="hidden"),
@@ -624,6 +633,26 @@ POST: dict[str, Case] = {
         {"action": "position", "position-title": "Stanowisko", "position-text": "Rada popiera."},
         pk=W("council_meeting"),
         changes=("operator",),
+    ),
+    # member surveys: a coordinator opens a survey of their own cluster (B's coordinator does;
+    # A's is told on the form that B is not theirs; nobody else coordinates: 403); A's
+    # coordinator closes A's survey; anyone with the link answers it
+    "surveys:surveys": post(
+        only("coordinator", "other_coordinator"),
+        {"cluster": W("cluster_b"), "year": W("survey.year"), "closes_on": W("survey.closes_on")},
+        changes=("other_coordinator",),
+    ),
+    "surveys:survey": post(
+        only("coordinator", "administrator"),
+        {"action": "close", "confirmed": "yes"},
+        pk=W("survey"),
+        changes=("coordinator", "administrator"),
+    ),
+    "surveys:answer": post(
+        everyone("ok"),
+        {"coordinator_services": "4", "joint_projects_useful": "very", "would_recommend": "9"},
+        token=W("survey.token"),
+        changes=ROLES,
     ),
     # the coordinator of A alone edits A's report (monitoring.edit_report; the administrator
     # holds every permission); operators review a submitted one and open a year's reports

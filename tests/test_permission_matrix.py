@@ -451,6 +451,14 @@ def _build_world() -> SimpleNamespace:
 
     w.yearly_report = yearly_report(2025, "draft")
     w.submitted_report = yearly_report(2024, "submitted")
+
+    # Member surveys: A's survey of this year, open for a month.
+    from keyclusters.surveys.models import Survey
+
+    w.survey = Survey.objects.create(
+        cluster=w.cluster_a, year=today.year, framework=monitoring_framework,
+        closes_on=today + 30 * day, opened_by=users["coordinator"],
+    )  # fmt: skip
     w.report_document = monitoring.add_document(
         report=w.yearly_report, upload=SimpleUploadedFile("sprawozdanie.pdf", PDF),
         by=w.users["coordinator"],
