@@ -9,13 +9,15 @@ the code is what rulebooks (``status.type``, ``applicants.holders.status_type``)
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import get_language, gettext
 
 from .models import KEY_CLUSTER, StatusType
 
 __all__ = [
     "KEY_CLUSTER", "SHIPPED", "all_types", "ensure_shipped", "find", "name_in_payload",
-    "payload_of", "unknown_message",
+    "payload_of", "rulebook_problems", "unknown_message",
 ]  # fmt: skip
 
 # The types the registry ships with (as migration 0005 created them): code, the status's name
@@ -79,3 +81,15 @@ def name_in_payload(stored: object, *, holder: bool = False) -> str:
     english = (get_language() or "pl").startswith("en")
     key = ("holder" if holder else "name") + ("_en" if english else "_pl")
     return str(stored.get(key) or "")
+
+
+def rulebook_problems(rulebook: Any) -> list[str]:
+    """The status types a competition rulebook names that the registry does not know, each
+    with its path (``status.type``, ``applicants.holders.status_type``): checked when the
+    rulebook is stored, so that a call cannot be decided into a status nobody can hold."""
+    named = [("status.type", rulebook.status.type)]
+    holders = rulebook.applicants.holders
+    if holders is not None:
+        named.append(("applicants.holders.status_type", holders.status_type))
+    known = {t.code for t in all_types()}
+    return [f"{path}: {unknown_message(code)}" for path, code in named if code not in known]

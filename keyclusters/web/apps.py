@@ -6,3 +6,10 @@ class WebConfig(AppConfig):
     name = "keyclusters.web"
     label = "web"
     verbose_name = _("Web interface")
+
+    def ready(self) -> None:
+        from keyclusters.competitions.services import calls
+        from keyclusters.statuses import types
+
+        if types.rulebook_problems not in calls.rulebook_checks:
+            calls.rulebook_checks.append(types.rulebook_problems)

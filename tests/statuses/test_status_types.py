@@ -327,8 +327,30 @@ def test_the_approval_grants_the_status_type_of_the_rulebook(operator, minister,
     )  # fmt: skip
 
 
-def test_the_approval_refuses_a_type_the_registry_does_not_keep(operator, minister, english):
+def test_a_rulebook_naming_a_type_the_registry_does_not_keep_is_refused_when_stored(english):
+    from keyclusters.competitions.models import StoredRulebook
+    from keyclusters.competitions.services import CompetitionError
+
+    source = RULEBOOK.replace("rulebook: test-full", "rulebook: test-types").replace(
+        "status:\n", "status:\n  type: rkk\n"
+    )
+    with pytest.raises(CompetitionError) as refused:
+        competition_services.store_rulebook(source=source)
+    assert refused.value.messages == [
+        'status.type: The registry knows no status type "rkk" (the status types are: kkk (key '
+        "cluster status), pkw (supra-regional growth cluster status))."
+    ]
+    assert not StoredRulebook.objects.filter(rulebook_id="test-types").exists()
+
+
+def test_the_approval_refuses_a_type_the_registry_no_longer_keeps(operator, minister, english):
+    from keyclusters.statuses.models import StatusType
+
+    StatusType.objects.create(
+        code="rkk", name_pl="status RKK", name_en="RKK status", holder_pl="RKK", holder_en="RKK"
+    )
     call = _decided(operator, minister, "type: rkk")
+    StatusType.objects.filter(code="rkk").delete()  # removed by an administrator meanwhile
     call.refresh_from_db()
     before = call.state
     with pytest.raises(EvaluationError) as refused:

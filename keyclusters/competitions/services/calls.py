@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -28,6 +30,12 @@ from .base import CompetitionError, refused
 # -- rulebooks --------------------------------------------------------------------------------
 
 
+# Checks of a rulebook against what other parts of the application know (each returns its
+# problems, each with its path), registered by the apps above this one: the status types, which
+# the statuses app keeps, are checked this way (see ``keyclusters.web.apps``).
+rulebook_checks: list[Callable[[Any], list[str]]] = []
+
+
 def store_rulebook(*, source: str, by: User | None = None) -> StoredRulebook:
     """Validate and store a rulebook; once frozen, the same id and version must not change."""
     rulebook = load_rulebook(source)  # raises RulebookInvalid with every error and its path
@@ -43,6 +51,8 @@ def store_rulebook(*, source: str, by: User | None = None) -> StoredRulebook:
         for i, spec in enumerate(rulebook.fields)
         if spec.source == "registry" and spec.id not in REGISTRY_FIELDS
     ]
+    for check in rulebook_checks:
+        unknown += check(rulebook)
     if unknown:
         raise CompetitionError(unknown)
     existing = StoredRulebook.objects.filter(
