@@ -51,8 +51,8 @@ def store_rulebook(*, source: str, by: User | None = None) -> StoredRulebook:
         for i, spec in enumerate(rulebook.fields)
         if spec.source == "registry" and spec.id not in REGISTRY_FIELDS
     ]
-    for check in rulebook_checks:
-        unknown += check(rulebook)
+    for rulebook_check in rulebook_checks:
+        unknown += rulebook_check(rulebook)
     if unknown:
         raise CompetitionError(unknown)
     existing = StoredRulebook.objects.filter(
