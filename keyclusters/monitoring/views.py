@@ -274,6 +274,9 @@ def report_documents(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(pk)
     _require(request, "monitoring.read_report", report)
     _require(request, "monitoring.edit_report", report)
+    if not report.editable:
+        messages.error(request, _("This report can no longer be changed."))
+        return redirect("monitoring:report", pk=report.pk)
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
