@@ -18,6 +18,7 @@ from keyclusters.competitions.models import Call
 from keyclusters.domain.rulebook.model import DEFAULT_STATUS_TYPE
 from keyclusters.registry.models import Cluster
 from keyclusters.statuses import services as statuses
+from keyclusters.statuses import types as status_types
 from keyclusters.statuses.models import StatusGrant
 
 from . import decisions
@@ -45,6 +46,7 @@ class ExistingStatus:
     round_label: str
     withdrawn_on: dt.date | None = None
     reason: str = ""
+    status_type: str = DEFAULT_STATUS_TYPE
 
 
 def _day(value: Any, where: str) -> dt.date:
@@ -78,10 +80,11 @@ def parse_statuses(entries: Any) -> list[ExistingStatus]:
         for key in ("cluster", "type", "valid_from", "valid_to"):
             if entry.get(key) in (None, ""):
                 raise ScenarioError(f"{where}.{key}: is required")
-        if entry["type"] != DEFAULT_STATUS_TYPE:
+        known = [t.code for t in status_types.all_types()]
+        if entry["type"] not in known:
             raise ScenarioError(
                 f"{where}.type: {entry['type']!r} is not a status type the registry records "
-                f"(only {DEFAULT_STATUS_TYPE!r}, the key cluster status)"
+                f"(the types are: {', '.join(repr(code) for code in known)})"
             )
         valid_from = _day(entry["valid_from"], f"{where}.valid_from")
         valid_to = _day(entry["valid_to"], f"{where}.valid_to")
@@ -105,6 +108,7 @@ def parse_statuses(entries: Any) -> list[ExistingStatus]:
                     None if withdrawn_on is None else _day(withdrawn_on, f"{where}.withdrawn_on")
                 ),
                 reason=str(entry.get("reason") or "Corrected in the registry (scenario)."),
+                status_type=str(entry["type"]),
             )
         )
     return parsed
@@ -120,6 +124,7 @@ def grant_existing(status: ExistingStatus, cluster: Cluster, *, by: User) -> Sta
             decision_on=status.valid_from,
             valid_from=status.valid_from,
             valid_to=status.valid_to,
+            status_type=status.status_type,
             by=by,
         )
     except ValidationError as exc:

@@ -2,6 +2,7 @@
 simulate --json`, compared exactly with the results their generators computed; and the
 scenario format's additions refused with the place named."""
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -120,8 +121,8 @@ MINIMAL = {
          "statuses[1].cluster: is required"),
         ({"cluster": "B", "type": "regional", "valid_from": "2016-01-01",
           "valid_to": "2019-01-01"},
-         "statuses[1].type: 'regional' is not a status type the registry records (only 'kkk', "
-         "the key cluster status)"),
+         "statuses[1].type: 'regional' is not a status type the registry records (the types "
+         "are: 'kkk', 'pkw')"),
         ({"cluster": "B", "type": "kkk", "valid_from": "2016-01-01"},
          "statuses[1].valid_to: is required"),
         ({"cluster": "B", "type": "kkk", "valid_from": "2016-01-01", "valid_to": "31.12.2018"},
@@ -147,6 +148,20 @@ def test_a_bad_status_entry_is_refused_with_its_place_and_nothing_is_written(sta
         run({**MINIMAL, "statuses": [good, statuses]})
     assert str(info.value) == message
     assert (StatusGrant.objects.count(), Call.objects.count()) == (0, 0)
+
+
+@pytest.mark.django_db
+def test_a_status_of_another_type_is_granted_of_that_type():
+    from keyclusters.statuses.models import StatusGrant
+
+    growth = {"cluster": "A", "type": "pkw", "valid_from": "2016-01-01", "valid_to": "2019-01-01"}
+    run({**MINIMAL, "statuses": [growth]})
+    grant = StatusGrant.objects.get()
+    assert (grant.cluster.name, grant.status_type_id, grant.valid_to) == (
+        "A",
+        "pkw",
+        dt.date(2019, 1, 1),
+    )
 
 
 @pytest.mark.django_db
