@@ -167,29 +167,37 @@ def open_data() -> OpenData:
     )
     rows: list[dict[str, object]] = []
     frameworks: dict[int, StoredMonitoringFramework] = {}
+    # per framework: its published indicators with their title and unit, localized once
+    published: dict[int, list[tuple[Indicator, str, str]]] = {}
     for report in reports:
         stored = report.framework
-        frameworks.setdefault(stored.pk, stored)
+        if stored.pk not in frameworks:
+            frameworks[stored.pk] = stored
+            published[stored.pk] = [
+                (i, localized(i.title), localized(i.unit) if i.unit else "")
+                for i in stored.parsed.indicators
+                if i.published
+            ]
         accepted_on = timezone.localdate(report.reviewed_at) if report.reviewed_at else None
-        for indicator in stored.parsed.indicators:
-            if not indicator.published:
-                continue
+        common = {
+            "framework_id": stored.framework_id,
+            "framework_version": stored.version,
+            "framework_sha256": stored.sha256,
+            "cluster_id": report.cluster_id,
+            "cluster_name": report.cluster.name,
+            "year": report.year,
+            "accepted_on": accepted_on.isoformat() if accepted_on else "",
+        }
+        for indicator, title, unit in published[stored.pk]:
+            value = selectors.indicator_value(report, indicator.id, indicator.from_registry)
             rows.append(
                 {
-                    "framework_id": stored.framework_id,
-                    "framework_version": stored.version,
-                    "framework_sha256": stored.sha256,
-                    "cluster_id": report.cluster_id,
-                    "cluster_name": report.cluster.name,
-                    "year": report.year,
-                    "accepted_on": accepted_on.isoformat() if accepted_on else "",
+                    **common,
                     "indicator_id": indicator.id,
-                    "indicator_title": localized(indicator.title),
-                    "unit": localized(indicator.unit) if indicator.unit else "",
+                    "indicator_title": title,
+                    "unit": unit,
                     "source": indicator.source,
-                    "value": _plain(
-                        selectors.indicator_value(report, indicator.id, indicator.from_registry)
-                    ),
+                    "value": _plain(value),
                 }
             )
     used = sorted(frameworks.values(), key=lambda f: (f.framework_id, f.version))
