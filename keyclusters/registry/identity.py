@@ -101,25 +101,6 @@ class NameBook:
         return found
 
 
-def name_clusters_on(memberships: list[dict], on: dt.date) -> list[dict]:
-    """Copies of ``memberships`` (each ``{"cluster": {"id", "name"}, ...}``, as a verification
-    answer lists them) with the name each cluster bore on ``on``, in one query (none for an
-    empty list). The given dicts are left as they are (an answer may be a cached one)."""
-    if not memberships:
-        return list(memberships)
-    book = names_over_time(m["cluster"]["id"] for m in memberships)
-    return [
-        {
-            **m,
-            "cluster": {
-                **m["cluster"],
-                "name": book.on(m["cluster"]["id"], on, m["cluster"]["name"]),
-            },
-        }
-        for m in memberships
-    ]
-
-
 def coordinator_on(cluster: Cluster, on: dt.date) -> Organisation:
     """The organisation coordinating ``cluster`` on ``on``."""
     return coordinators_on([cluster], on)[cluster.pk]

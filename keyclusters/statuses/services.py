@@ -19,7 +19,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from keyclusters.accounts.models import ApiKey
-from keyclusters.registry import identity
 from keyclusters.registry.models import Cluster, Organisation
 
 from . import api_keys, selectors, types, validity
@@ -272,8 +271,6 @@ def membership_certificate(
                 % {"nip": nip, "date": date_format(on, "SHORT_DATE_FORMAT")}
             }
         )
-    # the clusters as they were named on that date
-    answer = {**answer, "memberships": identity.name_clusters_on(answer["memberships"], on)}
     payload = {"organisation": {"name": organisation.name, "nip": nip}, **answer}
     if chosen is not None:
         if not answer["eligible"]:
