@@ -1,5 +1,6 @@
 """Documents are recognised by their content: PDF by its signature, DOCX and XLSX as Office
-containers with their main part; anything else is refused whatever its name."""
+containers with their main part, ODT and ODS (where a caller accepts them) as OpenDocument
+containers; anything else is refused whatever its name."""
 
 import io
 import zipfile
@@ -50,7 +51,32 @@ def test_accepted_kinds():
     assert check_document(PDF) == "pdf"
     assert check_document(docx()) == "docx"
     assert check_document(xlsx()) == "xlsx"
-    assert set(CONTENT_TYPES) == {"pdf", "docx", "xlsx"}
+    assert set(CONTENT_TYPES) == {"pdf", "docx", "xlsx", "odt", "ods"}
+
+
+def odf(mimetype: str, **extra: bytes) -> bytes:
+    return office({"mimetype": mimetype.encode(), "content.xml": b"<office:document/>", **extra})
+
+
+REPORT_KINDS = ("pdf", "docx", "xlsx", "odt", "ods")
+
+
+def test_odt_and_ods_only_where_asked_for():
+    text = odf("application/vnd.oasis.opendocument.text")
+    sheet = odf("application/vnd.oasis.opendocument.spreadsheet")
+    assert check_document(text, accepted=REPORT_KINDS) == "odt"
+    assert check_document(sheet, accepted=REPORT_KINDS) == "ods"
+    with pytest.raises(DocumentRefused) as refused:
+        check_document(text)
+    assert str(refused.value) == "Only PDF, DOCX and XLSX documents are accepted."
+    for bad in (
+        odf("application/vnd.oasis.opendocument.text", **{"Basic/Standard/Module1.xml": b"x"}),
+        odf("application/vnd.oasis.opendocument.graphics"),
+        office({"mimetype": b"application/vnd.oasis.opendocument.text"}),  # no content.xml
+    ):
+        with pytest.raises(DocumentRefused) as refused:
+            check_document(bad, accepted=REPORT_KINDS)
+        assert str(refused.value) == "Only PDF, DOCX, XLSX, ODT and ODS documents are accepted."
 
 
 ONLY_DOCUMENTS = "Only PDF, DOCX and XLSX documents are accepted."
