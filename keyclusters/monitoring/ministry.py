@@ -9,6 +9,7 @@ and indicators (the figures of the applications come from
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -16,6 +17,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from keyclusters.domain.monitoring import Indicator, MonitoringFramework
+from keyclusters.registry import identity
 from keyclusters.registry.models import Cluster
 
 from . import selectors
@@ -158,13 +160,15 @@ def _plain(value: Decimal | None) -> str:
 def open_data() -> OpenData:
     """The published part of the accepted reports, one row per report and published indicator
     (:attr:`Indicator.published`: the registry's figures and the reported figures marked
-    ``public: true`` by the report's framework), by cluster name and year; in one query.
-    Titles and units are in the active language."""
-    reports = (
+    ``public: true`` by the report's framework), by cluster name and year; in two queries.
+    Each row names the cluster as it was named on 31 December of the reported year. Titles and
+    units are in the active language."""
+    reports = list(
         accepted_reports()
         .select_related("cluster", "framework")
         .order_by("cluster__name", "cluster_id", "year")
     )
+    names = identity.names_over_time(r.cluster_id for r in reports)
     rows: list[dict[str, object]] = []
     frameworks: dict[int, StoredMonitoringFramework] = {}
     # per framework: its published indicators with their title and unit, localized once
@@ -184,7 +188,9 @@ def open_data() -> OpenData:
             "framework_version": stored.version,
             "framework_sha256": stored.sha256,
             "cluster_id": report.cluster_id,
-            "cluster_name": report.cluster.name,
+            "cluster_name": names.on(
+                report.cluster_id, dt.date(report.year, 12, 31), report.cluster.name
+            ),
             "year": report.year,
             "accepted_on": accepted_on.isoformat() if accepted_on else "",
         }

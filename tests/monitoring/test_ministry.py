@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from keyclusters.monitoring import ministry
 from keyclusters.monitoring.models import YearlyReport
+from keyclusters.registry import identity
 from keyclusters.statuses import services as statuses
 from tests.factories import ClusterFactory, UserFactory
 
@@ -195,6 +196,10 @@ def test_the_open_data_holds_the_published_part_of_accepted_reports_only(world, 
         registry_values={"members_total": "55", "enterprises_share": "62.50",
                          "advanced_cooperation_group": "3"},
     )  # fmt: skip
+    # renamed in 2025: the year 2024 keeps the name of its 31 December
+    identity.rename_cluster(
+        cluster=north, name="Klaster Wschód Nowy", valid_from=dt.date(2025, 3, 1), by=None
+    )
     response = Client(HTTP_ACCEPT_LANGUAGE="en").get(reverse("monitoring:open-data", args=["csv"]))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -202,6 +207,7 @@ def test_the_open_data_holds_the_published_part_of_accepted_reports_only(world, 
     assert rows[0] == list(ministry.OPEN_DATA_COLUMNS)
     sha = world.framework.sha256
     common = ["monitoring-kkk", "1", sha, str(north.pk), "Klaster Wschód"]
+    renamed = ["monitoring-kkk", "1", sha, str(north.pk), "Klaster Wschód Nowy"]
     assert rows[1:] == [
         [*common, "2024", "2025-04-10", "members_total", "Number of members (31 December)",
          "organisations", "registry", "55"],
@@ -216,18 +222,18 @@ def test_the_open_data_holds_the_published_part_of_accepted_reports_only(world, 
          "projects", "reported", "4"],
         [*common, "2024", "2025-04-10", "joint_projects", "Other joint projects of the members",
          "projects", "reported", "7"],
-        [*common, "2025", "2026-04-10", "members_total", "Number of members (31 December)",
+        [*renamed, "2025", "2026-04-10", "members_total", "Number of members (31 December)",
          "organisations", "registry", "50"],
-        [*common, "2025", "2026-04-10", "enterprises_share",
+        [*renamed, "2025", "2026-04-10", "enterprises_share",
          "Share of enterprises among the members (31 December)", "%", "registry", ""],
-        [*common, "2025", "2026-04-10", "advanced_cooperation_group",
+        [*renamed, "2025", "2026-04-10", "advanced_cooperation_group",
          "Members of the advanced cooperation group (31 December)", "organisations", "registry",
          ""],
-        [*common, "2025", "2026-04-10", "employees_members", "Jobs in the member firms",
+        [*renamed, "2025", "2026-04-10", "employees_members", "Jobs in the member firms",
          "persons", "reported", ""],
-        [*common, "2025", "2026-04-10", "rd_projects", "Joint R&D projects of the members",
+        [*renamed, "2025", "2026-04-10", "rd_projects", "Joint R&D projects of the members",
          "projects", "reported", ""],
-        [*common, "2025", "2026-04-10", "joint_projects", "Other joint projects of the members",
+        [*renamed, "2025", "2026-04-10", "joint_projects", "Other joint projects of the members",
          "projects", "reported", ""],
     ]  # fmt: skip
     body = response.content.decode("utf-8")
