@@ -24,8 +24,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
-from typing import Annotated, Any, Literal
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
@@ -61,6 +61,7 @@ REASONS = (
     MEMBERSHIP_TOO_SHORT,
     STATUS_NOT_HELD_THROUGHOUT,
 )
+_RANK: dict[str | None, int] = {reason: rank for rank, reason in enumerate(REASONS)}
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Identifier = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
@@ -249,8 +250,7 @@ class Period:
     last_day: dt.date
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(NamedTuple):
     """A membership active on the reference date in a cluster holding a status on it."""
 
     cluster_id: int
@@ -259,8 +259,10 @@ class Candidate:
     periods: tuple[Period, ...]  # the cluster's statuses, of every type
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
+class Verdict(NamedTuple):
+    """The test of an instrument's terms on one organisation (a named tuple: a bulk request
+    builds one per member)."""
+
     eligible: bool
     reason: str | None  # one of REASONS when not eligible
     cluster_id: int | None = None
@@ -289,55 +291,88 @@ def held_since(periods: Iterable[Period], types: Sequence[str], on: dt.date) -> 
     return start
 
 
-def _judge(instrument: Instrument, on: dt.date, candidate: Candidate) -> Verdict:
-    admitted = [
-        p
-        for p in candidate.periods
-        if p.status_type in instrument.status_types and p.first_day <= on <= p.last_day
-    ]
-    held = [p for p in candidate.periods if p.first_day <= on <= p.last_day]
-    months = full_months(candidate.counted_from, on)
-    base = Verdict(
-        False,
-        None,
-        cluster_id=candidate.cluster_id,
-        role=candidate.role,
-        counted_from=candidate.counted_from,
-        months=months,
-        min_months=instrument.min_months,
-    )
-    if not admitted:
-        held_type = held[-1].status_type if held else None
-        return replace(base, reason=STATUS_TYPE_NOT_ADMITTED, status_type=held_type)
-    status_type = max(admitted, key=lambda p: p.first_day).status_type
-    since = held_since(candidate.periods, instrument.status_types, on)
-    base = replace(base, status_type=status_type, status_held_since=since)
-    if instrument.coordinators_only and candidate.role != COORDINATOR:
-        return replace(base, reason=COORDINATOR_ONLY)
-    if months < instrument.min_months:
-        return replace(base, reason=MEMBERSHIP_TOO_SHORT)
-    if instrument.held_throughout:
-        window_start = months_before(on, instrument.min_months)
-        if since is None or window_start is None or since > window_start:
-            return replace(base, reason=STATUS_NOT_HELD_THROUGHOUT)
-    return replace(base, eligible=True)
+class Judge:
+    """The test of one instrument's terms on one reference date, for many memberships (a bulk
+    verification asks it for every member): what depends only on a cluster's statuses (the
+    admitted type held on the date, held since when) is computed once per cluster, the whole
+    months once per start date. Candidates of one cluster carry that cluster's periods."""
+
+    __slots__ = ("instrument", "on", "window_start", "_clusters", "_months")
+
+    def __init__(self, instrument: Instrument, on: dt.date) -> None:
+        self.instrument = instrument
+        self.on = on
+        # the status must have been held since this day (``held_throughout``)
+        self.window_start = months_before(on, instrument.min_months)
+        self._clusters: dict[int, tuple[bool, str | None, dt.date | None]] = {}
+        self._months: dict[dt.date, int] = {}
+
+    def _cluster(self, candidate: Candidate) -> tuple[bool, str | None, dt.date | None]:
+        """(an admitted type is held on the date, the type to name, held since)."""
+        found = self._clusters.get(candidate.cluster_id)
+        if found is None:
+            on, types = self.on, self.instrument.status_types
+            held = [p for p in candidate.periods if p.first_day <= on <= p.last_day]
+            admitted = [p for p in held if p.status_type in types]
+            if admitted:
+                status_type = max(admitted, key=lambda p: p.first_day).status_type
+                found = (True, status_type, held_since(candidate.periods, types, on))
+            else:
+                found = (False, held[-1].status_type if held else None, None)
+            self._clusters[candidate.cluster_id] = found
+        return found
+
+    def months(self, start: dt.date) -> int:
+        months = self._months.get(start)
+        if months is None:
+            months = self._months[start] = full_months(start, self.on)
+        return months
+
+    def judge(self, candidate: Candidate) -> Verdict:
+        """The verdict on one membership: the first term it fails, in the order of REASONS."""
+        instrument = self.instrument
+        admitted, status_type, since = self._cluster(candidate)
+        months = self.months(candidate.counted_from)
+        reason = None
+        if not admitted:
+            reason = STATUS_TYPE_NOT_ADMITTED
+        elif instrument.coordinators_only and candidate.role != COORDINATOR:
+            reason = COORDINATOR_ONLY
+        elif months < instrument.min_months:
+            reason = MEMBERSHIP_TOO_SHORT
+        elif instrument.held_throughout and (
+            since is None or self.window_start is None or since > self.window_start
+        ):
+            reason = STATUS_NOT_HELD_THROUGHOUT
+        return Verdict(
+            reason is None, reason, candidate.cluster_id, candidate.role, candidate.counted_from,
+            months, instrument.min_months, status_type, since,
+        )  # fmt: skip
+
+    def evaluate(self, candidates: Iterable[Candidate]) -> Verdict:
+        """Whether an organisation meets the terms: eligible when one of its memberships
+        (``candidates``) meets them all. Otherwise the reason is that of the membership that
+        came nearest (the latest term it failed, in the order of :data:`REASONS`; between
+        equals the longest membership), ``not-a-member`` without one."""
+        candidates = list(candidates)
+        if len(candidates) == 1:  # most organisations
+            verdict = self.judge(candidates[0])
+            return verdict
+        best: Verdict | None = None
+        for candidate in sorted(candidates, key=lambda c: (c.counted_from, c.cluster_id, c.role)):
+            verdict = self.judge(candidate)
+            if verdict.eligible:
+                return verdict
+            if best is None or _RANK[verdict.reason] > _RANK[best.reason]:
+                best = verdict
+        if best is None:
+            return Verdict(False, NOT_A_MEMBER, min_months=self.instrument.min_months)
+        return best
 
 
 def evaluate(instrument: Instrument, on: dt.date, candidates: Iterable[Candidate]) -> Verdict:
-    """Whether an organisation meets the instrument's terms on ``on`` (the reference date):
-    eligible when one of its memberships (``candidates``) meets them all. Otherwise the reason
-    is that of the membership that came nearest (the latest term it failed, in the order of
-    :data:`REASONS`; between equals the longest membership), ``not-a-member`` without one."""
-    best: Verdict | None = None
-    for candidate in sorted(candidates, key=lambda c: (c.counted_from, c.cluster_id, c.role)):
-        verdict = _judge(instrument, on, candidate)
-        if verdict.eligible:
-            return verdict
-        if best is None or REASONS.index(verdict.reason or "") > REASONS.index(best.reason or ""):
-            best = verdict
-    if best is None:
-        return Verdict(False, NOT_A_MEMBER, min_months=instrument.min_months)
-    return best
+    """:meth:`Judge.evaluate` for one organisation."""
+    return Judge(instrument, on).evaluate(candidates)
 
 
 # -- loading ---------------------------------------------------------------------------------------

@@ -8,10 +8,10 @@ the health checks are in :mod:`keyclusters.api.health`.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
 from typing import Annotated
 
+import orjson
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext
@@ -233,8 +233,10 @@ class VerificationQuery(Schema):
 
 
 def _json(data: object, status: int = 200) -> HttpResponse:
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return HttpResponse(body, status=status, content_type="application/json")
+    # orjson writes the same bytes as json.dumps(ensure_ascii=False, separators=(",", ":"))
+    # for these answers (strings, numbers, booleans, null), five times faster: a bulk answer
+    # of 100,000 NIPs is some 70 MB with an instrument
+    return HttpResponse(orjson.dumps(data), status=status, content_type="application/json")
 
 
 def _answer(data: dict) -> HttpResponse:

@@ -243,10 +243,12 @@ def build_answer(
     min_months: int | None,
     instrument: terms.Chosen | None = None,
     periods: Periods | None = None,
+    judge: terms.Judge | None = None,
 ) -> dict:
     """The answer for one NIP from its active ``rows`` (:func:`membership_row`) in clusters
     with a status on ``on``; with an ``instrument``, its terms are tested on every such row
-    (before ``min_months`` filters them), with the clusters' ``periods`` of status."""
+    (before ``min_months`` filters them), with the clusters' ``periods`` of status (by
+    ``judge``, the instrument's test on ``on`` shared by the answers of a bulk request)."""
     memberships = []
     coordinator = key_member = False
     rows = list(rows)
@@ -298,7 +300,9 @@ def build_answer(
             for row in rows
             if row[0] in statuses
         ]
-        verdict = terms.evaluate(instrument.instrument, on, candidates)
+        if judge is None:
+            judge = terms.Judge(instrument.instrument, on)
+        verdict = judge.evaluate(candidates)
         answer.update(instrument_answer(instrument, verdict, names))
     return answer
 
@@ -592,6 +596,7 @@ def assemble_answers(
     results = []
     day = on.isoformat()
     outside = not_a_member(instrument) if instrument is not None else {}
+    judge = terms.Judge(instrument.instrument, on) if instrument is not None else None
     for nip in nips:
         answer = answers.get(nip)
         if answer is None:
@@ -602,7 +607,7 @@ def assemble_answers(
                           **outside}  # fmt: skip
             else:
                 answer = build_answer(
-                    nip, on, rows, statuses, names, min_months, instrument, periods
+                    nip, on, rows, statuses, names, min_months, instrument, periods, judge
                 )
             answers[nip] = answer
         results.append(answer)
