@@ -19,9 +19,12 @@ from keyclusters.domain.identifiers import normalise_nip, normalise_regon
 from keyclusters.evaluation.models import Assignment, PanelSession, ScoreSheet
 from keyclusters.evaluation.selectors import current_recommendation
 from keyclusters.evaluation.services import stage_aggregate
+from keyclusters.monitoring.models import YearlyReport
 from keyclusters.registry import identity
 from keyclusters.registry.models import Cluster, Membership, Organisation
 from keyclusters.statuses.models import Certificate, StatusGrant
+from keyclusters.surveys.models import Survey
+from keyclusters.surveys.selectors import results as survey_results
 from keyclusters.web.demo.names import REGIONS
 from keyclusters.web.demo.rounds import ROUND_2015
 
@@ -73,6 +76,15 @@ def test_the_demo_tells_the_whole_story(capsys):
     placeholder = re.compile(r"\b(test|foo|lorem|demo|cluster|scenario)\b|\d+$", re.IGNORECASE)
     assert not [n for n in names if placeholder.search(n)]
     assert Cluster.objects.get(name="Klaster Lotniczy Aerodolina").coordinator.city == "Rzeszów"
+    # the coordinator's member survey of last year, open, its results shown (7 answers of 5)
+    survey = Survey.objects.get()
+    assert (survey.cluster.name, survey.year) == ("Klaster Lotniczy Aerodolina", today.year - 1)
+    outcome = survey_results(survey)
+    assert (outcome.shown, outcome.answers, outcome.minimum) == (True, 7, 5)
+    assert [q.count for q in outcome.questions] == [7, 7, 7, 4]
+    # yearly reports of the two years before today: accepted, one overdue draft, one returned
+    reports = Counter(YearlyReport.objects.values_list("state", flat=True))
+    assert reports == {"accepted": 3, "draft": 1, "returned": 1}
     assert Organisation.history.count() == 3013
     logins = {
         "operator": "operator",

@@ -183,6 +183,7 @@ def _build(*, clusters: int, organisations: int):
     from keyclusters.web.demo.registry import build_registry
     from keyclusters.web.demo.rounds import build_finished_round, build_pending_round, ranked_grants
     from keyclusters.web.demo.statuses import build_statuses
+    from keyclusters.web.demo.surveys import build_survey
     from keyclusters.web.demo.users import create_users
 
     today = timezone.localdate()
@@ -227,4 +228,5 @@ def _build(*, clusters: int, organisations: int):
     build_council(operator=operator, today=today)
     build_identity(operator=operator, today=today)
     build_monitoring(operator=operator, own=demo.clusters[0], today=today)
+    build_survey(coordinator=User.objects.get(username="coordinator"), today=today)
     return logins
