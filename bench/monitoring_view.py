@@ -35,6 +35,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from pages import percentile95, setup_django  # the page benchmark's p95 and Django set-up
+
 ROOT = Path(__file__).resolve().parent.parent
 P95_TARGET_MS = 300.0
 FIRST = 3  # holders measured before growth
@@ -42,11 +44,6 @@ REGISTRY = (
     "members_total", "enterprises_total", "enterprises_share", "sme_share", "research_members",
     "foreign_members", "strategic_partners", "advanced_cooperation_group",
 )  # fmt: skip
-
-
-def percentile95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def framework_yaml(indicators: int) -> str:
@@ -75,25 +72,6 @@ def framework_yaml(indicators: int) -> str:
         if index % 4 == 0:
             lines.append("    public: true")
     return "\n".join(lines) + "\n"
-
-
-def setup_django(workdir: Path) -> None:
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ["KEYCLUSTERS_VAR_DIR"] = str(workdir / "var")
-    os.environ["KEYCLUSTERS_DEV"] = "0"
-    os.environ["KEYCLUSTERS_DEBUG"] = "0"
-    os.environ["ALLOWED_HOSTS"] = "testserver,localhost"
-    os.environ["SECURE_SSL_REDIRECT"] = "0"  # the test client speaks plain HTTP
-    os.environ["DJANGO_SETTINGS_MODULE"] = "keyclusters.settings"
-    sys.path.insert(0, str(ROOT))
-    import django
-    from django.conf import settings
-
-    django.setup()
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
 
 
 def give_reports(clusters, framework, call, years: int, rng: random.Random) -> None:

@@ -6,23 +6,13 @@ from __future__ import annotations
 import copy
 
 import pytest
-import yaml
 
 from keyclusters.domain.monitoring import (
     AnswersInvalid,
-    MonitoringFrameworkError,
     check_answers,
     parse_monitoring_framework,
 )
-from keyclusters.domain.rulebook import shipped_rulebook_path
-
-SHIPPED = yaml.safe_load(shipped_rulebook_path("monitoring-kkk").read_text(encoding="utf-8"))
-
-
-def errors(data) -> list[str]:
-    with pytest.raises(MonitoringFrameworkError) as caught:
-        parse_monitoring_framework(data)
-    return [str(e) for e in caught.value.errors]
+from tests.monitoring.test_framework import SHIPPED, errors
 
 
 def test_the_shipped_survey():
