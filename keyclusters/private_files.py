@@ -13,6 +13,7 @@ to ``MEDIA_ROOT``) or ``x-sendfile`` (Apache mod_xsendfile 1.0 or newer); docs/o
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from pathlib import PurePosixPath
@@ -20,6 +21,7 @@ from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from django.db.models.fields.files import FieldFile
 from django.forms import ClearableFileInput
@@ -68,6 +70,14 @@ def _server() -> str:
     if server not in SERVERS:
         raise ValueError(f"PRIVATE_FILES_SERVER must be one of {', '.join(SERVERS)}")
     return server
+
+
+def save_checked(file: FieldFile, content: bytes, kind: str) -> None:
+    """Store ``content``, checked to be of ``kind``, in the file field ``file`` under a name
+    from its SHA-256 and the kind's extension (never the uploaded name); the model is saved by
+    the caller."""
+    digest = hashlib.sha256(content).hexdigest()[:12]
+    file.save(f"{digest}.{kind}", ContentFile(content), save=False)
 
 
 def file_response(file: FieldFile, *, kind: str, filename: str) -> HttpResponse:

@@ -11,12 +11,10 @@ field; nothing is written then."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable
 from typing import Protocol
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -26,6 +24,7 @@ from django.utils.translation import gettext as _
 from keyclusters.accounts.models import User
 from keyclusters.accounts.roles import Role
 from keyclusters.domain.documents import DocumentRefused, check_document
+from keyclusters.private_files import save_checked
 from keyclusters.registry import uploads
 from keyclusters.registry.models import Cluster
 
@@ -289,8 +288,7 @@ def add_document(*, meeting: Meeting, title: str, upload: Upload, by: User) -> M
         size=len(content),
         uploaded_by=by,
     )
-    digest = hashlib.sha256(content).hexdigest()[:12]
-    document.file.save(f"{digest}.{kind}", ContentFile(content), save=False)
+    save_checked(document.file, content, kind)
     document.save()
     return document
 

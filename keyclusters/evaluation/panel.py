@@ -12,12 +12,10 @@ and to the coordinator (:func:`may_download`)."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from typing import Protocol
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -33,6 +31,7 @@ from keyclusters.competitions.notifications import coordinator_users
 from keyclusters.competitions.rules import coordinates_application_cluster
 from keyclusters.domain import presentations
 from keyclusters.domain.lifecycle import ApplicationState
+from keyclusters.private_files import save_checked
 from keyclusters.registry import uploads
 
 from .base import EvaluationError, is_operator
@@ -346,8 +345,7 @@ def prepare_presentation(
     fields = ["presenters"]
     if presentation is not None:
         old_storage, old_name = slot.presentation.storage, slot.presentation.name
-        digest = hashlib.sha256(content).hexdigest()[:12]
-        slot.presentation.save(f"{digest}.{kind}", ContentFile(content), save=False)
+        save_checked(slot.presentation, content, kind)
         slot.presentation_name = presentation.name[:255]
         slot.presentation_kind = kind
         slot.presentation_size = len(content)

@@ -10,7 +10,6 @@ writes nothing.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -18,7 +17,6 @@ from typing import Protocol
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
@@ -47,6 +45,7 @@ from keyclusters.domain.rulebook import (
     shipped_rulebook_path,
     source_sha256,
 )
+from keyclusters.private_files import save_checked
 from keyclusters.registry import uploads
 from keyclusters.registry.models import Cluster
 from keyclusters.statuses.models import StatusGrant
@@ -347,8 +346,7 @@ def add_document(*, report: YearlyReport, upload: Upload, by: User) -> ReportDoc
         size=len(content),
         uploaded_by=by,
     )
-    digest = hashlib.sha256(content).hexdigest()[:12]
-    document.file.save(f"{digest}.{kind}", ContentFile(content), save=False)
+    save_checked(document.file, content, kind)
     document.save()
     return document
 
