@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from keyclusters.domain.monitoring import MonitoringFramework as FrameworkDefinition
@@ -70,10 +71,11 @@ class YearlyReport(models.Model):
     """A status holder's report on one year."""
 
     class State(models.TextChoices):
-        DRAFT = ReportState.DRAFT.value, _("Draft")
-        SUBMITTED = ReportState.SUBMITTED.value, _("Submitted")
+        # in the context of a report: Polish says them in the neuter ("sprawozdanie")
+        DRAFT = ReportState.DRAFT.value, pgettext_lazy("yearly report", "Draft")
+        SUBMITTED = ReportState.SUBMITTED.value, pgettext_lazy("yearly report", "Submitted")
         RETURNED = ReportState.RETURNED.value, _("Returned for corrections")
-        ACCEPTED = ReportState.ACCEPTED.value, _("Accepted")
+        ACCEPTED = ReportState.ACCEPTED.value, pgettext_lazy("yearly report", "Accepted")
 
     cluster = models.ForeignKey(
         "registry.Cluster",
