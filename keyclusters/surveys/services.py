@@ -22,6 +22,7 @@ from keyclusters.monitoring.models import localized
 from keyclusters.monitoring.selectors import latest_framework
 from keyclusters.monitoring.services import holders_in
 from keyclusters.registry.models import Cluster
+from keyclusters.statuses import types as status_types
 
 from .models import Survey, SurveyAnswer
 
@@ -53,9 +54,14 @@ def open_survey(
             _("The monitoring framework has no survey questions.")
         )
     elif "year" not in errors and cluster.pk not in holders_in(year, stored.parsed.status_type):
+        status_type = status_types.find(stored.parsed.status_type)
         errors["year"] = [
-            _("%(cluster)s held no key cluster status in %(year)s.")
-            % {"cluster": cluster.name, "year": year}
+            _("%(cluster)s held no %(status)s in %(year)s.")
+            % {
+                "cluster": cluster.name,
+                "status": status_type.name() if status_type else stored.parsed.status_type,
+                "year": year,
+            }
         ]
     if errors:
         raise ValidationError(errors)
