@@ -371,4 +371,4 @@ def test_rulebook_validate_names_the_paths_of_a_broken_monitoring_framework(tmp_
 def test_rulebook_validate_accepts_the_shipped_monitoring_framework(capsys):
     call_command("rulebook", "validate", "monitoring-kkk")
     out = capsys.readouterr().out
-    assert out.startswith("monitoring-kkk: poprawny (monitoring-kkk, wersja 1, sha256 ")
+    assert out.startswith("monitoring-kkk: poprawny (monitoring-kkk, wersja 2, sha256 ")

@@ -19,7 +19,7 @@ def run(*args) -> str:
 
 def test_store_open_and_remind(world):
     stored = StoredMonitoringFramework.objects.get()
-    assert run("store-framework") == f"monitoring-kkk v1 {stored.sha256}\n"
+    assert run("store-framework") == f"monitoring-kkk v2 {stored.sha256}\n"
     assert StoredMonitoringFramework.objects.count() == 1
     with time_machine.travel("2025-03-20 09:00 +01:00", tick=False):
         assert run("open", "2024") == "opened 2, already open 0\n"

@@ -31,7 +31,7 @@ def errors(data) -> list[str]:
 def test_the_shipped_framework_is_valid():
     framework = parse_monitoring_framework(SHIPPED)
     assert framework.id == "monitoring-kkk"
-    assert framework.version == 1
+    assert framework.version == 2
     assert [i.id for i in framework.registry_indicators] == [
         "members_total", "enterprises_share", "advanced_cooperation_group",
     ]  # fmt: skip

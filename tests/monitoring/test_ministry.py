@@ -206,8 +206,8 @@ def test_the_open_data_holds_the_published_part_of_accepted_reports_only(world, 
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
     assert rows[0] == list(ministry.OPEN_DATA_COLUMNS)
     sha = world.framework.sha256
-    common = ["monitoring-kkk", "1", sha, str(north.pk), "Klaster Wschód"]
-    renamed = ["monitoring-kkk", "1", sha, str(north.pk), "Klaster Wschód Nowy"]
+    common = ["monitoring-kkk", "2", sha, str(north.pk), "Klaster Wschód"]
+    renamed = ["monitoring-kkk", "2", sha, str(north.pk), "Klaster Wschód Nowy"]
     assert rows[1:] == [
         [*common, "2024", "2025-04-10", "members_total", "Number of members (31 December)",
          "organisations", "registry", "55"],
@@ -242,10 +242,10 @@ def test_the_open_data_holds_the_published_part_of_accepted_reports_only(world, 
 
     document = json.loads(Client().get(reverse("monitoring:open-data", args=["json"])).content)
     assert document["schema"] == "keyclusters.monitoring/1"
-    assert document["frameworks"] == [{"id": "monitoring-kkk", "version": 1, "sha256": sha}]
+    assert document["frameworks"] == [{"id": "monitoring-kkk", "version": 2, "sha256": sha}]
     assert document["columns"] == list(ministry.OPEN_DATA_COLUMNS)
     assert len(document["rows"]) == 12
-    assert document["rows"][0]["framework_version"] == 1
+    assert document["rows"][0]["framework_version"] == 2
     assert document["rows"][0]["cluster_id"] == north.pk
     assert document["rows"][0]["year"] == 2024
     assert document["rows"][0]["value"] == "55"
@@ -257,7 +257,7 @@ def test_the_open_data_without_reports_still_names_the_framework(world):
     document = json.loads(Client().get(reverse("monitoring:open-data", args=["json"])).content)
     assert document["rows"] == []
     assert document["frameworks"] == [
-        {"id": "monitoring-kkk", "version": 1, "sha256": world.framework.sha256}
+        {"id": "monitoring-kkk", "version": 2, "sha256": world.framework.sha256}
     ]
 
 
