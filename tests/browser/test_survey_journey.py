@@ -83,9 +83,8 @@ def visit(browser, live_server, settings):
     assert not found, "accessibility violations:\n" + "\n".join(found)
 
 
-# The answer page's textarea has no label of its own (the fieldset's legend does not label it):
-# a known bug, recorded by test_the_text_answer_has_a_label; the journey checks the rest.
-ANSWER_PAGE_AXE = "axe.run({exclude: [['nav.navbar'], ['#id_suggestions']]})"
+# The answer page is checked whole (the text question's textarea has its own label).
+ANSWER_PAGE_AXE = "axe.run({exclude: [['nav.navbar']]})"
 
 
 def _answer(visit, link: str, values: dict[str, str], *, check: bool = False) -> None:
@@ -239,10 +238,6 @@ def test_members_answer_anonymously_and_the_coordinator_reads_the_results(
     screenshot(page, "member-survey-results")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug in surveys/answer.html: the text question's textarea has no label (axe 'label')",
-)
 def test_the_text_answer_has_a_label(page, live_server):
     today = timezone.localdate()
     north, anna = _world(today)
