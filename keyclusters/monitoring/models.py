@@ -12,9 +12,8 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from keyclusters.domain.monitoring import MonitoringFramework as FrameworkDefinition
