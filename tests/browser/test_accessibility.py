@@ -45,6 +45,26 @@ def _blocking(result: dict, url: str) -> list[str]:
     return lines
 
 
+def _settled_evaluate(page, script: str, attempts: int = 3):
+    """Run axe on a loaded document: a click may have started a navigation the page is still in.
+
+    A document replaced while axe reads it ("Execution context was destroyed", a null
+    ``documentElement``) is checked again once the new one has loaded; the last failure is raised.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
+    for attempt in range(attempts):
+        page.wait_for_load_state()
+        try:
+            return page.evaluate(script)
+        except PlaywrightError as error:
+            navigating = "context was destroyed" in str(error) or "documentElement" in str(error)
+            if not navigating or attempt == attempts - 1:
+                raise
+            page.wait_for_timeout(100)
+    raise AssertionError("unreachable")
+
+
 @pytest.fixture
 def axe(page):
     """Check pages with axe-core; collect the serious and critical violations of every page.
@@ -66,7 +86,7 @@ def axe(page):
             page.goto(url)
             page.wait_for_load_state()
             assert page.url.split("?")[0] == url.split("?")[0], f"{url} redirected to {page.url}"
-        found.extend(_blocking(page.evaluate(script), page.url))
+        found.extend(_blocking(_settled_evaluate(page, script), page.url))
 
     yield check
     assert not found, "accessibility violations:\n" + "\n".join(found)

@@ -62,6 +62,7 @@ def test_a_council_member_downloads_the_minutes(page, live_server, axe):  # noqa
     assert page.locator("ul.council-attendees li").count() == 1
     page.select_option("#id_document", label="Protokół z posiedzenia")
     page.click("button[value=minutes]")
+    page.wait_for_selector(".confirm-action")
     axe()  # the confirmation page
     assert Meeting.objects.get().minutes is None
     page.click(".confirm-action")

@@ -93,6 +93,7 @@ def test_a_coordinator_submits_and_an_operator_returns_with_a_note(page, live_se
         page.fill(f"#id_{field}", value)
     screenshot(page, "coordinator-yearly-report")
     page.click("button[name=action][value=submit]")
+    page.wait_for_selector(".confirm-action")
     axe()  # the confirmation, stating what submitting does
     report.refresh_from_db()
     assert report.state == "draft"
@@ -125,6 +126,7 @@ def test_a_coordinator_submits_and_an_operator_returns_with_a_note(page, live_se
     page.fill("#id_note", NOTE)
     screenshot(page, "operator-reviews-yearly-report")
     page.click("button[name=action][value=return]")
+    page.wait_for_selector(".confirm-action")
     axe()  # the confirmation with the note
     assert page.locator("main").inner_text().count(NOTE) == 1
     report.refresh_from_db()
