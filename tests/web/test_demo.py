@@ -22,6 +22,7 @@ from keyclusters.evaluation.services import stage_aggregate
 from keyclusters.monitoring.models import YearlyReport
 from keyclusters.registry import identity
 from keyclusters.registry.models import Cluster, Membership, Organisation
+from keyclusters.statuses import public_registry
 from keyclusters.statuses.models import Certificate, StatusGrant
 from keyclusters.surveys.models import Survey
 from keyclusters.surveys.selectors import results as survey_results
@@ -82,9 +83,19 @@ def test_the_demo_tells_the_whole_story(capsys):
     outcome = survey_results(survey)
     assert (outcome.shown, outcome.answers, outcome.minimum) == (True, 7, 5)
     assert [q.count for q in outcome.questions] == [7, 7, 7, 4]
-    # yearly reports of the two years before today: accepted, one overdue draft, one returned
+    # yearly reports of the two years before today: accepted, one overdue draft, one returned;
+    # every current holder reported on both years
     reports = Counter(YearlyReport.objects.values_list("state", flat=True))
-    assert reports == {"accepted": 3, "draft": 1, "returned": 1}
+    assert (reports["draft"], reports["returned"]) == (1, 1)
+    assert reports["accepted"] == YearlyReport.objects.count() - 2 >= 30
+    current = {c.pk for c in public_registry.holders_on(today)}
+    reported = set(YearlyReport.objects.values_list("cluster_id", "year"))
+    assert len(current) == 15
+    assert {(pk, year) for pk in current for year in (today.year - 2, today.year - 1)} <= reported
+    overdue = YearlyReport.objects.get(state="draft")
+    assert overdue.year == today.year - 2 and overdue.due_on < today
+    returned = YearlyReport.objects.get(state="returned")
+    assert (returned.cluster.name, returned.year) == ("Klaster Lotniczy Aerodolina", today.year - 1)
     assert Organisation.history.count() == 3013
     logins = {
         "operator": "operator",

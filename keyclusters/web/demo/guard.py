@@ -4,8 +4,9 @@ into one that holds nothing but the demo's own data.
 The demo's accounts are recognised by what the demo gives them: its logins have e-mail
 addresses in the reserved example domain, the experts' colleagues (names from
 ``evaluation.EXPERTS``) have no e-mail and no usable password, and the coordinators' staff
-(``coordinator-<n>``) have no e-mail and are inactive. Any other account, or clusters and
-organisations without the demo's logins, means that someone else's data is there.
+(``coordinator-<n>``, ``coordinator-<n>-<m>``) have no e-mail and are inactive. Any other
+account, or clusters and organisations without the demo's logins, means that someone else's
+data is there.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from .users import LOGINS, demo_email
 
 LOGIN_NAMES = frozenset(spec[0] for spec in LOGINS)
 COLLEAGUE_NAMES = frozenset(spec[0] for spec in EXPERTS) - LOGIN_NAMES
-COORDINATOR_STAFF = re.compile(r"coordinator-\d+")
+COORDINATOR_STAFF = re.compile(r"coordinator-\d+(-\d+)?")
 SHOWN = 5  # account names shown in a message
 
 

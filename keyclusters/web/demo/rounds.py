@@ -51,10 +51,20 @@ DOCUMENTS_2015 = dict.fromkeys(
 
 
 def coordinator_of(cluster: Cluster) -> User:
-    """A staff member of the cluster's coordinator (no e-mail: the demo sends no messages)."""
-    first_name, last_name = person(random.Random(cluster.name))
+    """A staff member of the cluster's coordinator (no e-mail: the demo sends no messages).
+
+    A cluster whose coordinator changed has a second account, of the new coordinator
+    (``coordinator-<cluster>-<organisation>``): the first one stays with the organisation that
+    coordinated before."""
+    username = f"coordinator-{cluster.pk}"
+    earlier = User.objects.filter(username=username).values_list("organisation_id", flat=True)
+    seed = cluster.name
+    if earlier and earlier[0] != cluster.coordinator_id:
+        username = f"{username}-{cluster.coordinator_id}"
+        seed = f"{cluster.name}:{cluster.coordinator_id}"
+    first_name, last_name = person(random.Random(seed))
     user, created = User.objects.get_or_create(
-        username=f"coordinator-{cluster.pk}",
+        username=username,
         defaults={
             "organisation": cluster.coordinator,
             "email": "",

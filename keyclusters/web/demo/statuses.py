@@ -55,7 +55,9 @@ def build_statuses(
     if len(clusters) < 8:
         raise ValueError("the statuses demo needs at least 8 clusters")
     today = timezone.localdate()
-    current_start = today - dt.timedelta(days=200)
+    # round VII began 930 days ago (always before 31 December two years back): its holders
+    # reported on the two years before today, and their statuses end within half a year
+    current_start = today - dt.timedelta(days=930)
     current = ("VII", current_start, _years_later(current_start, 3) - dt.timedelta(days=1))
     grants: list[StatusGrant] = []
 
@@ -73,11 +75,12 @@ def build_statuses(
     renewal_start = first.valid_to + dt.timedelta(days=1)
     renewal_end = max(_years_later(renewal_start, 3) - dt.timedelta(days=1), current[2])
     grant(clusters[0], ("VII", renewal_start, renewal_end), renewal_of=first)
-    # history: one cluster per published round, those of rounds I, IV and VI renewed after a gap
+    # history: one cluster per published round, those of rounds I, II and IV renewed after a gap
+    # (those of rounds V and VI held their statuses while round VII began)
     rounds = ROUNDS if round_one is None else ROUNDS[1:]
     for cluster, spec in zip(clusters[1:], rounds, strict=False):
         previous = grant(cluster, spec)
-        if spec[0] in ("I", "IV", "VI"):
+        if spec[0] in ("I", "II", "IV"):
             grant(cluster, current, renewal_of=previous)
     if round_one:
         grant(round_one[0].cluster, current, renewal_of=round_one[0])
