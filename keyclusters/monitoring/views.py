@@ -5,8 +5,7 @@ and years."""
 
 from __future__ import annotations
 
-import csv
-import io
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,8 +20,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from keyclusters.accounts.confirmation import ask_to_confirm, confirmation_needed
-from keyclusters.domain.spreadsheet_safety import safe_row, xlsx_row
 from keyclusters.private_files import download_name, file_response
+from keyclusters.registry import spreadsheets
+from keyclusters.registry.models import Cluster
 
 from . import charts, ministry, selectors, services
 from .forms import DocumentForm, OpenReportsForm, ReturnForm, report_form
@@ -450,10 +450,9 @@ def indicators(request: HttpRequest) -> HttpResponse:
         return render(request, "monitoring/indicators.html", {"definition": None})
     table = selectors.indicator_table(chosen.id, chosen.from_registry, accepted_only=True)
     title = localized(chosen.title)
-    if request.GET.get("format") == "csv":
-        return _csv(table, title)
-    if request.GET.get("format") == "xlsx":
-        return _xlsx(table, title)
+    rows = ministry.rows_with_application(table, chosen)
+    if request.GET.get("format") in ("csv", "xlsx"):
+        return _export(request.GET["format"], table.years, rows, title, bool(chosen.compare_with))
     return render(
         request,
         "monitoring/indicators.html",
@@ -464,39 +463,35 @@ def indicators(request: HttpRequest) -> HttpResponse:
             "title": title,
             "unit": localized(chosen.unit) if chosen.unit else "",
             "table": table,
-            "rows": ministry.rows_with_application(table, chosen),
+            "rows": rows,
             "chart": charts.indicator_chart(table, title=title),
         },
     )
 
 
-def _csv(table: selectors.IndicatorTable, title: str) -> HttpResponse:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_("Cluster"), *[str(year) for year in table.years]])
-    for cluster, values in table.rows:
-        writer.writerow(
-            safe_row([cluster.name, *["" if value is None else str(value) for value in values]])
-        )
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, f"{title}.csv")
-    return response
-
-
-def _xlsx(table: selectors.IndicatorTable, title: str) -> HttpResponse:
-    """The same table as a workbook: numbers as number cells, the title as the sheet's name."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31].translate(str.maketrans("[]:*?/\\", "_______")))
-    sheet.append(xlsx_row(sheet, [_("Cluster"), *table.years]))
-    for cluster, values in table.rows:
-        sheet.append(xlsx_row(sheet, [cluster.name, *values]))
-    out = io.BytesIO()
-    workbook.save(out)
-    response = HttpResponse(
-        out.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = content_disposition_header(True, f"{title}.xlsx")
+def _export(
+    format: str,
+    years: list[int],
+    rows: list[tuple[Cluster, list[Decimal | None], Decimal | None]],
+    title: str,
+    compared: bool,
+) -> HttpResponse:
+    """The table as a spreadsheet in the page's language (``registry.spreadsheets``): a row per
+    holder, a column per year and, for an indicator compared with the application, the figure
+    of the application that won the holder's status."""
+    header: list[object] = [_("Cluster"), *years]
+    if compared:
+        header.append(_("In the application"))
+    lines = [
+        [cluster.name, *values, *([applied] if compared else [])]
+        for cluster, values, applied in rows
+    ]
+    if format == "csv":
+        content = spreadsheets.csv_file([str(cell) for cell in header], lines)
+        content_type = spreadsheets.CSV_TYPE
+    else:
+        content = spreadsheets.xlsx_file(title, header, lines)
+        content_type = spreadsheets.XLSX_TYPE
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, f"{title}.{format}")
     return response

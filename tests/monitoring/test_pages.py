@@ -134,9 +134,21 @@ def test_the_ministrys_table_chart_and_csv(world, report):
     assert "<svg" in page.text and "Klaster Północ" in page.text
     csv = client.get(url, {"indicator": "employees_members", "format": "csv"})
     assert csv["Content-Type"] == "text/csv; charset=utf-8"
-    assert csv.content.decode().splitlines() == ["Cluster,2024", "Klaster Północ,1250"]
+    # compared with the application, which this holder's status did not come from
+    assert csv.content.decode("utf-8-sig").splitlines() == [
+        "Cluster,2024,In the application",
+        "Klaster Północ,1250,",
+    ]
     members = client.get(url, {"indicator": "members_total", "format": "csv"})
-    assert members.content.decode().splitlines() == ["Cluster,2024", "Klaster Północ,3"]
+    assert members.content.decode("utf-8-sig").splitlines() == [
+        "Cluster,2024,In the application",
+        "Klaster Północ,3,",
+    ]
+    joint = client.get(url, {"indicator": "joint_projects", "format": "csv"})
+    assert joint.content.decode("utf-8-sig").splitlines() == [
+        "Cluster,2024",  # not compared with the application: no such column
+        "Klaster Północ,7",
+    ]
 
 
 def test_the_report_shows_the_figures_of_the_application_that_won_the_status(world, report):
@@ -166,6 +178,23 @@ def test_the_report_shows_the_figures_of_the_application_that_won_the_status(wor
     operator = client_of(world.operator).get(reverse("monitoring:report", args=[report.pk]))
     row = operator.text.split('data-indicator="members_total">', 1)[1].split("</tr>", 1)[0]
     assert ">3<" in row and ">55<" in row
+    # the ministry's exports carry the application's figure, in the page's language
+    services.save_values(report=report, values=REPORTED, by=world.coordinator)
+    services.submit_report(report=report, by=world.coordinator)
+    services.accept_report(report=report, by=world.operator)
+    polish = Client(HTTP_ACCEPT_LANGUAGE="pl")
+    polish.force_login(world.operator)
+    url = reverse("monitoring:indicators")
+    revenue = polish.get(url, {"indicator": "revenue_members", "format": "csv"})
+    assert revenue.content.decode("utf-8").splitlines() == [
+        "\ufeffKlaster;2024;We wniosku",
+        "Klaster Północ;1500000,50;900000,00",
+    ]
+    english = client_of(world.operator).get(url, {"indicator": "revenue_members", "format": "csv"})
+    assert english.content.decode("utf-8-sig").splitlines() == [
+        "Cluster,2024,In the application",
+        "Klaster Północ,1500000.50,900000.00",
+    ]
 
 
 def test_the_ministrys_table_as_a_workbook(world, report):
@@ -183,6 +212,6 @@ def test_the_ministrys_table_as_a_workbook(world, report):
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet.title == "Revenue of the members"
     assert [[cell.value for cell in row] for row in sheet.iter_rows()] == [
-        ["Cluster", 2024],
-        ["Klaster Północ", 1500000.5],
+        ["Cluster", 2024, "In the application"],
+        ["Klaster Północ", 1500000.5, None],
     ]
