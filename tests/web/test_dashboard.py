@@ -704,3 +704,32 @@ def test_a_user_with_several_roles_sees_each_section_in_polish(client, call, ope
         assert polish in body
     assert f'<a href="/competitions/applications/{application.pk}/">Klaster Anny</a>' in body
     assert '<span class="badge text-bg-info">złożony</span>' in body
+
+
+@pytest.mark.parametrize(
+    "roles, links",
+    [
+        (["coordinator"], {"/monitoring/mine/", "/surveys/"}),
+        (["decision-maker"], {"/monitoring/indicators/", "/surveys/"}),
+        (["operator"], {"/monitoring/", "/monitoring/indicators/", "/surveys/"}),
+        (["expert"], set()),
+        (["funding-agency"], set()),
+    ],
+)
+def test_the_menus_lead_to_monitoring_and_the_surveys_of_whom_they_concern(client, roles, links):
+    from tests.factories import OrganisationFactory
+
+    user = UserFactory(roles=roles, organisation=OrganisationFactory())
+    client.force_login(user)
+    page = client.get(DASHBOARD, HTTP_ACCEPT_LANGUAGE="pl").content.decode()
+    nav = page.split('<nav class="navbar', 1)[1].split("</nav>", 1)[0]
+    shown = {
+        href
+        for href in ("/monitoring/", "/monitoring/mine/", "/monitoring/indicators/", "/surveys/")
+        if f'href="{href}"' in nav
+    }
+    assert shown == links
+    for href in links:  # each link opens for this user
+        assert client.get(href).status_code == 200, href
+    if links:
+        assert "Ankiety wśród członków" in nav

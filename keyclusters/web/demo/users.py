@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
+from django.utils.translation import gettext_lazy as _
 
 from keyclusters.accounts.models import User
 from keyclusters.accounts.roles import Role
@@ -17,15 +18,15 @@ DEMO_EMAIL_DOMAIN = "demo.keyclusters.example"
 
 # (username, role, description, flags)
 LOGINS = [
-    ("admin", None, "Administrator (Django admin)", {"is_staff": True, "is_superuser": True}),
-    ("operator", Role.OPERATOR, "Ministry / agency operator", {"is_staff": True}),
-    ("expert", Role.EXPERT, "Independent expert", {}),
-    ("panel", Role.PANEL_MEMBER, "Expert Panel member", {}),
-    ("minister", Role.DECISION_MAKER, "Decision maker", {}),
-    ("coordinator", Role.COORDINATOR, "Cluster coordinator", {}),
-    ("agency", Role.FUNDING_AGENCY, "Funding agency", {}),
-    ("analyst", Role.ANALYST, "Benchmarking analyst", {}),
-    ("member", Role.MEMBER_ORGANISATION, "Member firm (self-service)", {}),
+    ("admin", None, _("Administrator (Django admin)"), {"is_staff": True, "is_superuser": True}),
+    ("operator", Role.OPERATOR, _("Ministry / agency operator"), {"is_staff": True}),
+    ("expert", Role.EXPERT, _("Independent expert"), {}),
+    ("panel", Role.PANEL_MEMBER, _("Expert Panel member"), {}),
+    ("minister", Role.DECISION_MAKER, _("Decision maker"), {}),
+    ("coordinator", Role.COORDINATOR, _("Cluster coordinator"), {}),
+    ("agency", Role.FUNDING_AGENCY, _("Funding agency"), {}),
+    ("analyst", Role.ANALYST, _("Benchmarking analyst"), {}),
+    ("member", Role.MEMBER_ORGANISATION, _("Member firm (self-service)"), {}),
 ]
 
 # the people behind the logins (the administrator is an account, not a person)

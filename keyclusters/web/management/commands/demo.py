@@ -53,8 +53,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--yes", action="store_true", help=_("Do not ask before --reset deletes the data.")
         )
-        parser.add_argument("--clusters", type=int, default=42)
-        parser.add_argument("--organisations", type=int, default=3000)
+        parser.add_argument(
+            "--clusters",
+            type=int,
+            default=42,
+            help=_("How many clusters the demo invents (at least 40; 42 unless given)."),
+        )
+        parser.add_argument(
+            "--organisations",
+            type=int,
+            default=3000,
+            help=_("How many member organisations the demo invents (3000 unless given)."),
+        )
 
     def handle(
         self,
@@ -92,7 +102,7 @@ class Command(BaseCommand):
             call_command("flush", interactive=False, verbosity=0)
             call_command("migrate", interactive=False, verbosity=0)
         if Cluster.objects.exists():
-            self.stderr.write("Demo data already loaded (use --reset to load it anew).")
+            self.stderr.write(_("Demo data already loaded (use --reset to load it anew)."))
             first = Cluster.objects.order_by("pk").select_related("coordinator").first()
             logins = create_users(coordinator_organisation=first.coordinator if first else None)
         else:
@@ -101,18 +111,24 @@ class Command(BaseCommand):
                 with transaction.atomic():
                     logins = _build(clusters=clusters, organisations=organisations)
             except ValueError as exc:  # too few clusters of a kind for the story
-                raise CommandError(f"The demo story cannot be built: {exc}") from exc
+                raise CommandError(
+                    _("The demo story cannot be built: %(problem)s") % {"problem": exc}
+                ) from exc
             self.stderr.write(
-                f"Loaded {Cluster.objects.count()} clusters and "
-                f"{Organisation.objects.count()} organisations "
-                f"in {time.perf_counter() - started:.0f} s."
+                _("Loaded %(clusters)s clusters and %(organisations)s organisations in %(s)s s.")
+                % {
+                    "clusters": Cluster.objects.count(),
+                    "organisations": Organisation.objects.count(),
+                    "s": f"{time.perf_counter() - started:.0f}",
+                }
             )
         self._print_logins(logins, demo_only=found.demo_only)
         key_file = _demo_key_file()
         if key_file.exists():
             self.stdout.write("")
             self.stdout.write(
-                f"Demo funding-agency API key (X-API-Key): {key_file.read_text().strip()}"
+                _("Demo funding-agency API key (X-API-Key): %(key)s")
+                % {"key": key_file.read_text().strip()}
             )
         self.stdout.write("")
 
