@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from ..i18n import N_
 from ..rulebook.errors import errors_from_validation
 from ..rulebook.model import ID_PATTERN, RULEBOOK_ID_PATTERN, LocalizedText
-from .survey import Survey, survey_issues
+from .survey import Survey, duplicate_ids, survey_issues
 
 MONITORING_FRAMEWORK = "monitoring-framework"
 
@@ -158,25 +158,19 @@ class MonitoringFrameworkError(ValueError):
 def _semantic_issues(data: Mapping[str, Any]) -> list[MonitoringIssue]:
     """Duplicate ids, the registry's figure of registry indicators, a due day of every year;
     on the raw mapping, so that they are reported together with the shape errors."""
-    issues: list[MonitoringIssue] = []
-    seen: dict[str, str] = {}
     indicators = data.get("indicators")
+    duplicates = duplicate_ids(
+        indicators, "indicators", N_('duplicate indicator id "%(id)s" (first at %(first)s)')
+    )
+    duplicate_at = {where.removesuffix(".id"): (text, params) for where, text, params in duplicates}
+    issues: list[MonitoringIssue] = []
     for index, item in enumerate(indicators if isinstance(indicators, list) else []):
         if not isinstance(item, Mapping):
             continue
         path = f"indicators[{index}]"
-        ident = item.get("id")
-        if isinstance(ident, str):
-            if ident in seen:
-                issues.append(
-                    MonitoringIssue(
-                        f"{path}.id",
-                        N_('duplicate indicator id "%(id)s" (first at %(first)s)'),
-                        {"id": ident, "first": seen[ident]},
-                    )
-                )
-            else:
-                seen[ident] = f"{path}.id"
+        if path in duplicate_at:
+            msgid, params = duplicate_at[path]
+            issues.append(MonitoringIssue(f"{path}.id", msgid, params))
         source, registry = item.get("source"), item.get("registry")
         if source == "registry" and registry is None:
             issues.append(

@@ -73,6 +73,26 @@ class Survey(_Strict):
         return next((q for q in self.questions if q.id == question_id), None)
 
 
+Issue = tuple[str, str, dict[str, Any]]  # (path, msgid, params)
+
+
+def duplicate_ids(items: Any, prefix: str, msgid: str) -> list[Issue]:
+    """Each item of the raw list ``items`` whose ``id`` an earlier item has, as an issue at
+    ``<prefix>[<index>].id`` naming the first one (``msgid`` takes ``id`` and ``first``)."""
+    issues: list[Issue] = []
+    seen: dict[str, str] = {}
+    for index, item in enumerate(items if isinstance(items, list) else []):
+        ident = item.get("id") if isinstance(item, Mapping) else None
+        if not isinstance(ident, str):
+            continue
+        where = f"{prefix}[{index}].id"
+        if ident in seen:
+            issues.append((where, msgid, {"id": ident, "first": seen[ident]}))
+        else:
+            seen[ident] = where
+    return issues
+
+
 def survey_issues(data: Any, prefix: str = "survey") -> list[tuple[str, str, dict[str, Any]]]:
     """The problems of a raw ``survey:`` mapping that its shape does not state, each as
     ``(path, msgid, params)``."""
@@ -80,23 +100,16 @@ def survey_issues(data: Any, prefix: str = "survey") -> list[tuple[str, str, dic
     if not isinstance(data, Mapping):
         return issues
     questions = data.get("questions")
-    seen: dict[str, str] = {}
+    duplicates = duplicate_ids(
+        questions, f"{prefix}.questions", N_('duplicate question id "%(id)s" (first at %(first)s)')
+    )
+    duplicate_at = {issue[0].removesuffix(".id"): issue for issue in duplicates}
     for index, item in enumerate(questions if isinstance(questions, list) else []):
         if not isinstance(item, Mapping):
             continue
         path = f"{prefix}.questions[{index}]"
-        ident = item.get("id")
-        if isinstance(ident, str):
-            if ident in seen:
-                issues.append(
-                    (
-                        f"{path}.id",
-                        N_('duplicate question id "%(id)s" (first at %(first)s)'),
-                        {"id": ident, "first": seen[ident]},
-                    )
-                )
-            else:
-                seen[ident] = f"{path}.id"
+        if path in duplicate_at:
+            issues.append(duplicate_at[path])
         kind = item.get("type")
         if kind == "choice" and item.get("choices") is None:
             issues.append((f"{path}.choices", N_("is required for a choice question"), {}))
@@ -109,25 +122,10 @@ def survey_issues(data: Any, prefix: str = "survey") -> list[tuple[str, str, dic
     return issues
 
 
-def _choice_issues(choices: Any, path: str) -> list[tuple[str, str, dict[str, Any]]]:
-    issues: list[tuple[str, str, dict[str, Any]]] = []
-    seen: dict[str, str] = {}
-    for index, choice in enumerate(choices if isinstance(choices, list) else []):
-        ident = choice.get("id") if isinstance(choice, Mapping) else None
-        if not isinstance(ident, str):
-            continue
-        where = f"{path}.choices[{index}].id"
-        if ident in seen:
-            issues.append(
-                (
-                    where,
-                    N_('duplicate choice id "%(id)s" (first at %(first)s)'),
-                    {"id": ident, "first": seen[ident]},
-                )
-            )
-        else:
-            seen[ident] = where
-    return issues
+def _choice_issues(choices: Any, path: str) -> list[Issue]:
+    return duplicate_ids(
+        choices, f"{path}.choices", N_('duplicate choice id "%(id)s" (first at %(first)s)')
+    )
 
 
 def _scale_issues(scale: Any, path: str) -> list[tuple[str, str, dict[str, Any]]]:
