@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from keyclusters.accounts.models import User
 from keyclusters.accounts.roles import Role
 from keyclusters.registry.models import Cluster
-from keyclusters.statuses.selectors import key_clusters_on
+from keyclusters.statuses.public_registry import holders_on
 
 from .models import CouncilMember, Meeting, Represents
 
@@ -23,10 +23,11 @@ class Proposal:
 
 
 def proposed_members(on: dt.date) -> list[Proposal]:
-    """The coordinators of the clusters holding a valid status on ``on`` whose cluster has no
+    """The coordinators of the clusters holding a valid key cluster status on ``on`` (not
+    another type: the Council is of Key Clusters) whose cluster has no
     coordinator's representative in force that day, each with the active coordinator accounts
     of its coordinating organisation. Three queries, whatever the number of clusters."""
-    clusters = list(key_clusters_on(on))
+    clusters = list(holders_on(on))
     seated = set(
         CouncilMember.objects.on(on)
         .filter(represents=Represents.COORDINATOR, cluster__in=[c.pk for c in clusters])

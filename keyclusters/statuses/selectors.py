@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import DatabaseError, OperationalError, connection
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Case, F, QuerySet, When
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
@@ -690,45 +690,6 @@ def verify_values(
 # --- the public registry ---------------------------------------------------------------------
 
 
-def key_clusters_on(
-    on: dt.date, *, voivodeship: str = "", specialisation: str = ""
-) -> QuerySet[Cluster]:
-    """Clusters whose status is valid on ``on`` with their grant and member count, in one query.
-
-    Annotations: ``grant_id``, ``grant_round``, ``grant_valid_from``, ``grant_valid_to``,
-    ``grant_decision_on`` (the latest grant valid on ``on``) and ``member_count``.
-    """
-    valid = StatusGrant.objects.valid_on(on).filter(cluster_id=OuterRef("pk"))
-    latest = valid.order_by("-valid_from", "-pk")
-    clusters = (
-        Cluster.objects.filter(Exists(valid))
-        .select_related("coordinator")
-        .annotate(
-            grant_id=Subquery(latest.values("pk")[:1]),
-            grant_round=Subquery(latest.values("round_label")[:1]),
-            grant_valid_from=Subquery(latest.values("valid_from")[:1]),
-            grant_valid_to=Subquery(latest.values("valid_to")[:1]),
-            grant_decision_on=Subquery(latest.values("decision_on")[:1]),
-            member_count=Subquery(
-                Membership.objects.filter(cluster_id=OuterRef("pk"), role__in=MEMBER_ROLES)
-                .active_on(on)
-                .order_by()
-                .values("cluster_id")
-                .annotate(n=Count("pk"))
-                .values("n")[:1]
-            ),
-        )
-    )
-    if voivodeship:
-        in_region = Cluster.voivodeships.through.objects.filter(
-            cluster_id=OuterRef("pk"), voivodeship_id=voivodeship
-        )
-        clusters = clusters.filter(Q(voivodeship=voivodeship) | Exists(in_region))
-    if specialisation:
-        clusters = clusters.filter(specialisation=specialisation)
-    return clusters.order_by("name", "pk")
-
-
 def grants_of(cluster: Cluster) -> QuerySet[StatusGrant]:
     return cluster.status_grants.select_related("renewal_of", "call").order_by("valid_from", "pk")
 
@@ -754,29 +715,3 @@ def with_continuity(grants: list[StatusGrant]) -> list[StatusGrant]:
         if found is not None:
             grant.previous, grant.gap_days = found
     return grants
-
-
-def registry_rows(on: dt.date, **filters: str) -> list[dict]:
-    """The open-data rows of the registry on ``on`` (schema in docs/verification.md)."""
-    return [
-        {
-            "cluster_id": c.pk,
-            "cluster_name": c.name,
-            "coordinator_name": c.coordinator.name,
-            "coordinator_nip": c.coordinator.nip or "",
-            "voivodeship": c.voivodeship,
-            "specialisation": c.specialisation,
-            "round": c.grant_round,
-            "decision_on": c.grant_decision_on.isoformat(),
-            "valid_from": c.grant_valid_from.isoformat(),
-            "valid_to": c.grant_valid_to.isoformat(),
-            "member_count": c.member_count or 0,
-        }
-        for c in key_clusters_on(on, **filters)
-    ]
-
-
-REGISTRY_COLUMNS = (
-    "cluster_id", "cluster_name", "coordinator_name", "coordinator_nip", "voivodeship",
-    "specialisation", "round", "decision_on", "valid_from", "valid_to", "member_count",
-)  # fmt: skip

@@ -11,8 +11,9 @@ from django.core.exceptions import PermissionDenied
 from keyclusters.council import selectors, services
 from keyclusters.council.models import CouncilMember, Meeting, MeetingDocument, Position
 from keyclusters.council.services import CouncilError
+from keyclusters.statuses import services as statuses
 from tests.council.conftest import DAY, PDF, FakeUpload, holder
-from tests.factories import UserFactory
+from tests.factories import ClusterFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -142,6 +143,14 @@ def test_proposed_members_are_the_coordinators_of_holders_without_a_seat(
 ):
     beta = holder("Klaster Beta")
     holder("Klaster Gamma", valid_from=dt.date(2020, 1, 1), valid_to=dt.date(2023, 12, 31))
+    # a supra-regional growth cluster, not a key cluster: no seat on the Council of Key Clusters
+    growth = ClusterFactory(name="Klaster Delta")
+    statuses.grant_status(
+        cluster=growth, round_label="PKW 2024", decision_on=dt.date(2024, 1, 1),
+        valid_from=dt.date(2024, 1, 1), valid_to=dt.date(2027, 12, 31), status_type="pkw",
+        by=None,
+    )  # fmt: skip
+    UserFactory(username="delta", roles=["coordinator"], organisation=growth.coordinator)
     beta_user = UserFactory(
         username="piotr",
         last_name="Zieliński",

@@ -15,7 +15,7 @@ def test_the_demo_statuses():
     assert len(demo.grants) == 2 + 5 + 3 + 4
     assert StatusGrant.objects.count() == len(demo.grants) + 1  # and the growth cluster's
     today = selectors.today()
-    holders = {c.pk for c in selectors.key_clusters_on(today)}
+    holders = {c.pk for c in public_registry.holders_on(today)}
     assert clusters[0].pk in holders
     assert len(holders) == 1 + 3 + 3  # the coordinator's, three renewals, three of the four new
     assert StatusGrant.objects.filter(withdrawn_on__isnull=False).count() == 1
