@@ -3,6 +3,7 @@ suppressed while fewer answers than the framework's ``minimum_answers`` were giv
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections import Counter
 from dataclasses import dataclass, field
@@ -12,6 +13,8 @@ from django.db.models import Count, QuerySet
 
 from keyclusters.accounts.models import User
 from keyclusters.monitoring.models import localized
+from keyclusters.monitoring.selectors import latest_framework
+from keyclusters.monitoring.services import holders_in
 from keyclusters.registry.models import Cluster
 
 from .models import Survey, SurveyAnswer
@@ -31,6 +34,23 @@ def coordinated_clusters(user: User) -> QuerySet[Cluster]:
     if not user.organisation_id or not user.has_role("coordinator"):
         return Cluster.objects.none()
     return Cluster.objects.filter(coordinator_id=user.organisation_id).order_by("name")
+
+
+def surveys_to_open(organisation_id: int | None, today: dt.date) -> tuple[int, list[Cluster]]:
+    """The year before ``today`` and the clusters coordinated by ``organisation_id`` that held
+    the monitoring framework's status in it but whose members were not asked about it yet (no
+    survey of that year); none when the framework has no survey. Three queries."""
+    year = today.year - 1
+    stored = latest_framework()
+    if organisation_id is None or stored is None or stored.parsed.survey is None:
+        return year, []
+    holders = holders_in(year, stored.parsed.status_type)
+    clusters = (
+        Cluster.objects.filter(coordinator_id=organisation_id, pk__in=list(holders))
+        .exclude(member_surveys__year=year)
+        .order_by("name", "pk")
+    )
+    return year, list(clusters)
 
 
 def answer_count(survey: Survey) -> int:

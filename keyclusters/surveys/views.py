@@ -54,7 +54,8 @@ def survey_list(request: HttpRequest) -> HttpResponse:
     _require(request, "surveys.list_surveys")
     today = timezone.localdate()
     clusters = selectors.coordinated_clusters(request.user)
-    form = OpenSurveyForm(request.POST or None, clusters=clusters, initial={"year": today.year - 1})
+    initial = {"year": today.year - 1, "cluster": request.GET.get("cluster", "")}
+    form = OpenSurveyForm(request.POST or None, clusters=clusters, initial=initial)
     if request.method == "POST":
         if not clusters.exists():
             raise PermissionDenied

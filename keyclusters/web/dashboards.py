@@ -31,6 +31,7 @@ from keyclusters.evaluation.models import PanelSession, Recommendation, ScoreShe
 from keyclusters.registry import selfservice
 from keyclusters.registry.selectors import clusters_coordinated_by
 from keyclusters.statuses.models import Certificate, StatusGrant
+from keyclusters.surveys.selectors import surveys_to_open
 
 from .admin_dashboard import administrator_section
 from .attention import due_on, needs_attention
@@ -239,6 +240,7 @@ def coordinator_section(user: Any, *, today: dt.date) -> dict[str, Any]:
             "grants": [],
             "reports": [],
             "contested": [],
+            "surveys_to_open": [],
         }
     clusters = [
         {
@@ -265,9 +267,15 @@ def coordinator_section(user: Any, *, today: dt.date) -> dict[str, Any]:
     ).order_by("-issued_at", "-pk"):
         certificates.setdefault(certificate.status_grant_id, certificate)
     reports = benchmarking_selectors.coordinator_results(user)
+    survey_year, unasked = surveys_to_open(organisation, today)
     return {
         "organisation": True,
         "clusters": clusters,
+        "survey_year": str(survey_year),  # a year, never "2\u00a0025"
+        "surveys_to_open": [
+            {"cluster": c.name, "url": f"{reverse('surveys:surveys')}?cluster={c.pk}#open-survey"}
+            for c in unasked
+        ],
         "applications": [
             {
                 "cluster": a.cluster.name,

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from keyclusters.surveys import selectors, services
 from keyclusters.surveys.models import Survey, SurveyAnswer
+from tests.factories import ClusterFactory
 
 from .conftest import GOOD, open_survey
 
@@ -293,3 +294,32 @@ def test_the_list_shows_each_person_their_surveys(client, world):
     listed = client.get(reverse("surveys:surveys")).context
     assert set(listed["surveys"]) == {mine, theirs}
     assert listed["form"] is None
+
+
+def test_the_coordinators_dashboard_lists_the_surveys_still_to_open(world, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # a cluster of the same coordinator without a status last year is never listed
+    third = ClusterFactory(name="Klaster Zachód", coordinator=world.cluster.coordinator)
+    with CaptureQueriesContext(connection) as queries:
+        year, clusters = selectors.surveys_to_open(world.cluster.coordinator_id, world.today)
+    assert len(queries) == 3
+    assert (year, clusters) == (world.year, [world.cluster])
+    assert third not in clusters
+    client.force_login(world.coordinator)
+    page = client.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="pl").content.decode()
+    listed = page.split('data-list="surveys-to-open"', 1)[1].split("</div>", 1)[0]
+    assert f"Członkowie tych klastrów nie zostali jeszcze zapytani o rok {world.year}:" in listed
+    assert f'href="/surveys/?cluster={world.cluster.pk}#open-survey"' in listed
+    assert "Otwórz ankietę wśród członków: Klaster Północ" in listed
+    assert "Klaster Południe" not in listed  # another coordinator's
+    # the link opens the form with the cluster chosen
+    form = client.get(f"/surveys/?cluster={world.cluster.pk}").content.decode()
+    assert f'<option value="{world.cluster.pk}" selected>' in form
+    # once the survey is open, nothing is left to open
+    open_survey(world)
+    assert selectors.surveys_to_open(world.cluster.coordinator_id, world.today) == (world.year, [])
+    page = client.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="pl").content.decode()
+    assert 'data-list="surveys-to-open"' not in page
+    assert selectors.surveys_to_open(None, world.today) == (world.year, [])
