@@ -46,12 +46,10 @@ class RegistryFilterForm(BootstrapMixin, forms.Form):
         }
 
 
-class VerifyOneForm(BootstrapMixin, forms.Form):
-    nip = forms.CharField(label=_("NIP"), max_length=20)
-    on = forms.DateField(label=_("On"), required=False, widget=DateInput())
-    min_months = forms.IntegerField(
-        label=_("Minimum months of membership"), required=False, min_value=0, max_value=1200
-    )
+class InstrumentMixin(forms.Form):
+    """An optional funding instrument of the current catalogue (the answer then tells whether
+    its terms are met, and why)."""
+
     instrument = forms.ChoiceField(
         label=_("Funding instrument"),
         required=False,
@@ -81,6 +79,15 @@ class VerifyOneForm(BootstrapMixin, forms.Form):
         except instruments.UnknownInstrument as exc:
             raise forms.ValidationError(exc.message) from exc
 
+
+class VerifyOneForm(BootstrapMixin, InstrumentMixin, forms.Form):
+    nip = forms.CharField(label=_("NIP"), max_length=20)
+    on = forms.DateField(label=_("On"), required=False, widget=DateInput())
+    min_months = forms.IntegerField(
+        label=_("Minimum months of membership"), required=False, min_value=0, max_value=1200
+    )
+    field_order = ["nip", "on", "min_months", "instrument"]
+
     def clean_nip(self) -> str:
         try:
             return selectors.normalise_nip(self.cleaned_data["nip"].strip())
@@ -88,7 +95,7 @@ class VerifyOneForm(BootstrapMixin, forms.Form):
             raise forms.ValidationError(exc.message) from exc
 
 
-class VerifyFileForm(BootstrapMixin, forms.Form):
+class VerifyFileForm(BootstrapMixin, InstrumentMixin, forms.Form):
     # csv, xlsx: the documented columns (docs/verification.md), the same in every language;
     # spreadsheet-*: for a person's spreadsheet, in the page's language.
     FORMATS = [
@@ -115,6 +122,8 @@ class VerifyFileForm(BootstrapMixin, forms.Form):
             "this language, dates as it writes them (a Polish CSV is separated by semicolons)."
         ),
     )
+
+    field_order = ["file", "on", "min_months", "instrument", "format"]
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]

@@ -179,6 +179,16 @@ def evaluate(nip: str, *, on: Any, instrument_id: str) -> dict:
     return selectors.verify_nip(nip, on=on, instrument=choose(instrument_id))
 
 
+def day_text(value: str | None) -> str:
+    """An ISO date of an answer as the active language writes it ("11.09.2024" in Polish)."""
+    return _day(value)
+
+
+def type_name(code: str | None) -> str:
+    """The name of a status type (an answer's ``status_type`` code) in the active language."""
+    return _type_name(code)
+
+
 def _day(value: str | None) -> str:
     import datetime as dt
 

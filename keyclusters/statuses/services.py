@@ -262,7 +262,13 @@ def membership_certificate(
             raise ValidationError({"instrument": exc.message}) from exc
     organisation = Organisation.objects.filter(nip=nip).first()
     answer = selectors.verify_nip(nip, on=on, instrument=chosen)
-    if organisation is None or not answer["key_cluster_member"]:
+    # with an instrument, its terms decide (a growth cluster's coordinator may meet them);
+    # without one, the certificate states a key cluster membership
+    if chosen is not None:
+        counted = bool(answer["eligible"] or answer["memberships"])
+    else:
+        counted = answer["key_cluster_member"]
+    if organisation is None or not counted:
         raise ValidationError(
             {
                 "nip": gettext(

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from keyclusters.accounts.client_address import client_address
@@ -42,6 +42,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RESULT_COLUMNS = (
     "nip", "on", "key_cluster_member", "key_cluster_coordinator", "clusters", "member_since",
     "member_since_basis", "contested", "organisation", "valid", "error",
+)  # fmt: skip
+# after those when a funding instrument was asked about (docs/verification.md)
+INSTRUMENT_COLUMNS = (
+    "instrument", "instrument_version", "instrument_sha256", "eligible", "reason",
 )  # fmt: skip
 
 
@@ -241,12 +245,29 @@ def withdraw(request: HttpRequest, grant_pk: int) -> HttpResponse:
 # --- funding agencies ------------------------------------------------------------------------
 
 
+def _with_instrument(answers: list[dict]) -> bool:
+    return any("instrument" in a for a in answers)
+
+
 def _result_rows(answers: list[dict]) -> list[list[str]]:
     """The rows of the results file: an answer per row, or for a value that is not a valid
-    NIP the value with ``valid`` "no" and the reason in ``error``."""
-    return [_result_row(a) if a.get("valid", True) else
+    NIP the value with ``valid`` "no" and the reason in ``error``; with an instrument, its
+    columns (``INSTRUMENT_COLUMNS``) after those."""
+    rows = [_result_row(a) if a.get("valid", True) else
             [a["nip"], "", "", "", "", "", "", "", "", "no", a["error"]]
             for a in answers]  # fmt: skip
+    if _with_instrument(answers):
+        for row, a in zip(rows, answers, strict=True):
+            row.extend(_instrument_cells(a))
+    return rows
+
+
+def _instrument_cells(a: dict) -> list[str]:
+    if "instrument" not in a:  # not a valid NIP
+        return ["", "", "", "", ""]
+    chosen = a["instrument"]
+    return [chosen["id"], str(chosen["version"]), chosen["sha256"],
+            "yes" if a["eligible"] else "no", a["reason"] or ""]  # fmt: skip
 
 
 def _result_row(a: dict) -> list[str]:
@@ -311,6 +332,18 @@ def _spreadsheet_rows(answers: list[dict], date_format: str) -> list[list[object
 def _spreadsheet_file(answers: list[dict], format: str, on: str) -> HttpResponse:
     header = _spreadsheet_header()
     rows = _spreadsheet_rows(answers, spreadsheets.active_dialect().date_format)
+    if _with_instrument(answers):
+        from . import instruments
+
+        header += [gettext("Funding instrument"), gettext("Eligible"), gettext("Why")]
+        for row, a in zip(rows, answers, strict=True):
+            if "instrument" not in a:
+                row.extend([None, None, None])
+                continue
+            title = instruments.choose(a["instrument"]["id"]).instrument.title.get(
+                get_language() or "pl"
+            )
+            row.extend([title, a["eligible"], instruments.reason_text(a)])
     if format == "spreadsheet-xlsx":
         content = spreadsheets.xlsx_file(gettext("Verification"), header, rows)
         return _download(content, spreadsheets.XLSX_TYPE, f"verification-{on}-spreadsheet.xlsx")
@@ -322,12 +355,13 @@ def _results_file(answers: list[dict], format: str, on: str) -> HttpResponse:
     if format.startswith("spreadsheet-"):
         return _spreadsheet_file(answers, format, on)
     rows = _result_rows(answers)
+    columns = RESULT_COLUMNS + (INSTRUMENT_COLUMNS if _with_instrument(answers) else ())
     if format == "xlsx":
         import openpyxl
 
         workbook = openpyxl.Workbook(write_only=True)
         sheet = workbook.create_sheet("verification")
-        sheet.append(xlsx_row(sheet, RESULT_COLUMNS))
+        sheet.append(xlsx_row(sheet, columns))
         for row in rows:
             sheet.append(xlsx_row(sheet, row))
         out = io.BytesIO()
@@ -335,7 +369,7 @@ def _results_file(answers: list[dict], format: str, on: str) -> HttpResponse:
         return _download(out.getvalue(), XLSX, f"verification-{on}.xlsx")
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
-    writer.writerow(safe_row(RESULT_COLUMNS))
+    writer.writerow(safe_row(columns))
     writer.writerows(safe_row(row) for row in rows)
     return _download(text.getvalue(), "text/csv; charset=utf-8", f"verification-{on}.csv")
 
@@ -347,7 +381,9 @@ def verify(request: HttpRequest) -> HttpResponse:
     action = request.POST.get("action") if request.method == "POST" else None
     one = VerifyOneForm(request.POST if action == "one" else None)
     upload = VerifyFileForm(
-        request.POST if action == "file" else None, request.FILES if action == "file" else None
+        request.POST if action == "file" else None,
+        request.FILES if action == "file" else None,
+        auto_id="file_%s",  # the two forms share a page: their fields' ids differ
     )
     answer, file_errors = None, []
     if action == "one" and one.is_valid():
@@ -369,7 +405,9 @@ def verify(request: HttpRequest) -> HttpResponse:
             file_errors = str(exc).splitlines()
         else:
             values = [value for _row, value in rows]
-            answers = selectors.verify_values(values, on=on, min_months=data["min_months"])
+            answers = selectors.verify_values(
+                values, on=on, min_months=data["min_months"], instrument=data["instrument"]
+            )
             return _results_file(answers, data["format"], on.isoformat())
     context = {"one": one, "upload": upload, "answer": answer, "file_errors": file_errors}
     return render(request, "statuses/verify.html", context)

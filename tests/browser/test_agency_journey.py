@@ -46,7 +46,7 @@ def test_an_agency_verifies_a_file_with_one_invalid_nip(page, live_server, axe, 
     axe()
     nips = tmp_path / "nips.csv"
     nips.write_text("nip\n526-025-09-95\n526-025-09-96\n7251801126\n2860913907\n", encoding="utf-8")
-    page.set_input_files("#id_file", str(nips))
+    page.set_input_files("#file_file", str(nips))
     assert page.locator("#file-rows-help").inner_text() == (
         "Pobrany plik zawiera odpowiedź dla każdego wiersza, wraz z nazwą organizacji, jeśli "
         "figuruje ona w rejestrze. Wiersz z nieprawidłowym numerem NIP jest oznaczony jako "
@@ -56,7 +56,7 @@ def test_an_agency_verifies_a_file_with_one_invalid_nip(page, live_server, axe, 
     axe()
     screenshot(page, "funding-agency-bulk-file")
     with page.expect_download() as download:
-        page.locator("form:has(#id_file) button[type=submit]").click()
+        page.locator("form:has(#file_file) button[type=submit]").click()
     assert download.value.suggested_filename == f"verification-{today}.csv"
     rows = list(csv.reader(io.StringIO(download.value.path().read_text(encoding="utf-8"))))
     assert rows[0] == COLUMNS

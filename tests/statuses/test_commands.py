@@ -38,7 +38,7 @@ def test_verify_a_member_exits_0_with_one_json_document(world):
 
 def test_verify_not_a_member_exits_1(world):
     assert run("verify", "5261040828", "--on", "2023-07-01")[:2] == (
-        1, "5261040828: not a key-cluster member on 2023-07-01\n",
+        1, "5261040828: not a key-cluster member on 1 Jul 2023\n",
     )  # fmt: skip
     assert run("verify", "5261040828", "--on", "2022-09-14", "--min-months", "6")[0] == 1
     assert run("verify", "5261040828", "--on", "2022-09-15", "--min-months", "6")[0] == 0
@@ -65,7 +65,7 @@ def test_verify_a_file(world, tmp_path):
     code, out, _ = run("verify", "--file", path, "--on", "2022-06-01")
     assert code == 0
     assert out.splitlines()[1].startswith(
-        "7251801126 (Fundacja Źródło Innowacji): key-cluster member on 2022-06-01: Klaster"
+        "7251801126 (Fundacja Źródło Innowacji): key-cluster member on 1 Jun 2022: Klaster"
     )
 
 
@@ -94,11 +94,11 @@ def test_verify_a_file_with_an_invalid_nip_answers_every_other_row_and_exits_2(w
     assert code == 2
     lines = out.splitlines()
     assert lines[0].startswith(
-        "5261040828 (Zakład Świętokrzyski): key-cluster member on 2022-06-01: Klaster Łódzki"
+        "5261040828 (Zakład Świętokrzyski): key-cluster member on 1 Jun 2022: Klaster Łódzki"
     )
     assert lines[1:] == [
         'row 3: "123" is not a valid NIP (length)',
-        "2860913907: not a key-cluster member on 2022-06-01",
+        "2860913907: not a key-cluster member on 1 Jun 2022",
         'row 5: "5261040829" is not a valid NIP (checksum)',
     ]
 

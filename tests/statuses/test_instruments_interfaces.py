@@ -89,7 +89,7 @@ def test_the_cli_with_an_instrument(registry):  # noqa: F811
     code, out, err = run(registry.six, "--on", ON.isoformat(), "--instrument", "voucher-tie-break")
     assert (code, err) == (0, "")
     assert out.strip() == (
-        "5261040828: eligible for Tie-break in the voucher call on 2024-06-01: member since "
+        "5261040828: eligible for Tie-break in the voucher call on 1 Jun 2024: member since "
         "1 Dec 2023, 6 months (at least 6 required) in Klaster Kluczowy (key cluster status)"
     )
     code, out, _err = run(registry.five, "--on", ON.isoformat(), "--instrument",
@@ -148,6 +148,33 @@ def test_a_membership_certificate_for_an_instrument(client, registry):  # noqa: 
     assert Certificate.objects.count() == 1
 
 
+def test_a_certificate_for_a_growth_clusters_coordinator_under_an_instrument_admitting_it(
+    client,
+    registry,  # noqa: F811
+):
+    """The instrument's terms decide: the coordinator of a supra-regional growth cluster is no
+    key-cluster member, yet meets the terms of an instrument that admits that status type."""
+    issued = services.membership_certificate(
+        nip=registry.growth_coordinator, on=ON, by=None, instrument="coordinators-2023"
+    )
+    assert (issued.payload["eligible"], issued.payload["key_cluster_member"]) == (True, False)
+    assert issued.payload["evaluated"]["status_type"] == "pkw"
+    assert issued.subject == "Koordynator Wzrostu (NIP 6260181591)"
+    page = client.get(reverse("statuses:certificate", args=[issued.code]))
+    assert page.status_code == 200 and "Koordynator Wzrostu" in page.content.decode()
+    # without an instrument the certificate states a key cluster membership: refused
+    with pytest.raises(ValidationError) as refused:
+        services.membership_certificate(nip=registry.growth_coordinator, on=ON, by=None)
+    assert list(refused.value.message_dict) == ["nip"]
+    # an instrument whose terms it does not meet: refused with the reason
+    with pytest.raises(ValidationError) as unmet:
+        services.membership_certificate(
+            nip=registry.growth_coordinator, on=ON, by=None, instrument="internationalisation"
+        )
+    assert list(unmet.value.message_dict) == ["instrument"]
+    assert Certificate.objects.count() == 1
+
+
 def test_storing_catalogue_versions(db):
     text = instruments.terms.shipped_catalogue_path().read_text(encoding="utf-8")
     assert instruments.current().version == 1  # the shipped file, none stored
@@ -179,3 +206,69 @@ def test_storing_catalogue_versions(db):
 def services_store(text):
     with translation.override("en"):
         return instruments.store_catalogue(source=text, by=None)
+
+
+def test_a_growth_clusters_member_is_told_which_status_its_cluster_holds(client, registry):  # noqa: F811
+    """Not a key-cluster member, yet a member of a cluster holding another status: the page and
+    the CLI say so, naming the status type, instead of hiding the membership."""
+    code, out, _err = run(registry.growth_member, "--on", ON.isoformat())
+    assert code == 1
+    assert out.strip() == (
+        "9542583988: not a key-cluster member on 1 Jun 2024; memberships in "
+        "clusters holding another status: Klaster Wzrostowy (Member, 1 Jan 2020: joined on "
+        "1 Jan 2020; supra-regional growth cluster status)"
+    )
+    client.force_login(UserFactory(roles=["funding-agency"]))
+    with translation.override("en"):
+        page = client.post(
+            reverse("statuses:verify"),
+            {"action": "one", "nip": registry.growth_member, "on": ON.isoformat()},
+            HTTP_ACCEPT_LANGUAGE="en",
+        ).content.decode()
+    assert "9542583988 is not a key-cluster member on 1 Jun 2024." in page
+    assert "Its memberships in clusters holding another status:" in page
+    listed = page.split('id="verification-memberships">', 1)[1].split("</ul>", 1)[0]
+    assert "Klaster Wzrostowy" in listed
+    assert "<span data-status-type>supra-regional growth cluster status</span>" in listed
+    assert "pkw" not in listed
+
+
+def test_the_agency_pages_file_with_an_instrument(client, registry):  # noqa: F811
+    """The file of NIPs answers the instrument too: its id, version and hash, eligible and the
+    reason code in the documented columns; the reason in words in the spreadsheet variant."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(UserFactory(roles=["funding-agency"]))
+    body = f"nip\n{registry.six}\n{registry.five}\n123\n".encode()
+    page = client.get(reverse("statuses:verify")).content.decode()
+    assert page.count('id="id_on"') == 1 and page.count('id="file_on"') == 1  # ids differ
+    response = client.post(
+        reverse("statuses:verify"),
+        {"action": "file", "file": SimpleUploadedFile("nips.csv", body),
+         "on": ON.isoformat(), "instrument": "voucher-tie-break", "format": "csv"},
+    )  # fmt: skip
+    lines = response.content.decode().splitlines()
+    assert lines[0].endswith(
+        ",error,instrument,instrument_version,instrument_sha256,eligible,reason"
+    )
+    assert lines[1].endswith(f",yes,,voucher-tie-break,1,{SHA},yes,")
+    assert lines[2].endswith(f",yes,,voucher-tie-break,1,{SHA},no,membership-too-short")
+    assert lines[3].startswith("123,,,,,,,,,no,") and lines[3].endswith("),,,,,")
+    with translation.override("en"):
+        spreadsheet = client.post(
+            reverse("statuses:verify"),
+            {"action": "file", "file": SimpleUploadedFile("nips.csv", body),
+             "on": ON.isoformat(), "instrument": "voucher-tie-break",
+             "format": "spreadsheet-csv"},
+            HTTP_ACCEPT_LANGUAGE="en",
+        ).content.decode("utf-8-sig").splitlines()  # fmt: skip
+    assert spreadsheet[0].endswith(",Funding instrument,Eligible,Why")
+    assert spreadsheet[2].endswith(
+        ',Tie-break in the voucher call,no,"member since 2 Dec 2023, 5 of 6 months"'
+    )
+    without = client.post(
+        reverse("statuses:verify"),
+        {"action": "file", "file": SimpleUploadedFile("nips.csv", body),
+         "on": ON.isoformat(), "format": "csv"},
+    ).content.decode().splitlines()  # fmt: skip
+    assert without[0].endswith(",valid,error")  # the documented columns, unchanged

@@ -40,6 +40,17 @@ def status_type_name(stored: object) -> str:
 
 
 @register.filter
+def status_type_label(code: object) -> str:
+    """The name of a status type (an answer's ``status_type`` code) in the active language."""
+    from django.utils.translation import gettext
+
+    from keyclusters.statuses.types import find
+
+    found = find(str(code)) if code else None
+    return found.name() if found is not None else gettext("a status")
+
+
+@register.filter
 def is_key_cluster_status(stored: object) -> bool:
     """Whether a certificate's stored type (``payload.status.type``) is the key cluster status
     (so is a certificate issued before status types)."""

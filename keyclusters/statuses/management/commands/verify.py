@@ -126,6 +126,7 @@ class Command(BaseCommand):
             return
         organisation = answer.get("organisation")
         name = f" ({organisation['name']})" if organisation else ""
+        on = instruments.day_text(answer["on"])
         if self.chosen is not None:
             title = self.chosen.instrument.title.get(get_language())
             self.stdout.write(
@@ -133,24 +134,31 @@ class Command(BaseCommand):
                  if answer["eligible"] else
                  _("%(nip)s: not eligible for %(instrument)s on %(on)s: %(reason)s"))
                 % {"nip": answer["nip"] + name, "instrument": title,
-                   "on": answer["on"], "reason": instruments.reason_text(answer)}
+                   "on": on, "reason": instruments.reason_text(answer)}
             )  # fmt: skip
             return
-        if not answer["key_cluster_member"]:
-            self.stdout.write(
-                _("%(nip)s: not a key-cluster member on %(on)s")
-                % {"nip": answer["nip"] + name, "on": answer["on"]}
-            )
-            return
+        key = answer["key_cluster_member"]
         clusters = ", ".join(
-            f"{m['cluster']['name']} ({selectors.role_label(m['role'])}, {m['member_since']}: "
-            f"{selectors.basis_text(m)}"
-            f"{'; ' + selectors.contest_text(m) if m.get('contested') else ''})"
+            f"{m['cluster']['name']} ({selectors.role_label(m['role'])}, "
+            f"{instruments.day_text(m['member_since'])}: {selectors.basis_text(m)}"
+            f"{'; ' + selectors.contest_text(m) if m.get('contested') else ''}"
+            f"{'' if key else '; ' + instruments.type_name(m.get('status_type'))})"
             for m in answer["memberships"]
-        )
+        )  # fmt: skip
+        if not answer["key_cluster_member"]:
+            message = _("%(nip)s: not a key-cluster member on %(on)s") % {
+                "nip": answer["nip"] + name,
+                "on": on,
+            }
+            if clusters:  # memberships in clusters holding another status type
+                message += "; " + _(
+                    "memberships in clusters holding another status: %(clusters)s"
+                ) % {"clusters": clusters}
+            self.stdout.write(message)
+            return
         self.stdout.write(
             _("%(nip)s: key-cluster member on %(on)s: %(clusters)s")
-            % {"nip": answer["nip"] + name, "on": answer["on"], "clusters": clusters}
+            % {"nip": answer["nip"] + name, "on": on, "clusters": clusters}
         )
 
     def _fail(self, message: str) -> None:
