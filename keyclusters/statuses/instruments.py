@@ -274,3 +274,87 @@ def reason_text(answer: dict) -> str:
         **values,
         "membership": membership,
     }
+
+
+# --- the terms in words (the catalogue page, answers and certificates) ------------------------
+
+
+def _reference_date_words(value: str) -> str:
+    if value == "evaluation":
+        return gettext("the date of the evaluation")
+    return gettext("the date the application was submitted")
+
+
+def _beneficiary_words(value: str) -> str:
+    if value == "member":
+        return gettext("members of the cluster")
+    if value == "coordinator":
+        return gettext("the cluster's coordinator only")
+    return gettext("members and the coordinator")
+
+
+def stored_terms(instrument: terms.Instrument) -> dict[str, Any]:
+    """What a certificate keeps of the instrument's terms besides its id and hash, so that it
+    states them as they were when it was issued."""
+    return {
+        "reference_date": instrument.reference_date,
+        "illustrative": list(instrument.illustrative),
+    }
+
+
+def notes(answer: dict) -> list[str]:
+    """What a person relying on an answer (or a certificate's payload) under an instrument must
+    know: the date the instrument refers to, and the terms that the public sources do not state
+    (marked illustrative in the catalogue). Empty without an instrument."""
+    chosen = answer.get("instrument") if isinstance(answer, dict) else None
+    if not isinstance(chosen, dict):
+        return []
+    kept = answer.get("instrument_terms")
+    if not isinstance(kept, dict):
+        try:
+            kept = stored_terms(choose(str(chosen.get("id"))).instrument)
+        except UnknownInstrument:
+            return []
+    lines = [
+        gettext("The instrument refers to %(date)s: the answer is for the date asked about.")
+        % {"date": _reference_date_words(str(kept.get("reference_date")))}
+    ]
+    illustrative = [
+        gettext(terms.ILLUSTRATIVE_TERMS[term])
+        for term in kept.get("illustrative") or []
+        if term in terms.ILLUSTRATIVE_TERMS
+    ]
+    if illustrative:
+        lines.append(
+            gettext("Illustrative, not stated by the public sources: %(terms)s.")
+            % {"terms": "; ".join(term.lower() for term in illustrative)}
+        )
+    return lines
+
+
+def terms_in_words(instrument: terms.Instrument) -> list[tuple[str, str, bool]]:
+    """(term, its value in words, whether it is illustrative) for the catalogue page."""
+    from django.utils.translation import get_language, ngettext
+
+    language = get_language() or "pl"
+    marked = set(instrument.illustrative)
+    months = instrument.min_months
+    rows = [
+        ("benefit", instrument.benefit.get(language) if instrument.benefit else "—"),
+        ("beneficiary", _beneficiary_words(instrument.beneficiary)),
+        ("status_types", "; ".join(_type_name(code) for code in instrument.status_types)),
+        ("reference_date", _reference_date_words(instrument.reference_date)),
+        (
+            "min_months",
+            ngettext("%(months)s month", "%(months)s months", months) % {"months": months}
+            if months
+            else gettext("none"),
+        ),
+        (
+            "held_throughout",
+            gettext("yes: the cluster held the status during those months")
+            if instrument.held_throughout
+            else gettext("no"),
+        ),
+    ]
+    return [(gettext(terms.ILLUSTRATIVE_TERMS[key]), value, key in marked) for key, value in rows]

@@ -294,6 +294,7 @@ def membership_certificate(
                 }
             )
         payload["instrument_title"] = chosen.instrument.title.model_dump()
+        payload["instrument_terms"] = instruments.stored_terms(chosen.instrument)
     return Certificate.objects.create(
         kind=Certificate.Kind.MEMBERSHIP,
         code=_new_code(),

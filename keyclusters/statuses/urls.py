@@ -11,6 +11,7 @@ urlpatterns = [
     path("grants/<int:grant_pk>/certificate/", views.status_certificate, name="status-certificate"),
     path("grants/<int:grant_pk>/withdraw/", views.withdraw, name="withdraw"),
     path("verify/", views.verify, name="verify"),
+    path("instruments/", views.instrument_catalogue, name="instruments"),
     path("membership-certificate/", views.membership_certificate, name="membership-certificate"),
     path("my-certificate/", member_views.my_certificate, name="my-certificate"),
     path("api-keys/", views.api_keys, name="api-keys"),

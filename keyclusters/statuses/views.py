@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, gettext
@@ -83,6 +83,10 @@ def registry(request: HttpRequest) -> HttpResponse:
     form = RegistryFilterForm(request.GET, specialisations=registry_selectors.specialisations())
     values = form.values()
     on = values.pop("on")
+    if form.errors:  # a date or filter that cannot be read: no list of another day
+        context = {"form": form, "on": on, "clusters": [], "query": "",
+                   "status_type": status_type, "status_types": every, "refused": True}  # fmt: skip
+        return render(request, "statuses/registry.html", context, status=400)
     clusters = list(public_registry.holders_on(on, status_type=status_type.code, **values))
     query = request.GET.copy()
     query["on"] = on.isoformat()
@@ -104,6 +108,12 @@ def registry_export(request: HttpRequest, format: str) -> HttpResponse:
     form = RegistryFilterForm(request.GET, specialisations=registry_selectors.specialisations())
     values = form.values()
     on = values.pop("on")
+    if form.errors:  # never the data of another day than the one asked for
+        problems = {name: [str(e) for e in errors] for name, errors in form.errors.items()}
+        if format == "json":
+            return JsonResponse({"errors": problems}, status=400)
+        text = "\n".join(f"{name}: {' '.join(errors)}" for name, errors in problems.items())
+        return HttpResponse(text + "\n", status=400, content_type="text/plain; charset=utf-8")
     rows = public_registry.registry_rows(on, status_type=status_type, **values)
     filename = public_registry.export_filename(status_type, on, format)
     if format == "json":
@@ -195,6 +205,26 @@ def certificate(request: HttpRequest, code: str) -> HttpResponse:
         url = verification_url(found, request)
         context.update(verification_url=url, qr_svg=qr_svg(url))
     return render(request, "statuses/certificate.html", context, status=200 if found else 404)
+
+
+@require_GET
+def instrument_catalogue(request: HttpRequest) -> HttpResponse:
+    """The current catalogue of funding instruments, public: each instrument's terms in words,
+    those the public sources do not state marked illustrative."""
+    from . import instruments
+
+    loaded = instruments.current()
+    language = get_language() or "pl"
+    entries = [
+        {
+            "id": instrument.id,
+            "title": instrument.title.get(language),
+            "terms": instruments.terms_in_words(instrument),
+        }
+        for instrument in loaded.catalogue.instruments
+    ]
+    context = {"loaded": loaded, "entries": entries}
+    return render(request, "statuses/instruments.html", context)
 
 
 @require_GET

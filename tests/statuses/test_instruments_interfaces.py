@@ -272,3 +272,55 @@ def test_the_agency_pages_file_with_an_instrument(client, registry):  # noqa: F8
          "on": ON.isoformat(), "format": "csv"},
     ).content.decode().splitlines()  # fmt: skip
     assert without[0].endswith(",valid,error")  # the documented columns, unchanged
+
+
+def test_the_catalogue_page_and_the_answers_say_what_is_illustrative(client, registry):  # noqa: F811
+    """The public catalogue page lists each instrument's terms in words, the illustrative ones
+    marked; an answer and a certificate say which date the instrument refers to and which of
+    its terms are illustrative."""
+    with translation.override("en"):
+        page = client.get(reverse("statuses:instruments"), HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    table = page.content.decode().split('data-instrument="voucher-tie-break"', 1)[1]
+    table = table.split("</table>", 1)[0]
+    rows = [
+        (
+            row.split("<th", 1)[1].split(">", 1)[1].split("</th>", 1)[0],
+            "illustrative" in row,
+        )
+        for row in table.split("<tr>")[1:]
+    ]
+    assert rows == [
+        ("The benefit", False),
+        ("Who benefits", False),
+        ("The status types that count", False),
+        ("The reference date", True),
+        ("The minimum months of membership", False),
+        ("Whether the status must have been held throughout", True),
+    ]
+    assert "6 months" in table and "the date the application was submitted" in table
+    assert "voucher-tie-break<" not in page.content.decode()  # the id only as an attribute
+    notes = [
+        "The instrument refers to the date the application was submitted: the answer is for "
+        "the date asked about.",
+        "Illustrative, not stated by the public sources: the reference date; whether the status "
+        "must have been held throughout.",
+    ]
+    with translation.override("en"):
+        answer = instruments.evaluate(registry.six, on=ON, instrument_id="voucher-tie-break")
+        assert instruments.notes(answer) == notes
+        issued = services.membership_certificate(
+            nip=registry.six, on=ON, by=None, instrument="voucher-tie-break"
+        )
+        assert issued.payload["instrument_terms"] == {
+            "reference_date": "submission",
+            "illustrative": ["reference_date", "held_throughout"],
+        }
+        assert instruments.notes(issued.payload) == notes
+        shown = client.get(
+            reverse("statuses:certificate", args=[issued.code]), HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+    assert all(note.replace("'", "&#x27;") in shown for note in notes)
+    assert "Meets the terms of Tie-break in the voucher call. Member since" in " ".join(
+        shown.split()
+    )

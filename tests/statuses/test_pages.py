@@ -143,3 +143,34 @@ def test_operators_withdraw_a_status_with_history(client, world):
     response = client.post(url, {"withdrawn_on": "2024-02-01", "reason": "again"})
     assert response.status_code == 200
     assert grant.history.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_date_that_cannot_be_read_gets_no_list_of_another_day(client):
+    cluster = ClusterFactory(name="Klaster Dzisiejszy")
+    services.grant_status(
+        cluster=cluster, round_label="VII", decision_on=dt.date(2020, 1, 1),
+        valid_from=dt.date(2020, 1, 1), valid_to=dt.date(2099, 12, 31), by=None,
+    )  # fmt: skip
+    page = client.get(REGISTRY, {"on": "bad"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 400
+    content = page.content.decode()
+    assert "On: Enter a valid date." in content
+    assert 'id="registry-refused"' in content and "Klaster Dzisiejszy" not in content
+    csv_export = client.get(
+        reverse("statuses:registry-export", args=["csv"]), {"on": "bad"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert (csv_export.status_code, csv_export.content.decode()) == (
+        400,
+        "on: Enter a valid date.\n",
+    )
+    json_export = client.get(
+        reverse("statuses:registry-export", args=["json"]),
+        {"on": "2024-02-30"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert (json_export.status_code, json_export.json()) == (
+        400,
+        {"errors": {"on": ["Enter a valid date."]}},
+    )
+    assert client.get(REGISTRY, HTTP_ACCEPT_LANGUAGE="en").status_code == 200  # today

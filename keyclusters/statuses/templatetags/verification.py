@@ -69,6 +69,15 @@ def instrument_reason(answer: object) -> str:
 
 
 @register.filter
+def instrument_notes(answer: object) -> list[str]:
+    """The date an answer's funding instrument refers to and its illustrative terms, in words
+    (as a certificate stored them, else as the current catalogue writes them)."""
+    from keyclusters.statuses.instruments import notes
+
+    return notes(answer) if isinstance(answer, dict) else []
+
+
+@register.filter
 def instrument_title(answer: object) -> str:
     """The title of an answer's funding instrument in the active language: as a certificate
     stored it, else as the current catalogue writes it, else its id."""
