@@ -733,3 +733,33 @@ def test_the_menus_lead_to_monitoring_and_the_surveys_of_whom_they_concern(clien
         assert client.get(href).status_code == 200, href
     if links:
         assert "Ankiety wśród członków" in nav
+
+
+def test_a_member_firm_alone_sees_its_section_and_a_council_member_the_council(client):
+    """A user whose only role is the member firm's sees the firm's section (it was drawn only
+    into the section tabs of several roles); a member of the Council finds the Council."""
+    from keyclusters.council import services as council
+    from keyclusters.registry.models import Membership
+    from tests.factories import ClusterFactory, MembershipFactory, OrganisationFactory
+
+    firm = OrganisationFactory(name="Firma Członkowska")
+    MembershipFactory(cluster=ClusterFactory(), organisation=firm, joined_on=dt.date(2020, 1, 1))
+    assert Membership.objects.filter(organisation=firm).count() == 1
+    member = UserFactory(roles=["member-organisation"], organisation=firm)
+    client.force_login(member)
+    page = client.get(DASHBOARD, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert page.count('id="dashboard-member"') == 1
+    assert "Firma Członkowska: 1 membership in the registry." in " ".join(page.split())
+    assert 'id="dashboard-council"' not in page
+
+    operator = UserFactory(roles=["operator"])
+    official = UserFactory(roles=["decision-maker"])
+    council.add_member(
+        user=official, represents="ministry", institution="Ministerstwo Rozwoju",
+        member_from=dt.date(2020, 1, 1), by=operator,
+    )  # fmt: skip
+    client.force_login(official)
+    page = client.get(DASHBOARD, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="dashboard-council"' in page and 'href="/council/"' in page
+    client.force_login(operator)  # the operator has it in the menu, not twice
+    assert 'id="dashboard-council"' not in client.get(DASHBOARD).content.decode()
