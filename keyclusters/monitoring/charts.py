@@ -11,6 +11,10 @@ from django.utils.formats import number_format
 from .selectors import IndicatorTable
 
 COLOURS = ("#1d4ed8", "#c2410c", "#15803d", "#7e22ce", "#b91c1c", "#0e7490", "#a16207", "#be185d")
+# beyond the colours, each round of them has its own dash pattern and marker shape: 32 holders
+# (the framework's most is 30) are told apart by colour, dash and marker, in the legend too
+DASHES = ("", "8 4", "2 3", "10 3 2 3")
+MARKERS = ("circle", "square", "triangle", "diamond")
 WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 720, 320, 80, 20, 30, 40
 LEGEND_ROW = 18
 
@@ -54,19 +58,48 @@ def indicator_chart(table: IndicatorTable, *, title: str, fluid: bool = False) -
             f'<text x="{x(index):.1f}" y="{TOP + plot_h + 18}" text-anchor="middle">{year}</text>'
         )
     for number, (cluster, row) in enumerate(table.rows):
-        colour = COLOURS[number % len(COLOURS)]
+        colour, dash, marker = line_style(number)
+        dashed = f' stroke-dasharray="{dash}"' if dash else ""
         points = [(x(i), y(v)) for i, v in enumerate(row) if v is not None]
         if len(points) > 1:
             path = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
             out.append(
-                f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>'
+                f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"'
+                f"{dashed}/>"
             )
-        for px, py in points:
-            out.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="{colour}"/>')
+        out.extend(_marker(marker, px, py, colour) for px, py in points)
         legend_y = HEIGHT + LEGEND_ROW * number
         out.append(
-            f'<rect x="{LEFT}" y="{legend_y - 9}" width="10" height="10" fill="{colour}"/>'
-            f'<text x="{LEFT + 16}" y="{legend_y}">{escape(cluster.name)}</text>'
+            f'<line x1="{LEFT}" y1="{legend_y - 4}" x2="{LEFT + 24}" y2="{legend_y - 4}" '
+            f'stroke="{colour}" stroke-width="2"{dashed}/>'
+            # the first round's marker (a dot) goes without saying; the others' are shown
+            + (_marker(marker, LEFT + 12, legend_y - 4, colour) if dash else "")
+            + f'<text x="{LEFT + 30}" y="{legend_y}">{escape(cluster.name)}</text>'
         )
     out.append("</svg>")
     return "".join(out)
+
+
+def line_style(number: int) -> tuple[str, str, str]:
+    """The colour, dash pattern ("" solid) and marker of the ``number``-th holder's line."""
+    colour = COLOURS[number % len(COLOURS)]
+    tier = (number // len(COLOURS)) % len(DASHES)
+    return colour, DASHES[tier], MARKERS[tier]
+
+
+def _marker(shape: str, px: float, py: float, colour: str) -> str:
+    if shape == "square":
+        return (
+            f'<rect x="{px - 3:.1f}" y="{py - 3:.1f}" width="6" height="6" fill="{colour}" '
+            f'data-marker="square"/>'
+        )
+    if shape == "triangle":
+        corners = f"{px:.1f},{py - 4:.1f} {px - 4:.1f},{py + 3:.1f} {px + 4:.1f},{py + 3:.1f}"
+        return f'<polygon points="{corners}" fill="{colour}" data-marker="triangle"/>'
+    if shape == "diamond":
+        corners = (
+            f"{px:.1f},{py - 4:.1f} {px + 4:.1f},{py:.1f} "
+            f"{px:.1f},{py + 4:.1f} {px - 4:.1f},{py:.1f}"
+        )
+        return f'<polygon points="{corners}" fill="{colour}" data-marker="diamond"/>'
+    return f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="{colour}" data-marker="circle"/>'

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django import forms
+from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 from keyclusters.registry import uploads
 
 from .models import YearlyReport, localized
+
+
+def typed(value: object) -> str:
+    """A stored figure (the text of a Decimal) as typed in the active language: its decimal
+    separator, no thousands separator, the stored decimal places ("899212000,00" in Polish)."""
+    text = str(value or "")
+    try:
+        Decimal(text)
+    except InvalidOperation:
+        return text
+    return text.replace(".", get_format("DECIMAL_SEPARATOR"))
 
 
 class OpenReportsForm(forms.Form):
@@ -39,7 +53,7 @@ class ReportForm(forms.Form):
                 label=localized(indicator.title),
                 required=False,
                 max_length=40,
-                initial=report.values.get(indicator.id, ""),
+                initial=typed(report.values.get(indicator.id, "")),
                 help_text=unit,
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "form-control"}),
             )

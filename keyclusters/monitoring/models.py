@@ -168,6 +168,8 @@ class ReportDocument(models.Model):
         blank=True,
         related_name="+",
     )
+    # who attached and who removed a document, and when: shown in the report's history
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("document of a yearly report")

@@ -10,6 +10,8 @@ writes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import smtplib
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -21,7 +23,9 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 from keyclusters.accounts.models import User
@@ -51,6 +55,8 @@ from keyclusters.registry.models import Cluster
 from keyclusters.statuses.models import StatusGrant
 
 from .models import ReportDocument, ReportReminder, StoredMonitoringFramework, YearlyReport
+
+logger = logging.getLogger(__name__)
 
 SHIPPED_FRAMEWORK = "monitoring-kkk"
 # A report's documents: the kinds accepted (recognised by content), the size limit (that of an
@@ -198,6 +204,7 @@ def open_reports(
             members_minimum=members_minimum(grant, definition),
         )
         report._history_user = by
+        report._change_reason = "opened"
         report.save()
         created.append(report)
     return Opened(created=created, existing=len(existing))
@@ -256,9 +263,13 @@ def save_values(
     definition = report.framework.parsed
     cleaned: dict[str, str] = {}
     errors: dict[str, list[str]] = {}
+    # typed in the active language: its decimal separator tells a thousands separator apart
+    separator = get_format("DECIMAL_SEPARATOR")
     for indicator in definition.reported_indicators:
         try:
-            value = check_value(indicator, str(values.get(indicator.id, "") or ""))
+            value = check_value(
+                indicator, str(values.get(indicator.id, "") or ""), decimal_separator=separator
+            )
         except ValueProblem as problem:
             errors[indicator.id] = [_message(problem)]
             continue
@@ -269,8 +280,7 @@ def save_values(
     report.values = cleaned
     report.version += 1
     report._history_user = by
-    if reason:
-        report._change_reason = reason
+    report._change_reason = reason or "saved"
     report.save(update_fields=["values", "version"])
     return report
 
@@ -285,6 +295,18 @@ def _transition(report: YearlyReport, action: ReportAction) -> str:
     return state.value
 
 
+def check_complete(report: YearlyReport) -> None:
+    """Raise ``ValidationError`` naming each required figure the report lacks (what submitting
+    asks; the pages check it before asking to confirm)."""
+    missing = {
+        indicator.id: [_("This figure is required.")]
+        for indicator in report.framework.parsed.reported_indicators
+        if indicator.required and indicator.id not in report.values
+    }
+    if missing:
+        raise ValidationError(missing)
+
+
 @transaction.atomic
 def submit_report(
     *, report: YearlyReport, by: User, now: dt.datetime | None = None
@@ -294,18 +316,13 @@ def submit_report(
     report = _locked(report)
     _check_coordinator(report, by)
     state = _transition(report, ReportAction.SUBMIT)
-    missing = {
-        indicator.id: [_("This figure is required.")]
-        for indicator in report.framework.parsed.reported_indicators
-        if indicator.required and indicator.id not in report.values
-    }
-    if missing:
-        raise ValidationError(missing)
+    check_complete(report)
     report.state = state
     report.submitted_at = now or timezone.now()
     report.submitted_by = by
     report.version += 1
     report._history_user = by
+    report._change_reason = "submitted"
     report.save(update_fields=["state", "submitted_at", "submitted_by", "version"])
     return report
 
@@ -347,6 +364,7 @@ def add_document(*, report: YearlyReport, upload: Upload, by: User) -> ReportDoc
         uploaded_by=by,
     )
     save_checked(document.file, content, kind)
+    document._history_user = by
     document.save()
     return document
 
@@ -354,7 +372,7 @@ def add_document(*, report: YearlyReport, upload: Upload, by: User) -> ReportDoc
 @transaction.atomic
 def remove_document(*, document: ReportDocument, by: User) -> None:
     """Remove a document of a draft or returned report (the stored file too, once the
-    transaction is committed)."""
+    transaction is committed); its history records who removed it."""
     report = _locked(document.report)
     _check_coordinator(report, by)
     if not report.editable:
@@ -363,6 +381,7 @@ def remove_document(*, document: ReportDocument, by: User) -> None:
     if found is None:
         return
     file = found.file
+    found._history_user = by  # the report's history shows who removed it, and when
     found.delete()
     if file:
         storage, name = file.storage, file.name
@@ -389,6 +408,7 @@ def accept_report(
     report.return_note = ""
     report.version += 1
     report._history_user = by
+    report._change_reason = "accepted"
     report.save(update_fields=["state", "reviewed_at", "reviewed_by", "return_note", "version"])
     return report
 
@@ -397,7 +417,8 @@ def accept_report(
 def return_report(
     *, report: YearlyReport, note: str, by: User, now: dt.datetime | None = None
 ) -> YearlyReport:
-    """Return the report to the coordinator with a note saying what to correct."""
+    """Return the report to the coordinator with a note saying what to correct; the
+    coordinator's accounts are e-mailed the note and the report's address once it is stored."""
     _check_reviewer(by)
     note = (note or "").strip()
     if not note:
@@ -409,7 +430,10 @@ def return_report(
     report.return_note = note
     report.version += 1
     report._history_user = by
+    report._change_reason = "returned"
     report.save(update_fields=["state", "reviewed_at", "reviewed_by", "return_note", "version"])
+    recipients = coordinator_users(report.cluster)
+    transaction.on_commit(lambda: mail_coordinators(report, recipients, "returned", {}))
     return report
 
 
@@ -462,22 +486,48 @@ def send_reminders(*, today: dt.date | None = None) -> list[ReportReminder]:
     return sent
 
 
+def report_url(report: YearlyReport) -> str:
+    """The report's page as an absolute address (``settings.KEYCLUSTERS_PUBLIC_URL``), for
+    e-mails."""
+    base = getattr(settings, "KEYCLUSTERS_PUBLIC_URL", "http://localhost:8000")
+    return base.rstrip("/") + reverse("monitoring:report", args=[report.pk])
+
+
+def mail_coordinators(
+    report: YearlyReport, recipients: list[User], template: str, context: dict
+) -> list[str]:
+    """E-mail each recipient (in the language they prefer) ``monitoring/email/<template>.txt``
+    with its ``_subject.txt``; the addresses it was delivered to (a failed one is logged)."""
+    delivered = []
+    for user in recipients:
+        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+            full = {**context, "report": report, "user": user, "url": report_url(report)}
+            subject = render_to_string(f"monitoring/email/{template}_subject.txt", full)
+            body = render_to_string(f"monitoring/email/{template}.txt", full)
+        try:
+            send_mail(" ".join(subject.split()), body, None, [user.email])
+        except (OSError, smtplib.SMTPException):
+            logger.exception("The e-mail %s on report %s to %s failed", template, report.pk,
+                             user.email)  # fmt: skip
+            continue
+        delivered.append(user.email)
+    return delivered
+
+
 @transaction.atomic
 def _remind(report: YearlyReport, kind: str, today: dt.date) -> ReportReminder | None:
+    """Send the reminder under the report's lock and record it only when at least one
+    coordinator got it: a cluster without a coordinator's account (or a failed delivery) is
+    tried again the next day."""
     report = _locked(report)
     if report.state not in AWAITING_COORDINATOR or report.reminders.filter(kind=kind).exists():
         return None
     recipients = coordinator_users(report.cluster)
-    reminder = ReportReminder.objects.create(
-        report=report,
-        kind=kind,
-        sent_on=today,
-        recipients=", ".join(user.email for user in recipients),
+    if not recipients:
+        return None
+    delivered = mail_coordinators(report, recipients, "reminder", {"kind": kind, "today": today})
+    if not delivered:
+        return None
+    return ReportReminder.objects.create(
+        report=report, kind=kind, sent_on=today, recipients=", ".join(delivered)
     )
-    for user in recipients:
-        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-            context = {"report": report, "user": user, "kind": kind, "today": today}
-            subject = render_to_string("monitoring/email/reminder_subject.txt", context)
-            body = render_to_string("monitoring/email/reminder.txt", context)
-        send_mail(" ".join(subject.split()), body, None, [user.email])
-    return reminder

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format, number_format, time_format
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from keyclusters.accounts.confirmation import ask_to_confirm, confirmation_needed
@@ -159,6 +160,23 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     version=form.edited_version(),
                 )
                 if action == "submit":
+                    try:
+                        services.check_complete(saved)
+                    except ValidationError as exc:
+                        # saved as a draft, not submitted: the form goes on from the new version
+                        posted = request.POST.copy()
+                        posted["version"] = str(saved.version)
+                        form = report_form(saved, posted)
+                        form.is_valid()
+                        _add_errors(form, exc)
+                        form.add_error(
+                            None,
+                            _(
+                                "The figures were saved as a draft, but the report was not "
+                                "submitted: give the figures named below first."
+                            ),
+                        )
+                        return _render_report(request, saved, form=form, may_edit=may_edit)
                     if confirmation_needed(request):
                         # the confirmation posts the figures again, from the version just saved
                         posted = request.POST.copy()
@@ -212,10 +230,78 @@ def _render_report(
             "return_form": ReturnForm(),
             "framework": report.framework.parsed,
             "compared": any(row["applied"] is not None for row in rows),
-            "history": report.history.select_related("history_user").order_by("-history_date")[:20],
+            "history": _history(report),
         },
         status=status,
     )
+
+
+HISTORY_LENGTH = 20
+
+
+def _person(user) -> str:
+    return (user.get_full_name() or user.username) if user is not None else ""
+
+
+def _report_action(entry, older) -> str:
+    """What a history record of the report did: its reason (set by the services), else (an
+    older record) its kind and the state it left the report in."""
+    actions = {
+        "opened": pgettext("report history", "Opened"),
+        "saved": pgettext("report history", "Saved"),
+        "autosave": pgettext("report history", "Saved automatically"),
+        "submitted": pgettext("report history", "Submitted"),
+        "returned": pgettext("report history", "Returned for corrections"),
+        "accepted": pgettext("report history", "Accepted"),
+    }
+    if entry.history_change_reason in actions:
+        return actions[entry.history_change_reason]
+    if entry.history_type == "+":
+        return actions["opened"]
+    if older is not None and older.state != entry.state:
+        return actions.get(entry.state, pgettext("report history", "Changed"))
+    if older is not None and older.values != entry.values:
+        return actions["saved"]
+    return pgettext("report history", "Changed")
+
+
+def _history(report: YearlyReport) -> list[dict]:
+    """The report's latest changes, newest first: what was done (saved, saved automatically,
+    submitted, returned, accepted; a document attached or removed), by whom and when."""
+    records = list(
+        report.history.select_related("history_user").order_by("-history_date", "-history_id")[
+            : HISTORY_LENGTH + 1
+        ]
+    )
+    older = [*records[1:], None]  # the record before each (none before the oldest read)
+    entries = [
+        {
+            "at": entry.history_date,
+            "action": _report_action(entry, older[index]),
+            "by": _person(entry.history_user),
+        }
+        for index, entry in enumerate(records[:HISTORY_LENGTH])
+    ]
+    documents = (
+        ReportDocument.history.filter(report_id=report.pk, history_type__in=["+", "-"])
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:HISTORY_LENGTH]
+    )
+    for entry in documents:
+        action = (
+            _("Document “%(name)s” attached")
+            if entry.history_type == "+"
+            else _("Document “%(name)s” removed")
+        )
+        entries.append(
+            {
+                "at": entry.history_date,
+                "action": action % {"name": entry.file_name},
+                "by": _person(entry.history_user),
+            }
+        )
+    entries.sort(key=lambda entry: entry["at"], reverse=True)
+    return entries[:HISTORY_LENGTH]
 
 
 @require_POST

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -243,12 +244,34 @@ class ValueProblem(ValueError):
 _PLACES = {"integer": 0, "money": 2, "percent": 2, "decimal": 4}
 
 
-def check_value(indicator: Indicator, text: str) -> Decimal | None:
+# the other separator followed by exactly three digits reads as a thousands separator ("1.500"
+# in Polish, "1,500" in English): refused rather than guessed (1500 or 1.5?)
+_GROUPED = {",": re.compile(r"\.\d{3}(?!\d)"), ".": re.compile(r",\d{3}(?!\d)")}
+_GROUPED_MESSAGE = {
+    ",": N_("use a comma for decimals and no dots: 1500 or 1500,50"),
+    ".": N_("use a point for decimals and no commas: 1500 or 1500.50"),
+}
+
+
+def check_value(
+    indicator: Indicator, text: str, *, decimal_separator: str | None = None
+) -> Decimal | None:
     """The value typed for ``indicator`` as a Decimal (``None`` when empty); raises
-    :class:`ValueProblem` when it is not a number of the indicator's kind."""
-    text = (text or "").strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
+    :class:`ValueProblem` when it is not a number of the indicator's kind.
+
+    Spaces (also no-break ones) may group the thousands. ``decimal_separator`` is that of the
+    language the figure was typed in ("," Polish, "." English): the other separator followed
+    by exactly three digits (a thousands separator there) is refused, not guessed; either one
+    is otherwise taken as the decimal point. ``None``: either is the decimal point."""
+    text = (text or "").strip()
+    for space in (" ", "\u00a0", "\u202f"):
+        text = text.replace(space, "")
     if not text:
         return None
+    grouped = _GROUPED.get(decimal_separator or "")
+    if grouped is not None and grouped.search(text):
+        raise ValueProblem(_GROUPED_MESSAGE[decimal_separator or ""])
+    text = text.replace(",", ".")
     try:
         value = Decimal(text)
     except InvalidOperation:
