@@ -1,5 +1,6 @@
-"""The public cluster API: ``GET /api/v1/clusters`` (with ``key_on``: the clusters holding a
-status on that date, with the status and the name and coordinator of that date) and
+"""The public cluster API: ``GET /api/v1/clusters`` (with ``key_on``: the key clusters of that
+date, i.e. the clusters holding the key cluster status (``kkk``) then, or with ``status_type``
+the holders of that type, each with the status and the name and coordinator of that date) and
 ``GET /api/v1/clusters/{id}`` (the cluster, its status history, member counts, its names and
 coordinators with dates). Schemas of the registry's part are in :mod:`keyclusters.registry.api`;
 the endpoints live here because they answer with statuses (docs/registry.md, "The API").
@@ -9,7 +10,9 @@ import datetime as dt
 
 from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema
+from ninja.errors import ValidationError
 from ninja.pagination import paginate
 
 from keyclusters.registry import identity
@@ -25,21 +28,27 @@ from keyclusters.registry.api import (
 )
 from keyclusters.registry.models import Cluster
 
-from .models import StatusGrant
+from . import types
+from .api import ValidationErrorOut
+from .models import KEY_CLUSTER, StatusGrant
 
 router = Router(tags=["clusters"])
 
 KEY_ON = (
-    "A date (YYYY-MM-DD): only the clusters holding a status valid then, each with that status, "
-    "the name and coordinator of that date and the member count then"
+    "A date (YYYY-MM-DD): only the key clusters of that date (the clusters holding the key "
+    "cluster status, kkk, valid then; with status_type, the holders of that type), each with "
+    "that status, the name and coordinator of that date and the member count then"
+)
+STATUS_TYPE = (
+    "With key_on: the status type the clusters hold on that date (default kkk, the key cluster "
+    "status; pkw: the supra-regional growth cluster status). An unknown type, or a type "
+    "without key_on, is a 422 naming the parameter"
 )
 
 
 class ClusterListFilters(ClusterFilters):
     key_on: dt.date | None = Field(None, description=KEY_ON)
-    status_type: SearchText | None = Field(
-        None, description="With key_on: only statuses of this type (e.g. kkk, pkw)"
-    )
+    status_type: SearchText | None = Field(None, description=STATUS_TYPE)
 
 
 class StatusOut(Schema):
@@ -54,7 +63,9 @@ class StatusOut(Schema):
 
 class ClusterOnDateOut(ClusterOut):
     status: StatusOut | None = Field(
-        None, description="With key_on: the status valid on that date (the latest granted)"
+        None,
+        description="With key_on: the status of the asked type (status_type, default kkk) "
+        "valid on that date (the latest started)",
     )
     statuses: list[StatusOut] = Field(
         [], description="With key_on: every status valid on that date, of any type"
@@ -104,8 +115,9 @@ def status_out(grant: StatusGrant) -> dict:
     }
 
 
-def _on_date(cluster: Cluster) -> dict:
+def _on_date(cluster: Cluster, status_type: str) -> dict:
     statuses = [status_out(g) for g in cluster.statuses_then]
+    held = [s for s in statuses if s["status_type"] == status_type]
     return {
         "id": cluster.pk,
         "name": cluster.name_then,
@@ -119,23 +131,44 @@ def _on_date(cluster: Cluster) -> dict:
             "nip": cluster.coordinator_then_nip,
         },
         "member_count": cluster.member_count,
-        "status": statuses[0] if statuses else None,
+        "status": held[0] if held else None,
         "statuses": statuses,
     }
 
 
+def _refuse(field: str, message: str) -> ValidationError:
+    return ValidationError([{"type": "value_error", "loc": ["query", field], "msg": message}])
+
+
+def checked_status_type(filters: ClusterListFilters) -> str:
+    """The status type the list asks for (``kkk`` by default); an unknown type, or a type
+    without ``key_on`` (there is no date to hold it on), is refused naming the parameter."""
+    if filters.status_type is None:
+        return KEY_CLUSTER
+    if filters.key_on is None:
+        raise _refuse(
+            "key_on",
+            gettext(
+                "status_type needs key_on: give the date (YYYY-MM-DD) on which the clusters "
+                "hold the status."
+            ),
+        )
+    if types.find(filters.status_type) is None:
+        raise _refuse("status_type", types.unknown_message(filters.status_type))
+    return filters.status_type
+
+
 def clusters_on(filters: ClusterListFilters):
-    """The list's queryset: all clusters as today, or with ``key_on`` those holding a status
-    then, annotated with the name and coordinator of the date and their statuses prefetched
-    (a constant number of queries per page)."""
+    """The list's queryset: all clusters as today, or with ``key_on`` those holding the status
+    of the asked type (default ``kkk``) then, annotated with the name and coordinator of the
+    date and every status valid then prefetched (a constant number of queries per page)."""
+    status_type = checked_status_type(filters)
     if filters.key_on is None:
         return filtered_clusters(filters)
     on = filters.key_on
     valid = StatusGrant.objects.valid_on(on)
-    if filters.status_type:
-        valid = valid.filter(status_type_id=filters.status_type)
     clusters = filtered_clusters(filters, on).filter(
-        Exists(valid.filter(cluster_id=OuterRef("pk")))
+        Exists(valid.filter(cluster_id=OuterRef("pk"), status_type_id=status_type))
     )
     clusters = identity.with_identity_on(clusters, on).prefetch_related(
         Prefetch(
@@ -146,14 +179,15 @@ def clusters_on(filters: ClusterListFilters):
             to_attr="statuses_then",
         )
     )
-    return _Answers(clusters)
+    return _Answers(clusters, status_type)
 
 
 class _Answers:
     """Wraps a queryset so that pagination slices it and each sliced row becomes an answer."""
 
-    def __init__(self, queryset) -> None:
+    def __init__(self, queryset, status_type: str) -> None:
         self.queryset = queryset
+        self.status_type = status_type
 
     def count(self) -> int:
         return self.queryset.count()
@@ -164,14 +198,14 @@ class _Answers:
     def __getitem__(self, index):
         rows = self.queryset[index]
         if isinstance(index, slice):
-            return [_on_date(c) for c in rows]
-        return _on_date(rows)
+            return [_on_date(c, self.status_type) for c in rows]
+        return _on_date(rows, self.status_type)
 
 
 @router.get(
     "",
-    response=list[ClusterOnDateOut],
-    summary="List clusters (with key_on: those holding a status on that date)",
+    response={200: list[ClusterOnDateOut], 422: ValidationErrorOut},
+    summary="List clusters (with key_on: the key clusters of that date)",
 )
 @paginate(Paging)
 def list_clusters(request, filters: Query[ClusterListFilters]):

@@ -1,18 +1,24 @@
 """The open data feed of the registry's changes, so that agencies can mirror the registry.
 
-Four kinds of change, each dated by the day it took effect: a status granted (its decision
-date), a status withdrawn (its withdrawal date), a cluster renamed (the new name's first day)
-and a new coordinator (its first day as coordinator). Newest first; each entry names the
-cluster by the name it bore on that day. :func:`changes` reads a constant number of queries
-whatever the number of entries (each source is limited to the entries the page can show).
-Served as JSON by the API (``GET /api/v1/feed.json``, :data:`router`) and as Atom
+Four kinds of change: a status granted (effective on its decision date), a status withdrawn (on
+its withdrawal date), a cluster renamed (on the new name's first day) and a new coordinator (on
+its first day as coordinator). Each entry carries both the day it took effect (``on``) and the
+moment it was recorded in the registry (``recorded_at``: from the history tables, the first
+record holding the entry's current values, so that a change recorded today but effective in
+the past, or a grant re-dated after it was recorded, is new to a mirror); entries are ordered
+newest recorded first and ``since`` filters by the recorded moment. Each entry names the
+cluster by the name it bore on the day it took effect. :func:`changes` reads a constant number
+of queries whatever the number of entries (each source is limited to the entries the page can
+show). Served as JSON by the API (``GET /api/v1/feed.json``, :data:`router`) and as Atom
 (``/statuses/feed.atom``, :func:`atom`; django.utils.feedgenerator).
 """
 
 import datetime as dt
 from typing import Literal
 
-from django.db.models import F, Min, OuterRef, Subquery
+from django.db import models
+from django.db.models import F, Min, OuterRef, Subquery, Value
+from django.db.models.functions import Cast, Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import feedgenerator, timezone
@@ -24,6 +30,7 @@ from ninja import Field, Query, Router, Schema
 from keyclusters.registry import identity
 from keyclusters.registry.models import ClusterName, Membership, MembershipRole, Organisation
 
+from .api import ValidationErrorOut
 from .models import StatusGrant
 
 router = Router(tags=["open data"])
@@ -34,65 +41,103 @@ ATOM_ENTRIES = 100
 
 Kind = Literal["grant", "withdrawal", "rename", "coordinator"]
 
+_BEFORE_ANY = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
 
-def _grants(since: dt.date | None, upto: int) -> list[dict]:
-    grants = StatusGrant.objects.select_related("status_type", "cluster")
-    if since is not None:
-        grants = grants.filter(decision_on__gte=since)
+# The fields whose change makes an entry new again (it reappears with the moment of the change).
+GRANT_FIELDS = ("cluster", "status_type", "round_label", "decision_on", "valid_from", "valid_to")
+WITHDRAWAL_FIELDS = ("cluster", "withdrawn_on", "withdrawal_reason")
+RENAME_FIELDS = ("cluster", "name", "valid_from")
+COORDINATOR_FIELDS = ("cluster", "organisation", "role", "joined_on")
+
+
+def with_recorded_at(queryset, fields: tuple[str, ...], fallback) -> models.QuerySet:
+    """``queryset`` annotated with ``feed_recorded_at``: the moment its rows got their current
+    ``fields`` (the first history record after the last one holding other values of them; a
+    row without history: ``fallback``, an expression). In the same query."""
+    history = queryset.model.history.model.objects.filter(id=OuterRef("pk"))
+    other = history.exclude(**{f: OuterRef(f) for f in fields})
+    current = history.filter(history_date__gt=OuterRef("_other_until"))
+    return queryset.annotate(
+        _other_until=Coalesce(
+            Subquery(other.order_by("-history_date").values("history_date")[:1]),
+            Value(_BEFORE_ANY),
+            output_field=models.DateTimeField(),
+        )
+    ).annotate(
+        feed_recorded_at=Coalesce(
+            Subquery(current.order_by("history_date").values("history_date")[:1]),
+            fallback,
+            output_field=models.DateTimeField(),
+        )
+    )
+
+
+def _midnight(field: str):
+    return Cast(field, models.DateTimeField())
+
+
+def _since(queryset, since: dt.datetime | None):
+    return queryset if since is None else queryset.filter(feed_recorded_at__gte=since)
+
+
+def _status(g: StatusGrant) -> dict:
+    return {
+        "id": g.pk,
+        "status_type": g.status_type_id,
+        "status_type_name": g.status_type.name(),
+        "round": g.round_label,
+        "decision_on": g.decision_on,
+        "valid_from": g.valid_from,
+        "valid_to": g.valid_to,
+        "withdrawn_on": g.withdrawn_on,
+        "renewal_of": g.renewal_of_id,
+    }
+
+
+def _grants(since: dt.datetime | None, upto: int) -> list[dict]:
+    grants = with_recorded_at(
+        StatusGrant.objects.select_related("status_type", "cluster"),
+        GRANT_FIELDS,
+        _midnight("decision_on"),
+    )
     return [
         {
             "id": f"grant-{g.pk}",
             "kind": "grant",
             "on": g.decision_on,
+            "recorded_at": g.feed_recorded_at,
             "cluster_id": g.cluster_id,
             "current_name": g.cluster.name,
-            "status": {
-                "id": g.pk,
-                "status_type": g.status_type_id,
-                "status_type_name": g.status_type.name(),
-                "round": g.round_label,
-                "decision_on": g.decision_on,
-                "valid_from": g.valid_from,
-                "valid_to": g.valid_to,
-                "withdrawn_on": g.withdrawn_on,
-                "renewal_of": g.renewal_of_id,
-            },
+            "status": _status(g),
         }
-        for g in grants.order_by("-decision_on", "-pk")[:upto]
+        for g in _since(grants, since).order_by("-feed_recorded_at", "-pk")[:upto]
     ]
 
 
-def _withdrawals(since: dt.date | None, upto: int) -> list[dict]:
-    grants = StatusGrant.objects.filter(withdrawn_on__isnull=False).select_related(
-        "status_type", "cluster"
+def _withdrawals(since: dt.datetime | None, upto: int) -> list[dict]:
+    grants = with_recorded_at(
+        StatusGrant.objects.filter(withdrawn_on__isnull=False).select_related(
+            "status_type", "cluster"
+        ),
+        WITHDRAWAL_FIELDS,
+        _midnight("withdrawn_on"),
     )
-    if since is not None:
-        grants = grants.filter(withdrawn_on__gte=since)
     return [
         {
             "id": f"withdrawal-{g.pk}",
             "kind": "withdrawal",
             "on": g.withdrawn_on,
+            "recorded_at": g.feed_recorded_at,
             "cluster_id": g.cluster_id,
             "current_name": g.cluster.name,
-            "status": {
-                "id": g.pk,
-                "status_type": g.status_type_id,
-                "status_type_name": g.status_type.name(),
-                "round": g.round_label,
-                "decision_on": g.decision_on,
-                "valid_from": g.valid_from,
-                "valid_to": g.valid_to,
-                "withdrawn_on": g.withdrawn_on,
-                "renewal_of": g.renewal_of_id,
-            },
+            "status": _status(g),
             "reason": g.withdrawal_reason,
         }
-        for g in grants.order_by("-withdrawn_on", "-pk")[:upto]
+        for g in _since(grants, since).order_by("-feed_recorded_at", "-pk")[:upto]
     ]
 
 
-def _renames(since: dt.date | None, upto: int) -> list[dict]:
+def _renames(since: dt.datetime | None, upto: int) -> list[dict]:
     first = (
         ClusterName.objects.filter(cluster_id=OuterRef("cluster_id"))
         .order_by()
@@ -103,26 +148,27 @@ def _renames(since: dt.date | None, upto: int) -> list[dict]:
     previous = ClusterName.objects.filter(
         cluster_id=OuterRef("cluster_id"), valid_from__lt=OuterRef("valid_from")
     ).order_by("-valid_from")
-    names = (
+    names = with_recorded_at(
         ClusterName.objects.annotate(
             first=Subquery(first[:1]), previous=Subquery(previous.values("name")[:1])
         )
         .exclude(valid_from__lte=F("first"))
-        .select_related("cluster")
+        .select_related("cluster"),
+        RENAME_FIELDS,
+        _midnight("valid_from"),
     )
-    if since is not None:
-        names = names.filter(valid_from__gte=since)
     return [
         {
             "id": f"rename-{n.pk}",
             "kind": "rename",
             "on": n.valid_from,
+            "recorded_at": n.feed_recorded_at,
             "cluster_id": n.cluster_id,
             "current_name": n.cluster.name,
             "previous_name": n.previous or "",
             "new_name": n.name,
         }
-        for n in names.order_by("-valid_from", "-pk")[:upto]
+        for n in _since(names, since).order_by("-feed_recorded_at", "-pk")[:upto]
     ]
 
 
@@ -132,7 +178,7 @@ def _organisation(organisation) -> dict | None:
     return {"id": organisation.pk, "name": organisation.name, "nip": organisation.nip}
 
 
-def _coordinators(since: dt.date | None, upto: int) -> list[dict]:
+def _coordinators(since: dt.datetime | None, upto: int) -> list[dict]:
     coordinators = Membership.objects.filter(role=MembershipRole.COORDINATOR)
     first = (
         coordinators.filter(cluster_id=OuterRef("cluster_id"))
@@ -144,23 +190,24 @@ def _coordinators(since: dt.date | None, upto: int) -> list[dict]:
     previous = coordinators.filter(
         cluster_id=OuterRef("cluster_id"), joined_on__lt=OuterRef("joined_on")
     ).order_by("-joined_on", "-pk")
-    changes = (
+    changes = with_recorded_at(
         coordinators.annotate(
             first=Subquery(first[:1]),
             previous_id=Subquery(previous.values("organisation_id")[:1]),
         )
         .exclude(joined_on__lte=F("first"))
-        .select_related("organisation", "cluster")
+        .select_related("organisation", "cluster"),
+        COORDINATOR_FIELDS,
+        F("recorded_at"),
     )
-    if since is not None:
-        changes = changes.filter(joined_on__gte=since)
-    rows = list(changes.order_by("-joined_on", "-pk")[:upto])
+    rows = list(_since(changes, since).order_by("-feed_recorded_at", "-pk")[:upto])
     before = Organisation.objects.in_bulk({m.previous_id for m in rows if m.previous_id})
     return [
         {
             "id": f"coordinator-{m.pk}",
             "kind": "coordinator",
             "on": m.joined_on,
+            "recorded_at": m.feed_recorded_at,
             "cluster_id": m.cluster_id,
             "current_name": m.cluster.name,
             "previous_coordinator": _organisation(before.get(m.previous_id)),
@@ -170,9 +217,10 @@ def _coordinators(since: dt.date | None, upto: int) -> list[dict]:
     ]
 
 
-def changes(*, limit: int, offset: int = 0, since: dt.date | None = None) -> list[dict]:
-    """The registry's changes (since ``since`` when given), newest first, ``offset`` skipped
-    and at most ``limit``; each with ``cluster`` (id, name on the day). Seven queries."""
+def changes(*, limit: int, offset: int = 0, since: dt.datetime | None = None) -> list[dict]:
+    """The registry's changes (recorded at or after ``since`` when given), the newest recorded
+    first, ``offset`` skipped and at most ``limit``; each with ``on`` (the day it took effect),
+    ``recorded_at`` and ``cluster`` (id, name on the day it took effect). Six queries."""
     upto = offset + limit
     entries = [
         *_grants(since, upto),
@@ -180,7 +228,7 @@ def changes(*, limit: int, offset: int = 0, since: dt.date | None = None) -> lis
         *_renames(since, upto),
         *_coordinators(since, upto),
     ]
-    entries.sort(key=lambda e: (e["on"], e["id"]), reverse=True)
+    entries.sort(key=lambda e: (e["recorded_at"], e["on"], e["id"]), reverse=True)
     page = entries[offset:upto]
     book = identity.names_over_time(e["cluster_id"] for e in page)
     for entry in page:
@@ -217,9 +265,16 @@ class FeedOrganisation(Schema):
 
 
 class FeedEntry(Schema):
-    id: str = Field(description="Stable identifier of the entry")
+    id: str = Field(
+        description="Stable identifier of the entry (a re-dated grant keeps it, with a newer "
+        "recorded_at)"
+    )
     kind: Kind
     on: dt.date = Field(description="The day the change took effect")
+    recorded_at: dt.datetime = Field(
+        description="The moment the change (as it stands) was recorded in the registry; the "
+        "feed is ordered by it and since filters by it"
+    )
     cluster: FeedCluster
     status: FeedStatus | None = Field(None, description="grant, withdrawal")
     reason: str | None = Field(None, description="withdrawal: its reason")
@@ -236,19 +291,40 @@ class FeedOut(Schema):
 
 
 class FeedQuery(Schema):
-    since: dt.date | None = Field(None, description="Only changes on or after this date")
+    since: dt.datetime | None = Field(
+        None,
+        description="Only changes recorded at or after this moment (ISO 8601; a date alone: "
+        "from its midnight, a time without an offset: the registry's time zone, Europe/Warsaw)",
+    )
     limit: int = Field(100, ge=1, le=MAX_LIMIT)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
+def since_in_utc(since: dt.datetime | None) -> dt.datetime | None:
+    """``since`` in UTC (without an offset: in the registry's time zone); a moment the
+    calendar cannot hold in UTC (the first hours of year 1, the last of 9999) becomes the
+    earliest or the latest moment there is."""
+    if since is None:
+        return None
+    if timezone.is_naive(since):
+        since = since.replace(tzinfo=timezone.get_default_timezone())
+    try:
+        return since.astimezone(dt.UTC)
+    except OverflowError:
+        edge = dt.datetime.min if since.year == dt.MINYEAR else dt.datetime.max
+        return edge.replace(tzinfo=dt.UTC)
+
+
 @router.get(
     "/feed.json",
-    response=FeedOut,
+    response={200: FeedOut, 422: ValidationErrorOut},
     url_name="registry_feed",
-    summary="The registry's changes (grants, withdrawals, renames, coordinators), newest first",
+    summary="The registry's changes (grants, withdrawals, renames, coordinators), the newest "
+    "recorded first",
 )
 def registry_feed(request, query: Query[FeedQuery]):
-    items = changes(limit=query.limit, offset=query.offset, since=query.since)
+    since = since_in_utc(query.since)
+    items = changes(limit=query.limit, offset=query.offset, since=since)
     return {"items": items, "limit": query.limit, "offset": query.offset}
 
 
@@ -284,6 +360,12 @@ def _title(entry: dict) -> str:
     }  # fmt: skip
 
 
+def _sentence(text: str) -> str:
+    """``text`` ending with one full stop (a name such as "… sp. z o.o." brings its own)."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?", "…")) else text + "."
+
+
 def _description(entry: dict) -> str:
     if entry["kind"] in ("grant", "withdrawal"):
         status = entry["status"]
@@ -293,18 +375,21 @@ def _description(entry: dict) -> str:
             "to": date_format(status["valid_to"], "j E Y"),
         }
         if entry["kind"] == "withdrawal" and entry.get("reason"):
-            text += " " + gettext("Reason: %(reason)s") % {"reason": entry["reason"]}
+            text += " " + _sentence(gettext("Reason: %(reason)s") % {"reason": entry["reason"]})
         return text
     if entry["kind"] == "coordinator" and entry["previous_coordinator"]:
-        return gettext("Before: %(organisation)s.") % {
-            "organisation": entry["previous_coordinator"]["name"]
-        }
+        return _sentence(
+            gettext("Before: %(organisation)s")
+            % {"organisation": entry["previous_coordinator"]["name"]}
+        )
     return ""
 
 
 @require_GET
 def atom(request: HttpRequest) -> HttpResponse:
-    """The newest :data:`ATOM_ENTRIES` changes as an Atom feed (public)."""
+    """The newest recorded :data:`ATOM_ENTRIES` changes as an Atom feed (public): each entry's
+    ``published`` and ``updated`` are the moment it was recorded (its title says the day it
+    took effect), so the feed's ``updated`` is the newest recorded moment."""
     feed = feedgenerator.Atom1Feed(
         title=gettext("Changes in the registry of key clusters"),
         link=request.build_absolute_uri(reverse("statuses:registry")),
@@ -317,7 +402,7 @@ def atom(request: HttpRequest) -> HttpResponse:
         link = request.build_absolute_uri(
             reverse("statuses:cluster-history", args=[entry["cluster"]["id"]])
         )
-        moment = dt.datetime.combine(entry["on"], dt.time(), tzinfo=zone)
+        moment = timezone.localtime(entry["recorded_at"], zone)
         feed.add_item(
             title=_title(entry),
             link=link,

@@ -73,12 +73,67 @@ def test_key_on_after_the_rename(client, world):
     assert item["member_count"] == 2  # the new coordinator and the member since 2019
 
 
-def test_key_on_a_date_without_any_status_and_with_another_type(client, world):
+def test_key_on_lists_key_clusters_only_and_status_type_pkw_the_growth_clusters(client, world):
     assert client.get("/api/v1/clusters", {"key_on": "2018-10-01"}).json()["count"] == 0
-    body = client.get("/api/v1/clusters", {"key_on": "2024-01-01"}).json()
-    assert [(i["name"], i["status"]["status_type"]) for i in body["items"]] == [("Wzrost", "pkw")]
+    # on 2024-01-01 only the supra-regional growth cluster holds a status: no key cluster then
+    assert client.get("/api/v1/clusters", {"key_on": "2024-01-01"}).json() == {
+        "items": [], "count": 0,
+    }  # fmt: skip
     only_kkk = {"key_on": "2024-01-01", "status_type": "kkk"}
     assert client.get("/api/v1/clusters", only_kkk).json()["count"] == 0
+    body = client.get("/api/v1/clusters", {"key_on": "2024-01-01", "status_type": "pkw"}).json()
+    assert [(i["id"], i["status"]["status_type"], i["status"]["round"]) for i in body["items"]] == [
+        (world["growth"].pk, "pkw", "PKW-1")
+    ]
+    # on 2020-02-01 the key cluster, not the growth cluster
+    body = client.get("/api/v1/clusters", {"key_on": "2020-02-01"}).json()
+    assert [(i["id"], i["status"]["id"]) for i in body["items"]] == [
+        (world["kom"].pk, world["second"].pk)
+    ]
+
+
+def test_a_cluster_holding_both_types_answers_with_the_asked_one(client, world):
+    both = grant(world["growth"], D(2024, 1, 1), D(2026, 12, 31), "VI")
+    body = client.get("/api/v1/clusters", {"key_on": "2024-06-01"}).json()
+    (item,) = body["items"]
+    assert item["id"] == world["growth"].pk
+    assert item["status"]["id"] == both.pk
+    assert [s["status_type"] for s in item["statuses"]] == ["kkk", "pkw"]
+    body = client.get("/api/v1/clusters", {"key_on": "2024-06-01", "status_type": "pkw"}).json()
+    (item,) = body["items"]
+    assert (item["status"]["status_type"], item["status"]["round"]) == ("pkw", "PKW-1")
+    assert [s["status_type"] for s in item["statuses"]] == ["kkk", "pkw"]
+
+
+def test_an_unknown_status_type_is_422_listing_the_known_ones(client, world):
+    response = client.get(
+        "/api/v1/clusters", {"key_on": "2024-01-01", "status_type": "xyz"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )  # fmt: skip
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": [
+            {
+                "type": "value_error",
+                "loc": ["query", "status_type"],
+                "msg": 'The registry knows no status type "xyz" (the status types are: '
+                "kkk (key cluster status), pkw (supra-regional growth cluster status)).",
+            }
+        ]
+    }
+
+
+def test_a_status_type_without_key_on_is_422_naming_key_on(client, world):
+    response = client.get("/api/v1/clusters", {"status_type": "pkw"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        {
+            "type": "value_error",
+            "loc": ["query", "key_on"],
+            "msg": "status_type needs key_on: give the date (YYYY-MM-DD) on which the clusters "
+            "hold the status.",
+        }
+    ]
 
 
 def test_without_key_on_every_cluster_as_today(client, world):
@@ -140,6 +195,7 @@ def test_openapi_documents_key_on_and_the_history(client):
     schema = client.get("/api/v1/openapi.json").json()
     parameters = schema["paths"]["/api/v1/clusters"]["get"]["parameters"]
     assert {"key_on", "status_type"} <= {p["name"] for p in parameters}
+    assert "422" in schema["paths"]["/api/v1/clusters"]["get"]["responses"]
     detail = schema["components"]["schemas"]["ClusterHistoryOut"]["properties"]
     assert {"status_history", "names", "coordinators"} <= set(detail)
 

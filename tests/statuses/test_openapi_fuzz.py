@@ -21,7 +21,7 @@ from schemathesis.specs.openapi.checks import (
 from keyclusters.statuses import services
 
 MAX_EXAMPLES = 30
-OPERATIONS = r"^/api/v1/(verification|certificates|health)"
+OPERATIONS = r"^/api/v1/(verification|certificates|health|clusters|feed\.json)"
 
 
 def _schema():
@@ -68,3 +68,18 @@ def test_the_statuses_api_matches_its_schema(case, world):
             response_schema_conformance,
         ],
     )
+
+
+def test_the_fuzzed_operations():
+    operations = sorted(
+        f"{result.ok().method.upper()} {result.ok().path}" for result in schema.get_all_operations()
+    )
+    assert operations == [
+        "GET /api/v1/certificates/{code}",
+        "GET /api/v1/clusters",
+        "GET /api/v1/clusters/{cluster_id}",
+        "GET /api/v1/feed.json",
+        "GET /api/v1/health",
+        "GET /api/v1/verification",
+        "POST /api/v1/verification/bulk",
+    ]
