@@ -1,5 +1,8 @@
-"""What the member survey pages read: the surveys a person may see and the results of a survey,
-suppressed while fewer answers than the framework's ``minimum_answers`` were given."""
+"""What the member survey pages read: the surveys a person may see and the results of a survey.
+
+The results are suppressed while the survey is open (comparing them before and after one new
+answer would show that answer) and while fewer answers than the framework's ``minimum_answers``
+were given; a question answered fewer times than that is suppressed on its own."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, QuerySet
+from django.utils import timezone
 
 from keyclusters.accounts.models import User
 from keyclusters.monitoring.models import localized
@@ -67,7 +71,8 @@ class Row:
 class QuestionResult:
     title: str
     type: str
-    count: int  # the answers to this question
+    count: int | None  # the answers to this question; None while suppressed
+    suppressed: bool = False  # fewer answers to this question than the minimum: nothing shown
     mean: Decimal | None = None  # scale: rounded to one decimal
     rows: list[Row] = field(default_factory=list)  # scale: each value; choice: each choice
     texts: list[str] = field(default_factory=list)  # text: in a shuffled order
@@ -77,25 +82,47 @@ class QuestionResult:
 class SurveyResults:
     answers: int
     minimum: int
+    closed: bool  # closed early or its last day has passed
     questions: list[QuestionResult]
 
     @property
-    def shown(self) -> bool:
+    def enough(self) -> bool:
         return self.answers >= self.minimum
 
+    @property
+    def shown(self) -> bool:
+        return self.closed and self.enough
 
-def results(survey: Survey, *, shuffle: random.Random | None = None) -> SurveyResults:
-    """The results per question; none while fewer than ``minimum_answers`` answers were given
-    (not even the per-question counts), so that no answer can be traced."""
+
+def results(
+    survey: Survey, *, today: dt.date | None = None, shuffle: random.Random | None = None
+) -> SurveyResults:
+    """The results per question, only once the survey is closed (on ``today``) and at least
+    ``minimum_answers`` answers were given; before that only the number of answers (not even the
+    per-question counts), so that no answer can be traced. A question answered fewer than
+    ``minimum_answers`` times is suppressed (no count, rows, mean or texts); text answers are
+    listed in a shuffled order (``shuffle``, a system random by default)."""
+    today = today or timezone.localdate()
     definition = survey.definition
-    given = list(SurveyAnswer.objects.filter(survey=survey).values_list("answers", flat=True))
-    outcome = SurveyResults(answers=len(given), minimum=definition.minimum_answers, questions=[])
+    given = list(
+        SurveyAnswer.objects.filter(survey=survey).order_by("pk").values_list("answers", flat=True)
+    )
+    outcome = SurveyResults(
+        answers=len(given),
+        minimum=definition.minimum_answers,
+        closed=not survey.is_open(today),
+        questions=[],
+    )
     if not outcome.shown:
         return outcome
     shuffle = shuffle or random.SystemRandom()
     for question in definition.questions:
         values = [a[question.id] for a in given if a.get(question.id) not in (None, "")]
-        result = QuestionResult(localized(question.title), question.type, len(values))
+        title = localized(question.title)
+        if len(values) < outcome.minimum:
+            outcome.questions.append(QuestionResult(title, question.type, None, suppressed=True))
+            continue
+        result = QuestionResult(title, question.type, len(values))
         if question.type == "scale":
             scale = question.scale_or_default
             numbers = [v for v in values if isinstance(v, int)]

@@ -106,7 +106,8 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     _(
                         "The link stops accepting answers at once; the survey cannot be opened "
                         "again for this year."
-                    )
+                    ),
+                    _("Its results are shown from then on, if enough members have answered."),
                 ],
                 button=_("Close the survey"),
                 cancel_url=reverse("surveys:survey", args=[survey.pk]),
@@ -134,6 +135,8 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
+    """The results, once the survey is closed and enough members answered; while it is open only
+    the number of answers and why nothing more is shown."""
     survey = _survey(pk)
     _require(request, "surveys.read_results", survey)
     return render(
@@ -141,7 +144,7 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
         "surveys/survey_results.html",
         {
             "survey": survey,
-            "results": selectors.results(survey),
+            "results": selectors.results(survey, today=timezone.localdate()),
             "may_manage": request.user.has_perm("surveys.manage_survey", survey),
         },
     )

@@ -1,8 +1,9 @@
 """The member survey in the browser: a cluster's coordinator opens the survey of last year from
 the surveys page and reads the link to distribute; anonymous visitors (each a new browser, no
-account) answer through the link; with four answers the results page shows nothing (fewer than
-five), with the fifth it shows the exact counts and the averages. The survey list, the public
-answer page and the results page are checked with axe-core."""
+account) answer through the link; while the survey is open the results page shows the number of
+answers only (at four answers and at five), and once the coordinator has closed it (asked first)
+the exact counts, the averages and the suggestions. The survey list, the public answer page, the
+confirmation and the results page are checked with axe-core."""
 
 from __future__ import annotations
 
@@ -33,13 +34,13 @@ ANSWERS = [
     {"coordinator_services": "4", "joint_projects_useful": "very", "would_recommend": "9",
      "suggestions": "Więcej szkoleń dla firm."},
     {"coordinator_services": "5", "joint_projects_useful": "very", "would_recommend": "10",
-     "suggestions": ""},
+     "suggestions": "Wspólne stoisko na targach."},
     {"coordinator_services": "3", "joint_projects_useful": "somewhat", "would_recommend": "7",
      "suggestions": "Częstsze spotkania członków."},
     {"coordinator_services": "4", "joint_projects_useful": "none", "would_recommend": "8",
-     "suggestions": ""},
+     "suggestions": "Mniej formalności."},
     {"coordinator_services": "5", "joint_projects_useful": "very", "would_recommend": "9",
-     "suggestions": ""},
+     "suggestions": "Newsletter raz w miesiącu."},
 ]  # fmt: skip
 
 
@@ -183,8 +184,10 @@ def test_members_answer_anonymously_and_the_coordinator_reads_the_results(
     assert set(stored.answers) <= set(ANSWERS[0])  # the answers and the day, nothing else
     assert stored.submitted_on == today
 
-    # fewer than five answers: the results page shows nothing, not even per-question counts
+    # while the survey is open the results page shows the number of answers only, not even
+    # per-question counts: comparing it before and after one answer would show that answer
     results_url = f"{base}/surveys/{survey.pk}/results/"
+    hidden = "Results are shown after the survey closes, so that no single answer can be traced."
     axe(f"{base}/surveys/{survey.pk}/")
     assert page.locator("[data-survey=answers]").inner_text() == "4"
     page.click(f"main a[href='/surveys/{survey.pk}/results/']")
@@ -196,13 +199,41 @@ def test_members_answer_anonymously_and_the_coordinator_reads_the_results(
     _set_language(page, base, "en")
     axe(results_url)
     assert page.locator("[data-survey=answers]").inner_text() == "4 answers."
+    last_day = f"{closes_on.day} {closes_on:%B} {closes_on.year}"
     assert page.locator("[data-survey=suppressed]").inner_text() == (
-        "Fewer than 5 answers: results are not shown so that no answer can be traced."
+        f"{hidden} Its last day of answers is {last_day}."
     )
 
-    # the fifth answer: the exact counts and the averages are shown
+    # the fifth answer: above the minimum, still nothing but the number while it is open
     _answer(visit, link, ANSWERS[4])
     assert SurveyAnswer.objects.filter(survey=survey).count() == 5
+    axe(results_url)
+    assert page.locator("[data-survey=answers]").inner_text() == "5 answers."
+    assert page.locator("[data-survey=suppressed]").inner_text().startswith(hidden)
+    assert page.locator("[data-survey=question], [data-survey=texts]").count() == 0
+    assert "Więcej szkoleń dla firm." not in page.content()
+
+    # the coordinator closes the survey from its page, asked first
+    axe(f"{base}/surveys/{survey.pk}/")
+    page.click("main form[method=post] button[type=submit]")
+    page.wait_for_selector(".confirmation-consequences")
+    axe()  # the confirmation page
+    assert page.locator(".confirmation-consequences li").all_inner_texts() == [
+        "The link stops accepting answers at once; the survey cannot be opened again for this "
+        "year.",
+        "Its results are shown from then on, if enough members have answered.",
+    ]
+    survey.refresh_from_db()
+    assert survey.closed_at is None  # nothing before the confirmation
+    page.click(".confirm-action")
+    page.wait_for_selector(".alert-success")
+    assert page.url == f"{base}/surveys/{survey.pk}/"
+    survey.refresh_from_db()
+    assert survey.closed_by.username == "anna"
+    assert page.locator("[data-survey=state]").inner_text() == "Closed"
+    assert page.locator("[data-survey=link]").count() == 0
+
+    # closed with five answers: the exact counts, the averages and the suggestions are shown
     axe(results_url)
     assert page.locator("[data-survey=suppressed]").count() == 0
     assert page.locator("[data-survey=answers]").inner_text() == "5 answers."
@@ -224,11 +255,18 @@ def test_members_answer_anonymously_and_the_coordinator_reads_the_results(
     assert _counts(projects) == [3, 1, 0, 1]
     assert recommend.locator("[data-survey=mean]").inner_text() == "8.6"  # 43 / 5
     assert _counts(recommend) == [0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 1]  # values 0 to 10
-    assert "2 answers" in suggestions.locator("p").first.inner_text()
+    assert suggestions.locator("p").first.inner_text() == "5 answers"
+    assert page.locator("[data-survey=question-suppressed]").count() == 0
     assert sorted(suggestions.locator("[data-survey=texts] li").all_inner_texts()) == [
         "Częstsze spotkania członków.",
+        "Mniej formalności.",
+        "Newsletter raz w miesiącu.",
         "Więcej szkoleń dla firm.",
+        "Wspólne stoisko na targach.",
     ]
+    # a closed survey's link refuses answers
+    closed = visit(link)
+    assert closed.locator("[data-survey=closed]").count() == 1
 
     # in Polish, the page's default, the averages are written with a decimal comma
     _set_language(page, base, "pl")

@@ -9,6 +9,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
 
 from keyclusters.surveys import selectors, services
 from keyclusters.surveys.models import Survey, SurveyAnswer
@@ -227,21 +229,90 @@ def answer_many(survey, rows):
 
 ROWS = [
     (9, 4, "very", "Więcej szkoleń."),
-    (10, 5, "very", ""),
+    (10, 5, "very", "Dobra współpraca."),
     (7, 3, "somewhat", "Lepsza strona."),
-    (8, 4, "none", ""),
+    (8, 4, "none", "Mniej maili."),
     (6, 2, "not", "Częstsze spotkania."),
 ]
+TEXTS = [row[3] for row in ROWS]  # in the order given
 
 
-def test_results_are_suppressed_below_the_minimum(client, world):
+def close(survey, world):
+    return services.close_survey(survey=survey, by=world.coordinator)
+
+
+def results_page(client, survey, **headers) -> str:
+    response = client.get(reverse("surveys:results", args=[survey.pk]), **headers)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_results_are_hidden_while_the_survey_is_open_even_above_the_minimum(client, world):
+    survey = open_survey(world, closes_on=world.today + dt.timedelta(days=3))
+    answer_many(survey, ROWS + [(9, 4, "very", "Więcej targów."), (8, 3, "somewhat", "")])
+    results = selectors.results(survey, today=world.today)
+    assert (results.answers, results.minimum, results.closed, results.shown) == (7, 5, False, False)
+    assert results.questions == []
+    # still open on its last day
+    on_the_last_day = selectors.results(survey, today=world.today + dt.timedelta(days=3))
+    assert (on_the_last_day.closed, on_the_last_day.questions) == (False, [])
+
+    client.force_login(world.coordinator)
+    body = results_page(client, survey, **EN)
+    assert '<p data-survey="answers">7 answers.</p>' in body  # the number only
+    assert (
+        "Results are shown after the survey closes, so that no single answer can be traced."
+    ) in body
+    with translation.override("en"):
+        last_day = date_format(world.today + dt.timedelta(days=3), "j E Y")
+    assert f"Its last day of answers is {last_day}." in body
+    assert 'data-survey="question"' not in body
+    assert 'data-survey="mean"' not in body
+    assert 'data-survey="count"' not in body
+    for text in TEXTS:
+        assert text not in body
+    polish = results_page(client, survey)
+    assert "7 odpowiedzi." in polish
+
+    # the day after its last day it is closed: the results are shown
+    after = selectors.results(survey, today=world.today + dt.timedelta(days=4))
+    assert (after.closed, after.shown) == (True, True)
+    assert [q.count for q in after.questions] == [7, 7, 7, 6]
+
+
+def test_closing_the_survey_early_shows_the_results(client, world):
+    survey = open_survey(world)
+    answer_many(survey, ROWS)
+    client.force_login(world.coordinator)
+    assert 'data-survey="question"' not in results_page(client, survey, **EN)
+    asked = client.post(reverse("surveys:survey", args=[survey.pk]), {"action": "close"}, **EN)
+    assert "Its results are shown from then on, if enough members have answered." in (
+        asked.content.decode()
+    )
+    assert 'data-survey="question"' not in results_page(client, survey, **EN)  # asked only
+    client.post(
+        reverse("surveys:survey", args=[survey.pk]), {"action": "close", "confirmed": "yes"}
+    )
+    survey.refresh_from_db()
+    results = selectors.results(survey)
+    assert (results.answers, results.closed, results.shown) == (5, True, True)
+    body = results_page(client, survey, **EN)
+    assert body.count('data-survey="question"') == 4
+    assert "Results are shown after the survey closes" not in body
+    assert '<span data-survey="mean">3.6</span>' in body
+
+
+def test_results_are_suppressed_below_the_minimum_after_the_closing(client, world):
     survey = open_survey(world)
     answer_many(survey, ROWS[:4])
+    survey = close(survey, world)
     results = selectors.results(survey)
-    assert (results.answers, results.minimum, results.shown, results.questions) == (4, 5, False, [])
+    assert (results.answers, results.minimum, results.closed, results.shown) == (4, 5, True, False)
+    assert results.questions == []
     client.force_login(world.operator)
-    body = client.get(reverse("surveys:results", args=[survey.pk]), **EN).content.decode()
+    body = results_page(client, survey, **EN)
     assert "Fewer than 5 answers: results are not shown so that no answer can be traced." in body
+    assert "Results are shown after the survey closes" not in body
     assert "Więcej szkoleń." not in body
     assert 'data-survey="mean"' not in body
 
@@ -249,11 +320,12 @@ def test_results_are_suppressed_below_the_minimum(client, world):
 def test_results_are_shown_at_the_minimum(client, world):
     survey = open_survey(world)
     answer_many(survey, ROWS)
+    survey = close(survey, world)
     results = selectors.results(survey, shuffle=random.Random(3))
-    assert results.shown and results.answers == 5
+    assert (results.shown, results.answers) == (True, 5)
     scale, choice, recommend, text = results.questions
     with_labels = "1 (bardzo niezadowolony)", "2", "3", "4", "5 (bardzo zadowolony)"
-    assert (scale.count, scale.mean) == (5, Decimal("3.6"))
+    assert (scale.count, scale.suppressed, scale.mean) == (5, False, Decimal("3.6"))
     expected = list(zip(with_labels, [0, 1, 1, 2, 1], strict=True))
     assert [(r.label, r.count) for r in scale.rows] == expected
     assert (recommend.count, recommend.mean) == (5, Decimal("8.0"))
@@ -263,18 +335,57 @@ def test_results_are_shown_at_the_minimum(client, world):
         ("Nie uczestniczyliśmy", 1),
     ]  # fmt: skip
     assert choice.mean is None
-    assert text.count == 3
-    assert sorted(text.texts) == ["Częstsze spotkania.", "Lepsza strona.", "Więcej szkoleń."]
+    assert (text.count, text.suppressed, text.mean, text.rows) == (5, False, None, [])
+    # shuffled: not in the order given
+    assert text.texts == [
+        "Więcej szkoleń.", "Lepsza strona.", "Mniej maili.", "Częstsze spotkania.",
+        "Dobra współpraca.",
+    ]  # fmt: skip
+    assert text.texts != TEXTS
 
     client.force_login(world.decision_maker)
-    page = client.get(reverse("surveys:results", args=[survey.pk]))  # Polish: a decimal comma
-    body = page.content.decode()
-    assert page.status_code == 200
+    body = results_page(client, survey)  # Polish: a decimal comma
     assert '<span data-survey="mean">3,6</span>' in body
     assert '<span data-survey="mean">8,0</span>' in body
-    english = client.get(reverse("surveys:results", args=[survey.pk]), **EN).content.decode()
+    english = results_page(client, survey, **EN)
     assert '<span data-survey="mean">3.6</span>' in english
     assert "Fewer than" not in english
+    texts = english.split('<ul data-survey="texts">', 1)[1].split("</ul>", 1)[0]
+    assert sorted(texts.removeprefix("<li>").removesuffix("</li>").split("</li><li>")) == sorted(
+        TEXTS
+    )
+
+
+def test_a_question_answered_fewer_times_than_the_minimum_is_suppressed(client, world):
+    survey = open_survey(world)
+    # six answers, four of them with a suggestion (the optional question)
+    answer_many(survey, [(*row[:3], "") if n in (1, 3) else row for n, row in enumerate(ROWS)])
+    answer_many(survey, [(9, 5, "very", "")])
+    survey = close(survey, world)
+    results = selectors.results(survey)
+    assert (results.answers, results.shown) == (6, True)
+    scale, choice, recommend, text = results.questions
+    assert (scale.count, scale.suppressed, scale.mean) == (6, False, Decimal("3.8"))
+    assert [r.count for r in scale.rows] == [0, 1, 1, 2, 2]
+    assert [r.count for r in choice.rows] == [3, 1, 1, 1]
+    assert (recommend.count, recommend.mean) == (6, Decimal("8.2"))
+    assert [r.count for r in recommend.rows] == [0, 0, 0, 0, 0, 0, 1, 1, 1, 2, 1]
+    assert (text.title, text.type, text.count, text.suppressed) == (
+        "Co koordynator mógłby robić lepiej?", "text", None, True,
+    )  # fmt: skip
+    assert (text.mean, text.rows, text.texts) == (None, [], [])
+
+    client.force_login(world.coordinator)
+    body = results_page(client, survey, **EN)
+    assert body.count('data-survey="question"') == 4
+    assert body.count('data-survey="question-suppressed"') == 1
+    assert (
+        "Fewer than 5 answers to this question: not shown so that no answer can be traced."
+    ) in body
+    assert 'data-survey="texts"' not in body
+    for given in ("Więcej szkoleń.", "Lepsza strona.", "Częstsze spotkania."):
+        assert given not in body
+    assert '<span data-survey="mean">3.8</span>' in body
 
 
 def test_the_mean_is_rounded_half_up_to_one_decimal(world):
@@ -282,6 +393,7 @@ def test_the_mean_is_rounded_half_up_to_one_decimal(world):
     answer_many(survey, [(5, 1, "very", ""), (5, 1, "very", ""), (5, 2, "very", ""),
                          (5, 2, "very", ""), (5, 2, "very", ""), (5, 2, "very", ""),
                          (5, 2, "very", ""), (5, 2, "very", "")])  # fmt: skip
+    survey = close(survey, world)
     assert selectors.results(survey).questions[0].mean == Decimal("1.8")  # 1.75
 
 

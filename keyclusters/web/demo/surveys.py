@@ -1,8 +1,10 @@
 """The demo's member survey: the demo coordinator's cluster asked its members about last year.
 
-Opened by the coordinator through the survey service with the shipped framework's questions,
-still open, with seven anonymous answers (above the minimum of five, so the results show);
-the answers are deterministic (a seeded ``random.Random``).
+Opened by the coordinator through the survey service with the shipped framework's questions six
+weeks before ``today``, answered seven times anonymously in the following weeks and closed by its
+last day, two weeks before ``today``: closed and above the minimum of five answers, so its results
+show. Four of the seven answered the optional suggestions question, fewer than five: that question
+shows as suppressed. The answers are deterministic (a seeded ``random.Random``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from keyclusters.surveys import services
 from keyclusters.surveys.models import Survey
 
 ANSWERS = 7
+OPENED_DAYS_AGO = 42
+CLOSED_DAYS_AGO = 14  # its last day of answers
 SUGGESTIONS = [
     "Więcej spotkań branżowych poza stolicą województwa.",
     "Wcześniejsza informacja o naborach na wspólne projekty.",
@@ -46,9 +50,10 @@ def build_survey(*, coordinator: User, today: dt.date) -> Survey | None:
     )
     if cluster is None:
         return None
+    opened_on = today - dt.timedelta(days=OPENED_DAYS_AGO)
     survey = services.open_survey(
-        cluster=cluster, year=year, closes_on=today + dt.timedelta(days=30), by=coordinator,
-        today=today,
+        cluster=cluster, year=year, closes_on=today - dt.timedelta(days=CLOSED_DAYS_AGO),
+        by=coordinator, today=opened_on,
     )  # fmt: skip
     rng = random.Random(year)
     for index in range(ANSWERS):
@@ -58,5 +63,6 @@ def build_survey(*, coordinator: User, today: dt.date) -> Survey | None:
             "would_recommend": str(rng.choice([6, 7, 8, 9, 9, 10])),
             "suggestions": SUGGESTIONS[index],
         }
-        services.submit_answers(survey=survey, raw=raw, today=today)
+        answered_on = opened_on + dt.timedelta(days=3 * index)  # days 0 to 18 after opening
+        services.submit_answers(survey=survey, raw=raw, today=answered_on)
     return survey
