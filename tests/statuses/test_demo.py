@@ -12,7 +12,11 @@ pytestmark = pytest.mark.django_db
 def test_the_demo_statuses():
     clusters = [ClusterFactory() for _ in range(20)]
     demo = build_statuses(clusters=clusters, operator=UserFactory(roles=["operator"]))
-    assert len(demo.grants) == 2 + 5 + 3 + 4
+    assert len(demo.grants) == 2 + 5 + 1 + 3 + 4  # round II's cluster renewed in round IV
+    renewals = StatusGrant.objects.exclude(renewal_of=None)
+    # only within a year of the previous status (docs/verification.md): V without a break,
+    # II after 49 days
+    assert sorted((g.valid_from - g.renewal_of.valid_to).days for g in renewals) == [1, 50]
     assert StatusGrant.objects.count() == len(demo.grants) + 1  # and the growth cluster's
     today = selectors.today()
     holders = {c.pk for c in public_registry.holders_on(today)}

@@ -77,12 +77,23 @@ def test_the_demo_tells_the_whole_story(capsys):
     placeholder = re.compile(r"\b(test|foo|lorem|demo|cluster|scenario)\b|\d+$", re.IGNORECASE)
     assert not [n for n in names if placeholder.search(n)]
     assert Cluster.objects.get(name="Klaster Lotniczy Aerodolina").coordinator.city == "Rzeszów"
-    # the coordinator's member survey of last year, open, its results shown (7 answers of 5)
+    # the coordinator's member survey of last year, closed two weeks ago by its last day, its
+    # results shown (7 answers of 5) but for the suggestions, given 4 times (fewer than 5)
     survey = Survey.objects.get()
     assert (survey.cluster.name, survey.year) == ("Klaster Lotniczy Aerodolina", today.year - 1)
-    outcome = survey_results(survey)
-    assert (outcome.shown, outcome.answers, outcome.minimum) == (True, 7, 5)
-    assert [q.count for q in outcome.questions] == [7, 7, 7, 4]
+    assert (survey.closes_on, survey.closed_at, survey.is_open(today)) == (
+        today - dt.timedelta(days=14), None, False,
+    )  # fmt: skip
+    assert sorted(survey.answers.values_list("submitted_on", flat=True)) == [
+        today - dt.timedelta(days=42 - 3 * n) for n in range(7)
+    ]
+    outcome = survey_results(survey, today=today)
+    assert (outcome.closed, outcome.shown, outcome.answers, outcome.minimum) == (True, True, 7, 5)
+    assert [(q.count, q.suppressed) for q in outcome.questions] == [
+        (7, False), (7, False), (7, False), (None, True),
+    ]  # fmt: skip
+    assert [sum(r.count for r in q.rows) for q in outcome.questions] == [7, 7, 7, 0]
+    assert outcome.questions[3].texts == []
     # yearly reports of the two years before today: accepted, one overdue draft, one returned;
     # every current holder reported on both years
     reports = Counter(YearlyReport.objects.values_list("state", flat=True))
@@ -252,17 +263,24 @@ def test_the_demo_tells_the_whole_story(capsys):
     growth = StatusGrant.objects.get(status_type="pkw")
     assert growth.cluster == own and growth.is_valid_on(today)
     grants = StatusGrant.objects.filter(status_type="kkk")
-    assert grants.count() == 29
+    assert grants.count() == 30
     assert grants.valid_on(today).count() == 15
-    assert grants.filter(valid_to__lt=today).count() == 13
+    assert grants.filter(valid_to__lt=today).count() == 14
     assert grants.exclude(withdrawn_on=None).count() == 1
+    # renewals only within a year of the previous status: V without a break, II after 49 days
     renewals = grants.exclude(renewal_of=None).select_related("renewal_of")
-    gaps = sorted((g.valid_from - g.renewal_of.valid_to).days > 1 for g in renewals)
-    assert gaps == [False, True, True, True, True]
-    # round I: the winner renewed now, the runner-up in round IV (expired), the others expired
-    renewed = {g.renewal_of_id: g.round_label for g in renewals if g.renewal_of.call_id}
+    gaps = sorted((g.valid_from - g.renewal_of.valid_to).days for g in renewals)
+    assert gaps == [1, 50]
+    # round I: the winner holds a new status now, the runner-up held one in round IV (more
+    # than a year after theirs ended: not renewals), the others expired
     best = {g.application_id: g.pk for g in round_one}
-    assert renewed == {best[granted[0].pk]: "VII", best[granted[1].pk]: "IV"}
+    later = {
+        g.cluster_id: g.round_label
+        for g in grants.filter(cluster__in=[g.cluster_id for g in round_one], call__isnull=True)
+    }
+    winner, runner_up = (StatusGrant.objects.get(pk=best[g.pk]) for g in granted[:2])
+    assert (later[winner.cluster_id], later[runner_up.cluster_id]) == ("VII", "IV")
+    assert not grants.filter(renewal_of__in=[winner.pk, runner_up.pk]).exists()
     # the coordinator's cluster: V renewed without a gap, valid today, with a certificate
     current = grants.valid_on(today).get(cluster=own)
     assert current.renewal_of.valid_to + dt.timedelta(days=1) == current.valid_from

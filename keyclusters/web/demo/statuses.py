@@ -48,8 +48,9 @@ def build_statuses(
     its coordinator can download a certificate, and also holds the supra-regional growth
     cluster status (``pkw``) since round V; one cluster's status is withdrawn.
     ``round_one``: the grants of a decided round-I call (best ranked first), which stand in for
-    the round I made here otherwise: the first is renewed in the current round and the second
-    in round IV (both after a gap); the others expired in 2018. Their clusters must not be in
+    the round I made here otherwise: the first holds a new status in the current round and the
+    second one in round IV (more than a year after theirs ended: not renewals); the others
+    expired in 2018. Their clusters must not be in
     ``clusters``.
     """
     if len(clusters) < 8:
@@ -75,17 +76,21 @@ def build_statuses(
     renewal_start = first.valid_to + dt.timedelta(days=1)
     renewal_end = max(_years_later(renewal_start, 3) - dt.timedelta(days=1), current[2])
     grant(clusters[0], ("VII", renewal_start, renewal_end), renewal_of=first)
-    # history: one cluster per published round, those of rounds I, II and IV renewed after a gap
-    # (those of rounds V and VI held their statuses while round VII began)
+    # history: one cluster per published round. The round II cluster is renewed in round IV
+    # after a 49-day break (a renewal: at most 365 days, docs/verification.md); those of rounds
+    # I, II and IV hold round VII's status as a new status, more than a year after their last
+    # one ended (not linked); those of rounds V and VI held theirs while round VII began.
     rounds = ROUNDS if round_one is None else ROUNDS[1:]
     for cluster, spec in zip(clusters[1:], rounds, strict=False):
         previous = grant(cluster, spec)
+        if spec[0] == "II":
+            grant(cluster, ROUNDS[2], renewal_of=previous)
         if spec[0] in ("I", "II", "IV"):
-            grant(cluster, current, renewal_of=previous)
-    if round_one:
-        grant(round_one[0].cluster, current, renewal_of=round_one[0])
+            grant(cluster, current)
+    if round_one:  # round I's winner: a new status now; its runner-up: one in round IV
+        grant(round_one[0].cluster, current)
     if round_one and len(round_one) > 1:
-        grant(round_one[1].cluster, ROUNDS[2], renewal_of=round_one[1])
+        grant(round_one[1].cluster, ROUNDS[2])
     # current holders, one of them withdrawn
     for cluster in clusters[1 + len(rounds) : max(8, len(clusters) // 2)]:
         grant(cluster, current)
