@@ -175,9 +175,11 @@ def open_reports(
     framework: StoredMonitoringFramework,
     by: User | None,
     today: dt.date | None = None,
+    now: dt.datetime | None = None,
 ) -> Opened:
     """A report on ``year`` for every holder of the framework's status that has none yet,
-    pre-filled from the registry on 31 December. Only for a year that has ended."""
+    pre-filled from the registry on 31 December. Only for a year that has ended. ``now``: the
+    moment the history records (the demo's story opens them on its own days)."""
     today = today or timezone.localdate()
     if year >= today.year:
         raise ValidationError({"year": _("Reports can be opened only for a year that has ended.")})
@@ -204,6 +206,7 @@ def open_reports(
             members_minimum=members_minimum(grant, definition),
         )
         report._history_user = by
+        report._history_date = now or timezone.now()
         report._change_reason = "opened"
         report.save()
         created.append(report)
@@ -249,6 +252,7 @@ def save_values(
     by: User,
     version: int | None = None,
     reason: str = "",
+    now: dt.datetime | None = None,
 ) -> YearlyReport:
     """Store the coordinator's figures (every reported indicator; an empty value clears it).
     Refused unless the report is a draft or returned; every bad value is named and nothing is
@@ -280,6 +284,7 @@ def save_values(
     report.values = cleaned
     report.version += 1
     report._history_user = by
+    report._history_date = now or timezone.now()
     report._change_reason = reason or "saved"
     report.save(update_fields=["values", "version"])
     return report
@@ -322,6 +327,7 @@ def submit_report(
     report.submitted_by = by
     report.version += 1
     report._history_user = by
+    report._history_date = report.submitted_at  # the history tells the moment submitted
     report._change_reason = "submitted"
     report.save(update_fields=["state", "submitted_at", "submitted_by", "version"])
     return report
@@ -408,6 +414,7 @@ def accept_report(
     report.return_note = ""
     report.version += 1
     report._history_user = by
+    report._history_date = report.reviewed_at
     report._change_reason = "accepted"
     report.save(update_fields=["state", "reviewed_at", "reviewed_by", "return_note", "version"])
     return report
@@ -430,6 +437,7 @@ def return_report(
     report.return_note = note
     report.version += 1
     report._history_user = by
+    report._history_date = report.reviewed_at
     report._change_reason = "returned"
     report.save(update_fields=["state", "reviewed_at", "reviewed_by", "return_note", "version"])
     recipients = coordinator_users(report.cluster)

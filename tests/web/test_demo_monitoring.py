@@ -148,3 +148,18 @@ def test_the_coordinators_staff_stay_inactive_and_the_coordinator_reads_the_note
     page = client.get(reverse("monitoring:report", args=[built.returned.pk]))
     assert page.status_code == 200
     assert RETURN_NOTE in page.text
+
+
+def test_the_demo_reports_history_tells_the_moments_of_the_story(demo):
+    """Submitted and reviewed on the story's days, the history says so (not the day the demo
+    was loaded)."""
+    built, operator, coordinator, own, odra, lower = demo
+    returned = built.returned
+    moments = {
+        record.history_change_reason: record.history_date
+        for record in returned.history.all()
+    }
+    assert moments["submitted"] == returned.submitted_at
+    assert moments["returned"] == returned.reviewed_at
+    assert moments["saved"] < returned.submitted_at < returned.reviewed_at
+    assert returned.reviewed_at.date() < TODAY

@@ -87,7 +87,7 @@ def _submit(report: YearlyReport, values: dict[str, str], today: dt.date) -> Yea
     rng = random.Random(f"monitoring:{report.cluster.name}:{report.year}:days")
     early = report.due_on - dt.timedelta(days=rng.randint(3, 30))
     submitted = min(early, today - dt.timedelta(days=10))
-    services.save_values(report=report, values=values, by=coordinator)
+    services.save_values(report=report, values=values, by=coordinator, now=_at(submitted, 9))
     return services.submit_report(report=report, by=coordinator, now=_at(submitted, 10))
 
 
@@ -100,7 +100,10 @@ def build_monitoring(
     framework = services.store_shipped_framework()
     earlier, later = today.year - 2, today.year - 1
     opened = {
-        year: services.open_reports(year=year, framework=framework, by=operator, today=today)
+        year: services.open_reports(
+            year=year, framework=framework, by=operator, today=today,
+            now=_at(dt.date(year + 1, 1, 2), 8),  # opened on the first working day after
+        )  # fmt: skip
         for year in (earlier, later)
     }
     reports = {year: sorted(o.created, key=lambda r: r.cluster.name) for year, o in opened.items()}

@@ -9,6 +9,7 @@ after a confirmation on the terminal or ``--yes``; without either it refuses (ex
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sys
 import time
@@ -108,7 +109,7 @@ class Command(BaseCommand):
         else:
             started = time.perf_counter()
             try:
-                with transaction.atomic():
+                with _no_mail(), transaction.atomic():
                     logins = _build(clusters=clusters, organisations=organisations)
             except ValueError as exc:  # too few clusters of a kind for the story
                 raise CommandError(
@@ -181,6 +182,20 @@ class Command(BaseCommand):
             self.stdout.write(heading)
             for login in kept:
                 self.stdout.write(f"  {login.username:<12} {login.description}")
+
+
+@contextlib.contextmanager
+def _no_mail():
+    """The demo's story sends no e-mail (a returned report, invitations…): its messages would
+    go to invented people, or fill the console of ``make run``."""
+    from django.conf import settings
+
+    kept = settings.EMAIL_BACKEND
+    settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+    try:
+        yield
+    finally:
+        settings.EMAIL_BACKEND = kept
 
 
 def _build(*, clusters: int, organisations: int):
