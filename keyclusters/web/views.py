@@ -39,9 +39,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     sections = dashboards.sections_for(request.user)
     context: dict = {"sections": sections}
     # a member of the Council (an operator finds it in the menu)
-    context["council_member"] = "operator" not in sections and request.user.has_perm(
-        "council.read"
-    )
+    context["council_member"] = "operator" not in sections and request.user.has_perm("council.read")
     if "agency" in sections:
         context["verify_form"] = VerifyOneForm(auto_id="agency-%s")
     return render(request, "web/dashboard.html", context)

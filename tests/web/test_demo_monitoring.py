@@ -156,8 +156,7 @@ def test_the_demo_reports_history_tells_the_moments_of_the_story(demo):
     built, operator, coordinator, own, odra, lower = demo
     returned = built.returned
     moments = {
-        record.history_change_reason: record.history_date
-        for record in returned.history.all()
+        record.history_change_reason: record.history_date for record in returned.history.all()
     }
     assert moments["submitted"] == returned.submitted_at
     assert moments["returned"] == returned.reviewed_at

@@ -101,7 +101,10 @@ def build_monitoring(
     earlier, later = today.year - 2, today.year - 1
     opened = {
         year: services.open_reports(
-            year=year, framework=framework, by=operator, today=today,
+            year=year,
+            framework=framework,
+            by=operator,
+            today=today,
             now=_at(dt.date(year + 1, 1, 2), 8),  # opened on the first working day after
         )  # fmt: skip
         for year in (earlier, later)
