@@ -42,6 +42,7 @@ from keyclusters.domain.monitoring import (
     next_state,
     parse_monitoring_framework,
 )
+from keyclusters.domain.monitoring.framework import comparison_issues, shipped_application_fields
 from keyclusters.domain.monitoring.lifecycle import AWAITING_COORDINATOR
 from keyclusters.domain.rulebook import (
     RulebookInvalid,
@@ -95,6 +96,11 @@ def store_framework(*, source: str | Path) -> StoredMonitoringFramework:
             [f"{e.path}: {_(e.msgid) % dict(e.params) if e.params else _(e.msgid)}"
              for e in exc.errors]
         ) from exc  # fmt: skip
+    fields = application_fields(framework.status_type)
+    if fields:  # compared with fields the applications have (none known: nothing to check)
+        problems = comparison_issues(framework, fields)
+        if problems:
+            raise ValidationError([f"{e.path}: {_(e.msgid) % dict(e.params)}" for e in problems])
     digest = source_sha256(text)
     stored, created = StoredMonitoringFramework.objects.get_or_create(
         framework_id=framework.id,
@@ -107,6 +113,20 @@ def store_framework(*, source: str | Path) -> StoredMonitoringFramework:
             % {"id": framework.id, "version": framework.version}
         )
     return stored
+
+
+def application_fields(status_type: str) -> set[str]:
+    """The fields of the applications for ``status_type``: those of the shipped competition
+    rulebooks and of the rulebooks stored here."""
+    from keyclusters.competitions.models import StoredRulebook
+    from keyclusters.domain.rulebook.model import Rulebook
+
+    fields = shipped_application_fields(status_type)
+    for stored in StoredRulebook.objects.only("sha256", "source"):
+        parsed = stored.parsed
+        if isinstance(parsed, Rulebook) and parsed.status.type == status_type:
+            fields.update(spec.id for spec in parsed.fields)
+    return fields
 
 
 def store_shipped_framework() -> StoredMonitoringFramework:

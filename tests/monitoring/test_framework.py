@@ -112,3 +112,48 @@ def test_the_transitions_are_a_table():
     assert next_state("accepted", "return") is None
     assert next_state("draft", "accept") is None
     assert next_state("draft", "publish") is None
+
+
+@pytest.mark.django_db
+def test_a_comparison_with_no_field_of_the_applications_is_refused(tmp_path):
+    """A misspelt ``compare_with`` would drop the comparison silently: validating the file and
+    storing it name the indicator and list the applications' fields."""
+    import io
+
+    from django.core.exceptions import ValidationError
+    from django.core.management import call_command
+    from django.utils import translation
+
+    from keyclusters.domain.monitoring.framework import (
+        comparison_issues,
+        shipped_application_fields,
+    )
+    from keyclusters.monitoring import services
+    from keyclusters.monitoring.models import StoredMonitoringFramework
+
+    fields = shipped_application_fields("kkk")
+    assert {"members_total", "export_share", "rd_projects"} <= fields
+    assert comparison_issues(parse_monitoring_framework(SHIPPED), fields) == []
+    data = copy.deepcopy(SHIPPED)
+    position = next(i for i, ind in enumerate(data["indicators"]) if ind["id"] == "export_share")
+    data["indicators"][position]["compare_with"] = "export_shar"
+    issues = comparison_issues(parse_monitoring_framework(data), fields)
+    assert [(i.path, i.params["name"]) for i in issues] == [
+        (f"indicators[{position}].compare_with", "export_shar")
+    ]
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    err = io.StringIO()
+    with translation.override("en"), pytest.raises(SystemExit) as exited:
+        call_command("rulebook", "validate", str(path), stdout=io.StringIO(), stderr=err)
+    assert exited.value.code == 2
+    assert err.getvalue().startswith(
+        f"{path}: indicators[{position}].compare_with: names no field of the applications: "
+        '"export_shar" (the fields are: '
+    )
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        services.store_framework(source=path)
+    assert refused.value.messages[0].startswith(
+        f'indicators[{position}].compare_with: names no field of the applications: "export_shar"'
+    )
+    assert not StoredMonitoringFramework.objects.exists()

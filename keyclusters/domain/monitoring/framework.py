@@ -16,7 +16,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
@@ -288,3 +288,38 @@ def check_value(
     if value != value.quantize(Decimal(1).scaleb(-places)):
         raise ValueProblem(N_("has too many decimal places"))
     return value.quantize(Decimal(1).scaleb(-places)) if places else value.to_integral_value()
+
+
+def comparison_issues(
+    framework: MonitoringFramework, fields: Collection[str]
+) -> list[MonitoringIssue]:
+    """Each ``compare_with`` that names no field of the applications (``fields``: the field ids
+    of the competition rulebooks of the framework's status type): a misspelt field would drop
+    the comparison silently."""
+    known = sorted(set(fields))
+    return [
+        MonitoringIssue(
+            f"indicators[{index}].compare_with",
+            N_('names no field of the applications: "%(name)s" (the fields are: %(known)s)'),
+            {"name": indicator.compare_with, "known": ", ".join(known)},
+        )
+        for index, indicator in enumerate(framework.indicators)
+        if indicator.compare_with and indicator.compare_with not in known
+    ]
+
+
+def shipped_application_fields(status_type: str) -> set[str]:
+    """The field ids of the shipped competition rulebooks of ``status_type``."""
+    from ..rulebook.errors import RulebookInvalid
+    from ..rulebook.loading import load_rulebook, shipped_rulebook_ids, shipped_rulebook_path
+    from ..rulebook.model import Rulebook
+
+    fields: set[str] = set()
+    for rulebook_id in shipped_rulebook_ids():
+        try:
+            loaded = load_rulebook(shipped_rulebook_path(rulebook_id))
+        except (RulebookInvalid, ValueError):  # a file of another kind: not a rulebook
+            continue
+        if isinstance(loaded, Rulebook) and loaded.status.type == status_type:
+            fields.update(spec.id for spec in loaded.fields)
+    return fields

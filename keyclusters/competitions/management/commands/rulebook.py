@@ -20,6 +20,7 @@ from keyclusters.domain.monitoring import (
     MonitoringFrameworkError,
     parse_monitoring_framework,
 )
+from keyclusters.domain.monitoring.framework import comparison_issues, shipped_application_fields
 from keyclusters.domain.rulebook import (
     RulebookInvalid,
     load_document,
@@ -86,6 +87,15 @@ class Command(BaseCommand):
                 [f"{file}: {error.path}: "
                  f"{_(error.msgid) % dict(error.params) if error.params else _(error.msgid)}"
                  for error in exc.errors]
+            )  # fmt: skip
+        # the application fields it compares with, as the shipped rulebooks have them (storing
+        # the framework checks the stored rulebooks' fields too)
+        fields = shipped_application_fields(framework.status_type)
+        problems = comparison_issues(framework, fields) if fields else []
+        if problems:
+            self._fail(
+                [f"{file}: {error.path}: {_(error.msgid) % dict(error.params)}"
+                 for error in problems]
             )  # fmt: skip
         return SimpleNamespace(
             id=framework.id, version=framework.version, sha256=source_sha256(text)
