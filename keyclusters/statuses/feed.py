@@ -31,6 +31,7 @@ from keyclusters.registry import identity
 from keyclusters.registry.models import ClusterName, Membership, MembershipRole, Organisation
 
 from .api import ValidationErrorOut
+from .cluster_api import status_out
 from .models import StatusGrant
 
 router = Router(tags=["open data"])
@@ -81,17 +82,8 @@ def _since(queryset, since: dt.datetime | None):
 
 
 def _status(g: StatusGrant) -> dict:
-    return {
-        "id": g.pk,
-        "status_type": g.status_type_id,
-        "status_type_name": g.status_type.name(),
-        "round": g.round_label,
-        "decision_on": g.decision_on,
-        "valid_from": g.valid_from,
-        "valid_to": g.valid_to,
-        "withdrawn_on": g.withdrawn_on,
-        "renewal_of": g.renewal_of_id,
-    }
+    """The grant as the clusters API writes a status, with its withdrawal and renewal."""
+    return {**status_out(g), "withdrawn_on": g.withdrawn_on, "renewal_of": g.renewal_of_id}
 
 
 def _grants(since: dt.datetime | None, upto: int) -> list[dict]:
