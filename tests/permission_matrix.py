@@ -348,6 +348,7 @@ GET: dict[str, Case] = {
     # checking a certificate by its code: public; an unknown or malformed code is answered in
     # words on the page (200)
     "statuses:certificate-check": url(everyone("ok")),
+    "statuses:instruments": url(everyone("ok")),  # the public catalogue of funding instruments
     "statuses:certificate-check [code]": url(everyone("ok"), **{"?code": W("certificate.code")}),
     "statuses:certificate-check [unknown code]": url(everyone("ok"), **{"?code": "no-such-code"}),
     "statuses:certificate-check [malformed code]": url(everyone("ok"), **{"?code": "<b>?"}),
